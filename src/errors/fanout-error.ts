@@ -1,0 +1,39 @@
+const brand = Symbol.for('fanout.error');
+
+/** Options every fanout error accepts. */
+export interface FanoutErrorOptions {
+  /** The underlying error, if any. */
+  cause?: unknown;
+}
+
+/**
+ * The base class of every error fanout throws. Each subclass has a stable string `code`
+ * (listed in the README) and a message that names the offending value and, for request errors,
+ * the method and URL — never a secret.
+ *
+ * @example
+ * ```ts
+ * import { isFanoutError } from 'fanout';
+ * try { await session.get('/x'); } catch (error) { if (isFanoutError(error)) console.log(error.code); }
+ * ```
+ */
+export class FanoutError extends Error {
+  override name = 'FanoutError';
+  /** A stable, machine-readable identifier of the kind of failure. */
+  readonly code: string = 'FANOUT_ERROR';
+  /** Brand so that {@link isFanoutError} works across realms and duplicate copies. */
+  readonly [brand] = true;
+
+  constructor(message: string, options?: FanoutErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+  }
+}
+
+/** Whether `value` is an error thrown by fanout (any copy or realm). */
+export function isFanoutError(value: unknown): value is FanoutError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Record<symbol, unknown>)[brand] === true
+  );
+}

@@ -1,0 +1,7 @@
+import { FanoutError } from './fanout-error.ts';
+
+/** A URL that is not an absolute http(s) URL, or that would escape the session `baseURL`. */
+export class InvalidURLError extends FanoutError {
+  override name = 'InvalidURLError';
+  override readonly code: string = 'FANOUT_INVALID_URL';
+}

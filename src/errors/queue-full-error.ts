@@ -1,0 +1,10 @@
+import { FanoutError } from './fanout-error.ts';
+
+/**
+ * Work was submitted to an executor whose queue already holds `maxQueued` tasks.
+ * Await `executor.onSpace()` before submitting to wait for room instead.
+ */
+export class QueueFullError extends FanoutError {
+  override name = 'QueueFullError';
+  override readonly code: string = 'FANOUT_QUEUE_FULL';
+}

@@ -1,0 +1,32 @@
+import { RequestError, type RequestErrorOptions } from './request-error.ts';
+
+/**
+ * The phase a timeout bounds: `connect` (TCP/TLS connection), `headers` (time to the first byte of
+ * the response), `body` (idle time between body chunks), `total` (one deadline across redirects
+ * and retries), or `result` (a caller's wait in `future.result({ timeout })`, `asCompleted`, …).
+ */
+export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'total' | 'result';
+
+/** Options of {@link TimeoutError}. */
+export interface TimeoutErrorOptions extends RequestErrorOptions {
+  /** The phase that ran out of time. */
+  phase: TimeoutPhase;
+  /** The limit that passed, in milliseconds. */
+  timeout: number;
+}
+
+/** A timeout passed. `phase` says which one; `timeout` the limit in milliseconds. */
+export class TimeoutError extends RequestError {
+  override name = 'TimeoutError';
+  override readonly code: string = 'FANOUT_TIMEOUT';
+  /** Which timeout passed. */
+  readonly phase: TimeoutPhase;
+  /** The limit that passed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(options: TimeoutErrorOptions) {
+    super(`Timed out after ${options.timeout} ms (${options.phase})`, options);
+    this.phase = options.phase;
+    this.timeout = options.timeout;
+  }
+}
