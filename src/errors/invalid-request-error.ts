@@ -1,7 +1,7 @@
-import { FanoutError } from './fanout-error.ts';
+import { RequestError } from './request-error.ts';
 
 /** A request that cannot be sent as given: bad method, header, body or a conflicting option. */
-export class InvalidRequestError extends FanoutError {
+export class InvalidRequestError extends RequestError {
   override name = 'InvalidRequestError';
   override readonly code: string = 'FANOUT_INVALID_REQUEST';
 }

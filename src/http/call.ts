@@ -1,0 +1,106 @@
+import { CancelledError } from '../errors/cancelled-error.ts';
+import { isFanoutError } from '../errors/fanout-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
+import type { Exchange } from './transport.ts';
+
+/**
+ * The life of one session call across its redirects and retries: the total deadline, the
+ * caller's AbortSignal, and the exchange or backoff currently in progress. When the deadline
+ * passes or the signal fires, the call fails with that reason at once and its socket is released.
+ */
+export class Call {
+  /** The request currently being sent (it changes as redirects are followed). */
+  request: PreparedRequest;
+  /** `performance.now()` time at which the total timeout passes, or `Infinity`. */
+  readonly deadline: number;
+  // Why the call was stopped; undefined while it may go on.
+  #reason: Error | undefined;
+  // The exchange on the wire right now, if any.
+  #current: Exchange | undefined;
+  // Wakes a backoff sleep early with the stop reason; set only while sleeping.
+  #wake: ((error: Error) => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort: (() => void) | undefined;
+
+  constructor(
+    request: PreparedRequest,
+    total: number | undefined,
+    signal: AbortSignal | undefined,
+  ) {
+    this.request = request;
+    this.deadline = total === undefined ? Number.POSITIVE_INFINITY : performance.now() + total;
+    if (total !== undefined) {
+      this.#timer = setTimeout(
+        () =>
+          this.stop(new TimeoutError({ phase: 'total', timeout: total, request: this.request })),
+        total,
+      );
+    }
+    if (signal !== undefined) {
+      this.#signal = signal;
+      this.#onAbort = () => this.stop(cancellation(signal.reason, this.request));
+      if (signal.aborted) this.#onAbort();
+      else signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  /** Stops the call with `reason`: the exchange in flight is cancelled and any backoff ends. */
+  stop(reason: Error): void {
+    if (this.#reason !== undefined) return;
+    this.#reason = reason;
+    this.#current?.cancel(reason);
+    this.#wake?.(reason);
+  }
+
+  /** Throws the stop reason if the call was stopped. */
+  check(): void {
+    if (this.#reason !== undefined) throw this.#reason;
+  }
+
+  /** Runs `exchange` as the call's current one and waits for its response. */
+  async run(exchange: Exchange): Promise<Response> {
+    this.#current = exchange;
+    if (this.#reason !== undefined) exchange.cancel(this.#reason);
+    try {
+      return await exchange.promise;
+    } finally {
+      this.#current = undefined;
+    }
+  }
+
+  /** Milliseconds left before the total deadline. */
+  remaining(): number {
+    return this.deadline - performance.now();
+  }
+
+  /** Waits `ms`, or fails as soon as the call is stopped. */
+  sleep(ms: number): Promise<void> {
+    this.check();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = (error) => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        reject(error);
+      };
+    });
+  }
+
+  /** Clears the timer and the signal listener. */
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+  }
+}
+
+function cancellation(reason: unknown, request: PreparedRequest): Error {
+  if (reason instanceof TimeoutError) return reason;
+  const why = isFanoutError(reason) ? reason.message : 'Request aborted';
+  return new CancelledError(why, { request, cause: reason });
+}

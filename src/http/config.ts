@@ -1,0 +1,330 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { applyHeaders, normalizeHeaders } from './headers.ts';
+import type { Hooks } from './hooks.ts';
+import type {
+  Auth,
+  AuthState,
+  CommonOptions,
+  ProxyOptions,
+  RequestOptions,
+  RetryOptions,
+  SessionOptions,
+  TimeoutOptions,
+} from './options.ts';
+import { encodeParams, mergeParams, normalizeParams, type ParamPairs } from './url.ts';
+import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from './validate.ts';
+
+/** Timeouts in ms; `undefined` means the phase has none. */
+export interface Timeouts {
+  readonly connect: number | undefined;
+  readonly headers: number | undefined;
+  readonly body: number | undefined;
+  readonly total: number | undefined;
+}
+
+/** A normalised retry policy. */
+export interface RetryPolicy {
+  readonly limit: number;
+  readonly methods: ReadonlySet<string>;
+  readonly statusCodes: ReadonlySet<number>;
+  readonly baseDelay: number;
+  readonly maxDelay: number;
+  readonly maxRetryAfter: number;
+}
+
+/** Auth as the pipeline uses it: a fixed header value or a signing function. */
+export interface ResolvedAuth {
+  readonly header: string | undefined;
+  readonly sign: ((state: AuthState) => void | Promise<void>) | undefined;
+}
+
+/** TLS, proxy and connect-timeout settings: requests that share them share a connection pool. */
+export interface TransportSettings {
+  readonly connectTimeout: number | undefined;
+  readonly ca: SessionOptions['ca'];
+  readonly cert: SessionOptions['cert'];
+  readonly key: SessionOptions['key'];
+  readonly rejectUnauthorized: boolean;
+  readonly proxy: ProxyOptions | undefined;
+}
+
+/**
+ * Everything one request needs from its options, merged and validated. A session computes its own
+ * once; a request without options uses the session's object as it is.
+ */
+export interface Config {
+  /** Lower-case header names; frozen, shared by every request that adds no header of its own. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly params: ParamPairs;
+  /** `params` encoded as a query string. */
+  readonly query: string;
+  readonly auth: ResolvedAuth | undefined;
+  readonly cookies: Readonly<Record<string, string>> | undefined;
+  readonly timeout: Timeouts;
+  readonly retry: RetryPolicy | undefined;
+  /** Redirects to follow; `0` returns 3xx responses as they are. */
+  readonly maxRedirects: number;
+  readonly hooks: Hooks | undefined;
+  readonly maxBodySize: number;
+  readonly decompress: boolean;
+  readonly transport: TransportSettings;
+}
+
+/** The defaults of every option, in one place. */
+export const DEFAULTS = {
+  timeout: { connect: 10_000, headers: false, body: false, total: 30_000 },
+  retry: {
+    limit: 2,
+    methods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE'],
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    baseDelay: 100,
+    maxDelay: 5_000,
+    maxRetryAfter: 30_000,
+  },
+  maxRedirects: 30,
+  maxBodySize: 64 * 1024 * 1024,
+  connections: 64,
+  keepAliveTimeout: 4_000,
+  pipelining: 1,
+  userAgent: 'fanout/0.1',
+  acceptEncoding: 'gzip, deflate, br',
+} as const;
+
+const NO_HOOKS: Hooks = {
+  beforeRequest: [],
+  beforeRedirect: [],
+  beforeRetry: [],
+  afterResponse: [],
+};
+
+function phase(name: string, value: number | false | undefined, fallback: number | undefined) {
+  if (value === undefined) return fallback;
+  if (value === false) return undefined;
+  return checkPositiveNumber(`timeout.${name}`, value);
+}
+
+function resolveTimeouts(input: number | TimeoutOptions | undefined, base: Timeouts): Timeouts {
+  if (input === undefined) return base;
+  if (typeof input === 'number') {
+    return { ...base, total: checkPositiveNumber('timeout', input) };
+  }
+  if (typeof input !== 'object' || input === null) {
+    throw new InvalidOptionError(
+      `Expected \`timeout\` to be a number or an object, got ${typeof input}`,
+    );
+  }
+  return {
+    connect: phase('connect', input.connect, base.connect),
+    headers: phase('headers', input.headers, base.headers),
+    body: phase('body', input.body, base.body),
+    total: phase('total', input.total, base.total),
+  };
+}
+
+function resolveRetry(
+  input: number | false | RetryOptions | undefined,
+  base: RetryPolicy | undefined,
+): RetryPolicy | undefined {
+  if (input === undefined) return base;
+  if (input === false) return undefined;
+  const options: RetryOptions = typeof input === 'number' ? { limit: input } : input;
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidOptionError(
+      `Expected \`retry\` to be a number, false or an object, got ${typeof input}`,
+    );
+  }
+  const from = base ?? DEFAULTS.retry;
+  const policy: RetryPolicy = {
+    limit: checkInteger('retry.limit', options.limit ?? from.limit, 0),
+    methods: options.methods
+      ? new Set(options.methods.map((m) => m.toUpperCase()))
+      : toSet(from.methods),
+    statusCodes: options.statusCodes ? new Set(options.statusCodes) : toSet(from.statusCodes),
+    baseDelay: checkPositiveNumber('retry.baseDelay', options.baseDelay ?? from.baseDelay, true),
+    maxDelay: checkPositiveNumber('retry.maxDelay', options.maxDelay ?? from.maxDelay, true),
+    maxRetryAfter: checkPositiveNumber(
+      'retry.maxRetryAfter',
+      options.maxRetryAfter ?? from.maxRetryAfter,
+      true,
+    ),
+  };
+  return policy.limit === 0 ? undefined : policy;
+}
+
+function toSet<T>(values: Iterable<T>): Set<T> {
+  return values instanceof Set ? values : new Set(values);
+}
+
+function resolveRedirect(input: CommonOptions['redirect'], base: number): number {
+  if (input === undefined) return base;
+  if (input === false) return 0;
+  if (input === true) return base === 0 ? DEFAULTS.maxRedirects : base;
+  return checkInteger('redirect.max', input.max ?? DEFAULTS.maxRedirects, 0);
+}
+
+function resolveAuth(auth: Auth | null | undefined, base: ResolvedAuth | undefined) {
+  if (auth === undefined) return base;
+  if (auth === null) return undefined;
+  if (typeof auth === 'function') return { header: undefined, sign: auth };
+  if (typeof auth === 'object' && 'bearer' in auth && typeof auth.bearer === 'string') {
+    return { header: `Bearer ${checkHeaderSafe('auth.bearer', auth.bearer)}`, sign: undefined };
+  }
+  if (typeof auth === 'object' && 'username' in auth) {
+    return {
+      header: basicAuth(String(auth.username), String(auth.password ?? '')),
+      sign: undefined,
+    };
+  }
+  throw new InvalidOptionError(
+    'Expected `auth` to be { username, password }, { bearer } or a function',
+  );
+}
+
+function checkHeaderSafe(name: string, value: string): string {
+  if (/[\r\n\0]/.test(value)) {
+    throw new InvalidOptionError(`\`${name}\` contains CR, LF or NUL`);
+  }
+  return value;
+}
+
+/** The `Authorization` value of HTTP Basic credentials. */
+export function basicAuth(username: string, password: string): string {
+  return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+}
+
+function resolveHooks(input: Partial<Hooks> | undefined, base: Hooks | undefined) {
+  if (input === undefined) return base;
+  const from = base ?? NO_HOOKS;
+  const hooks: Hooks = {
+    beforeRequest: concatHooks('beforeRequest', from.beforeRequest, input.beforeRequest),
+    beforeRedirect: concatHooks('beforeRedirect', from.beforeRedirect, input.beforeRedirect),
+    beforeRetry: concatHooks('beforeRetry', from.beforeRetry, input.beforeRetry),
+    afterResponse: concatHooks('afterResponse', from.afterResponse, input.afterResponse),
+  };
+  const count =
+    hooks.beforeRequest.length +
+    hooks.beforeRedirect.length +
+    hooks.beforeRetry.length +
+    hooks.afterResponse.length;
+  return count === 0 ? undefined : hooks;
+}
+
+function concatHooks<H>(name: string, base: readonly H[], extra: readonly H[] | undefined) {
+  if (extra === undefined) return base;
+  if (!Array.isArray(extra)) {
+    throw new InvalidOptionError(`Expected \`hooks.${name}\` to be an array of functions`);
+  }
+  for (const [index, hook] of extra.entries()) checkFunction(`hooks.${name}[${index}]`, hook);
+  return base.length === 0 ? extra : [...base, ...extra];
+}
+
+function resolveTransport(
+  options: RequestOptions | SessionOptions,
+  base: TransportSettings,
+  connectTimeout: number | undefined,
+): TransportSettings {
+  if (
+    options.ca === undefined &&
+    options.cert === undefined &&
+    options.key === undefined &&
+    options.rejectUnauthorized === undefined &&
+    options.proxy === undefined &&
+    connectTimeout === base.connectTimeout
+  ) {
+    return base;
+  }
+  return {
+    connectTimeout,
+    ca: options.ca ?? base.ca,
+    cert: options.cert ?? base.cert,
+    key: options.key ?? base.key,
+    rejectUnauthorized:
+      options.rejectUnauthorized === undefined
+        ? base.rejectUnauthorized
+        : checkBoolean('rejectUnauthorized', options.rejectUnauthorized),
+    proxy: options.proxy ?? base.proxy,
+  };
+}
+
+const EMPTY_TRANSPORT: TransportSettings = {
+  connectTimeout: undefined,
+  ca: undefined,
+  cert: undefined,
+  key: undefined,
+  rejectUnauthorized: true,
+  proxy: undefined,
+};
+
+/** The configuration every request starts from: the defaults, before any session options. */
+export const BASE_CONFIG: Config = {
+  headers: Object.freeze({
+    'user-agent': DEFAULTS.userAgent,
+    accept: '*/*',
+    'accept-encoding': DEFAULTS.acceptEncoding,
+  }),
+  params: [],
+  query: '',
+  auth: undefined,
+  cookies: undefined,
+  timeout: { connect: 10_000, headers: undefined, body: undefined, total: 30_000 },
+  retry: resolveRetry({}, undefined),
+  maxRedirects: DEFAULTS.maxRedirects,
+  hooks: undefined,
+  maxBodySize: DEFAULTS.maxBodySize,
+  decompress: true,
+  transport: { ...EMPTY_TRANSPORT, connectTimeout: DEFAULTS.timeout.connect },
+};
+
+// Request options that only describe the body or the call leave the config as it is.
+const CALL_ONLY_KEYS = new Set(['json', 'form', 'body', 'signal', 'stream', 'priority']);
+
+function touchesConfig(options: object): boolean {
+  for (const key in options) {
+    if (!CALL_ONLY_KEYS.has(key) && (options as Record<string, unknown>)[key] !== undefined)
+      return true;
+  }
+  return false;
+}
+
+/**
+ * Merges `options` over `base` as requests does: headers and params key by key (case-insensitive
+ * header names, `null` removes), cookies key by key, hooks lists concatenated, everything else
+ * replaced. Returns `base` itself when `options` changes nothing. Never mutates its arguments.
+ */
+export function merge(base: Config, options: CommonOptions & RequestOptions): Config {
+  if (!touchesConfig(options)) return base;
+  let headers = base.headers;
+  if (options.headers !== undefined)
+    headers = applyHeaders(headers, normalizeHeaders(options.headers));
+  const decompress =
+    options.decompress === undefined
+      ? base.decompress
+      : checkBoolean('decompress', options.decompress);
+  if (!decompress && base.decompress && headers['accept-encoding'] === DEFAULTS.acceptEncoding) {
+    headers = applyHeaders(headers, { 'accept-encoding': null });
+  }
+  let params = base.params;
+  let query = base.query;
+  if (options.params !== undefined) {
+    params = mergeParams(params, normalizeParams(options.params));
+    query = encodeParams(params);
+  }
+  const timeout = resolveTimeouts(options.timeout, base.timeout);
+  return {
+    headers: headers === base.headers ? headers : Object.freeze(headers),
+    params,
+    query,
+    auth: resolveAuth(options.auth, base.auth),
+    cookies: options.cookies === undefined ? base.cookies : { ...base.cookies, ...options.cookies },
+    timeout,
+    retry: resolveRetry(options.retry, base.retry),
+    maxRedirects: resolveRedirect(options.redirect, base.maxRedirects),
+    hooks: resolveHooks(options.hooks, base.hooks),
+    maxBodySize:
+      options.maxBodySize === undefined
+        ? base.maxBodySize
+        : checkInteger('maxBodySize', options.maxBodySize, 0),
+    decompress,
+    transport: resolveTransport(options, base.transport, timeout.connect),
+  };
+}

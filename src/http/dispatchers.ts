@@ -1,0 +1,72 @@
+import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import type { TransportSettings } from './config.ts';
+
+/** Pool settings shared by every dispatcher of a session. */
+export interface PoolSettings {
+  readonly connections: number;
+  readonly keepAliveTimeout: number;
+  readonly pipelining: number;
+}
+
+function keyOf(settings: TransportSettings): string {
+  return JSON.stringify(settings, (_key, value) =>
+    Buffer.isBuffer(value) ? value.toString('base64') : value instanceof URL ? value.href : value,
+  );
+}
+
+function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
+  const tls = {
+    ...(settings.ca !== undefined && { ca: settings.ca as string | Buffer | (string | Buffer)[] }),
+    ...(settings.cert !== undefined && { cert: settings.cert }),
+    ...(settings.key !== undefined && { key: settings.key }),
+    rejectUnauthorized: settings.rejectUnauthorized,
+  };
+  const connect = { ...tls, timeout: settings.connectTimeout ?? 0 };
+  const proxy = settings.proxy;
+  if (proxy === undefined) return new Agent({ ...pool, connect });
+  const uri = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.uri : proxy;
+  const token = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.token : undefined;
+  return new ProxyAgent({
+    ...pool,
+    uri: String(uri),
+    ...(token !== undefined && { token }),
+    requestTls: tls,
+    proxyTls: { timeout: settings.connectTimeout ?? 0 },
+  });
+}
+
+/**
+ * The undici dispatchers of one session: one keep-alive pool per distinct transport setting
+ * (TLS, proxy, connect timeout). Requests that override none of them share the session's pool.
+ */
+export class Dispatchers {
+  readonly #pool: PoolSettings;
+  // Dispatchers by settings object (fast path) and by settings value (per-request overrides).
+  readonly #byObject = new WeakMap<TransportSettings, Dispatcher>();
+  readonly #byKey = new Map<string, Dispatcher>();
+
+  constructor(pool: PoolSettings) {
+    this.#pool = pool;
+  }
+
+  /** The dispatcher for `settings`, created on first use. */
+  get(settings: TransportSettings): Dispatcher {
+    let dispatcher = this.#byObject.get(settings);
+    if (dispatcher !== undefined) return dispatcher;
+    const key = keyOf(settings);
+    dispatcher = this.#byKey.get(key);
+    if (dispatcher === undefined) {
+      dispatcher = create(settings, this.#pool);
+      this.#byKey.set(key, dispatcher);
+    }
+    this.#byObject.set(settings, dispatcher);
+    return dispatcher;
+  }
+
+  /** Destroys every pool; requests in flight fail with `reason`. */
+  async destroy(reason: Error): Promise<void> {
+    const all = [...this.#byKey.values()];
+    this.#byKey.clear();
+    await Promise.all(all.map((dispatcher) => dispatcher.destroy(reason)));
+  }
+}

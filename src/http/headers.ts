@@ -1,0 +1,62 @@
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import type { HeadersInit } from './options.ts';
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const FORBIDDEN_VALUE_CHARS = /[\r\n\0]/;
+
+/** A header set where `null` marks a header removed from the session's set. */
+export type HeaderPatch = Record<string, string | null>;
+
+function checkName(name: string): string {
+  if (!TOKEN.test(name)) {
+    throw new InvalidRequestError(`Invalid header name ${JSON.stringify(name)}`);
+  }
+  return name.toLowerCase();
+}
+
+function checkValue(name: string, value: string): string {
+  if (FORBIDDEN_VALUE_CHARS.test(value)) {
+    throw new InvalidRequestError(
+      `Invalid value for header "${name}": it contains CR, LF or NUL (request smuggling)`,
+    );
+  }
+  return value;
+}
+
+function toValue(name: string, value: unknown): string {
+  if (Array.isArray(value)) return checkValue(name, value.join(', '));
+  if (typeof value === 'string') return checkValue(name, value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new InvalidRequestError(
+    `Invalid value for header "${name}": expected a string, number, boolean or array, got ${typeof value}`,
+  );
+}
+
+/** Validates headers and lower-cases their names; `null` values are kept as removals. */
+export function normalizeHeaders(init: HeadersInit): HeaderPatch {
+  const patch: HeaderPatch = Object.create(null);
+  if (init instanceof Headers) {
+    for (const [name, value] of init) patch[name] = checkValue(name, value);
+    return patch;
+  }
+  for (const name of Object.keys(init)) {
+    const value = init[name];
+    if (value === undefined) continue;
+    patch[checkName(name)] = value === null ? null : toValue(name, value);
+  }
+  return patch;
+}
+
+/** `base` with `patch` applied (a new object; neither argument is changed). */
+export function applyHeaders(
+  base: Readonly<Record<string, string>>,
+  patch: Readonly<HeaderPatch>,
+): Record<string, string> {
+  const merged: Record<string, string> = Object.assign(Object.create(null), base);
+  for (const name of Object.keys(patch)) {
+    const value = patch[name];
+    if (value === null || value === undefined) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+}

@@ -1,0 +1,165 @@
+import type { Readable } from 'node:stream';
+import type { CookieJar } from 'tough-cookie';
+import type { Hooks } from './hooks.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+
+/**
+ * Header values as callers give them. Names are case-insensitive. A `null` value removes a header
+ * set by the session; `undefined` is ignored; an array is sent as one header joined by `, `.
+ */
+export type HeadersInit =
+  | Record<string, string | number | boolean | readonly string[] | null | undefined>
+  | Headers;
+
+/** Query parameters: a record (arrays repeat the key, `null`/`undefined` drop it) or `URLSearchParams`. */
+export type ParamsInit =
+  | Record<
+      string,
+      string | number | boolean | readonly (string | number | boolean)[] | null | undefined
+    >
+  | URLSearchParams;
+
+/** State handed to an auth function. */
+export interface AuthState {
+  /** The request about to go on the wire; set `request.headers[...]` to sign it. */
+  readonly request: PreparedRequest;
+}
+
+/**
+ * Credentials: HTTP Basic, a bearer token, or a function that signs each request that goes on the
+ * wire (every redirect hop and retry on the same origin). Auth is never sent to another origin.
+ */
+export type Auth =
+  | { readonly username: string; readonly password: string }
+  | { readonly bearer: string }
+  | ((state: AuthState) => void | Promise<void>);
+
+/** Per-phase timeouts in milliseconds. `false` switches a phase off. */
+export interface TimeoutOptions {
+  /** Establishing the TCP (and TLS) connection. @default 10_000 */
+  connect?: number | false;
+  /** From the request being sent to the response headers (time to first byte). @default false */
+  headers?: number | false;
+  /** Idle time between two chunks of the response body. @default false */
+  body?: number | false;
+  /** One deadline for the whole call, across redirects, retries and backoff. @default 30_000 */
+  total?: number | false;
+}
+
+/** When and how to retry. */
+export interface RetryOptions {
+  /** Retries after the first attempt. @default 2 */
+  limit?: number;
+  /** Methods that may be retried. POST and PATCH are not retried unless listed. @default ['GET','HEAD','OPTIONS','PUT','DELETE','TRACE'] */
+  methods?: readonly string[];
+  /** Response statuses that are retried. @default [408, 429, 500, 502, 503, 504] */
+  statusCodes?: readonly number[];
+  /** First backoff step in ms; attempt n waits a random time in [0, min(maxDelay, baseDelay·2ⁿ)]. @default 100 */
+  baseDelay?: number;
+  /** Upper bound of the exponential backoff in ms. @default 5_000 */
+  maxDelay?: number;
+  /** The longest `Retry-After` honoured, in ms; a longer one returns the response as is. @default 30_000 */
+  maxRetryAfter?: number;
+}
+
+/** How to follow redirects. */
+export interface RedirectOptions {
+  /** Redirects followed before {@link TooManyRedirectsError}. @default 30 */
+  max?: number;
+}
+
+/** TLS settings for https origins. */
+export interface TLSOptions {
+  /** Trusted CA certificates (PEM). @default Node's bundled roots */
+  ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Client certificate (PEM) for mutual TLS. */
+  cert?: string | Buffer;
+  /** Client private key (PEM) for mutual TLS. */
+  key?: string | Buffer;
+  /** Verify the server certificate. Switching it off is dangerous. @default true */
+  rejectUnauthorized?: boolean;
+}
+
+/** An HTTP(S) proxy: its URL, or its URL and the token for `Proxy-Authorization`. */
+export type ProxyOptions = string | URL | { readonly uri: string | URL; readonly token?: string };
+
+/** Options a session and a single request share; request values win over session values. */
+export interface CommonOptions {
+  /** Headers; merged case-insensitively over the session's; `null` removes one. */
+  headers?: HeadersInit;
+  /** Query parameters; merged key by key over the session's; `null` removes one. */
+  params?: ParamsInit;
+  /** Credentials for the request's origin. See {@link Auth}. */
+  auth?: Auth | null;
+  /** Cookies to send (name → value), merged over the session's; never stored in the jar. */
+  cookies?: Record<string, string>;
+  /** A number means `{ total: n }`. @default { connect: 10_000, total: 30_000 } */
+  timeout?: number | TimeoutOptions;
+  /** A number means `{ limit: n }`; `false` means no retries. @default { limit: 2 } */
+  retry?: number | false | RetryOptions;
+  /** `false` returns 3xx responses as they are. @default { max: 30 } (`false` for `head()`) */
+  redirect?: boolean | RedirectOptions;
+  /** Lifecycle hooks; lists from the session and the request run one after the other. */
+  hooks?: Partial<Hooks>;
+  /** The largest response body accepted, after decompression, in bytes. @default 67_108_864 (64 MiB) */
+  maxBodySize?: number;
+  /** Ask for and decode gzip, deflate and br bodies. @default true */
+  decompress?: boolean;
+}
+
+/**
+ * The options of a {@link Session}: defaults for every request, plus transport settings.
+ *
+ * @example
+ * ```ts
+ * import { Session } from 'fanout';
+ * const session = new Session({ baseURL: 'http://127.0.0.1:8080/api', timeout: 2_000 });
+ * ```
+ */
+export interface SessionOptions extends CommonOptions, TLSOptions {
+  /**
+   * Prefix of every string URL. With a `baseURL`, a string URL is always a path below it: an
+   * absolute (`http://other/`) or protocol-relative (`//evil/x`) string is refused with
+   * {@link InvalidURLError} unless `allowAbsoluteURLs` is set or a `URL` object is passed.
+   */
+  baseURL?: string | URL;
+  /** Let absolute string URLs bypass `baseURL`. @default false */
+  allowAbsoluteURLs?: boolean;
+  /** The cookie jar: `true` for a new empty one, a tough-cookie `CookieJar`, or `false` for none. @default true */
+  cookieJar?: boolean | CookieJar;
+  /** Route requests through this HTTP(S) proxy (undici's ProxyAgent). */
+  proxy?: ProxyOptions;
+  /** Connections kept per origin. @default 64 */
+  connections?: number;
+  /** How long an idle keep-alive socket is kept, in ms. @default 4_000 */
+  keepAliveTimeout?: number;
+  /** Requests pipelined on one connection (1 means no pipelining). @default 1 */
+  pipelining?: number;
+}
+
+/** A request body. Strings, bytes and Blobs are replayable (for retries and 307/308); streams are not. */
+export type BodyInit =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | Blob
+  | FormData
+  | Readable
+  | ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array>;
+
+/** Options of one request. */
+export interface RequestOptions extends CommonOptions, TLSOptions {
+  /** A value sent as JSON (`content-type: application/json`). Not with `body` or `form`. */
+  json?: unknown;
+  /** Fields sent as `application/x-www-form-urlencoded`. Not with `body` or `json`. */
+  form?: ParamsInit;
+  /** A raw body; a `FormData` is sent as `multipart/form-data`. Not with `json` or `form`. */
+  body?: BodyInit;
+  /** Aborts the request; the call fails with {@link CancelledError}. */
+  signal?: AbortSignal;
+  /** Give the response body as a stream (`response.body`) instead of buffering it. @default false */
+  stream?: boolean;
+  /** A proxy for this request only. */
+  proxy?: ProxyOptions;
+}

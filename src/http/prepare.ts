@@ -1,0 +1,67 @@
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { type BodySource, encodeBody } from './body.ts';
+import { basicAuth, type Config } from './config.ts';
+import { PreparedRequest } from './prepared-request.ts';
+import { type BaseURL, resolveTarget, withQuery } from './url.ts';
+
+const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+/** Where string URLs resolve: the session's base and whether absolute strings may bypass it. */
+export interface URLRules {
+  readonly base: BaseURL | undefined;
+  readonly allowAbsoluteURLs: boolean;
+}
+
+function checkMethod(method: unknown): string {
+  if (typeof method !== 'string' || !METHOD.test(method)) {
+    throw new InvalidRequestError(
+      `Invalid method ${JSON.stringify(method)}: expected an HTTP token such as "GET"`,
+    );
+  }
+  return method.toUpperCase();
+}
+
+function hasBody(source: BodySource): boolean {
+  return (
+    source.json !== undefined ||
+    source.form !== undefined ||
+    (source.body !== undefined && source.body !== null)
+  );
+}
+
+/**
+ * Turns a method, a URL and merged options into a validated {@link PreparedRequest}: absolute
+ * URL with the query, headers with auth and content type, encoded body. Every bad input fails
+ * here with a typed error, before anything is queued or sent.
+ */
+export function prepare(
+  method: string,
+  url: string | URL,
+  config: Config,
+  source: BodySource,
+  rules: URLRules,
+): PreparedRequest {
+  const verb = checkMethod(method);
+  const target = resolveTarget(url, rules.base, rules.allowAbsoluteURLs);
+  const path = withQuery(target.path, config.query);
+  const encoded = hasBody(source) ? encodeBody(source) : undefined;
+  const authHeader =
+    config.auth?.header ??
+    (target.username || target.password ? basicAuth(target.username, target.password) : undefined);
+  const mutable = config.auth?.sign !== undefined || (config.hooks?.beforeRequest.length ?? 0) > 0;
+  let headers = config.headers as Record<string, string>;
+  if (mutable || authHeader !== undefined || encoded?.contentType !== undefined) {
+    headers = Object.assign(Object.create(null), headers);
+    if (authHeader !== undefined) headers.authorization = authHeader;
+    if (encoded?.contentType !== undefined && headers['content-type'] === undefined)
+      headers['content-type'] = encoded.contentType;
+  }
+  return new PreparedRequest(
+    verb,
+    target.origin,
+    path,
+    headers,
+    encoded?.body ?? null,
+    encoded?.isReplayable ?? true,
+  );
+}

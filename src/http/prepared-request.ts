@@ -1,0 +1,67 @@
+import type { Readable } from 'node:stream';
+import { inspect } from 'node:util';
+import type { ErrorRequest } from '../errors/request-error.ts';
+
+/** A request body as it goes to the transport. */
+export type WireBody = string | Uint8Array | Blob | Readable | AsyncIterable<Uint8Array> | null;
+
+const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
+
+/** Header values with secrets (`authorization`, `cookie`, `proxy-authorization`) replaced. */
+export function redactHeaders(headers: Readonly<Record<string, string>>): Record<string, string> {
+  const shown: Record<string, string> = {};
+  for (const name of Object.keys(headers)) {
+    shown[name] = SECRET_HEADERS.has(name) ? '[REDACTED]' : (headers[name] as string);
+  }
+  return shown;
+}
+
+/**
+ * A validated request, ready for the wire: absolute URL, upper-case method, lower-case header
+ * names. Hooks may change `headers`, `url` parts and `body`. Printing it (`console.log`,
+ * `JSON.stringify`) redacts `authorization`, `cookie` and `proxy-authorization`.
+ */
+export class PreparedRequest implements ErrorRequest {
+  /** Upper-case method, e.g. `GET`. */
+  method: string;
+  /** `scheme://host[:port]` of the target. */
+  origin: string;
+  /** Path and query string, e.g. `/search?q=1`. */
+  path: string;
+  /** Header values by lower-case name. */
+  headers: Record<string, string>;
+  /** The encoded body, or `null`. */
+  body: WireBody;
+  /** Whether `body` can be sent again (for retries and 307/308 redirects). */
+  isBodyReplayable: boolean;
+
+  constructor(
+    method: string,
+    origin: string,
+    path: string,
+    headers: Record<string, string>,
+    body: WireBody,
+    isBodyReplayable: boolean,
+  ) {
+    this.method = method;
+    this.origin = origin;
+    this.path = path;
+    this.headers = headers;
+    this.body = body;
+    this.isBodyReplayable = isBodyReplayable;
+  }
+
+  /** The full URL. */
+  get url(): string {
+    return this.origin + this.path;
+  }
+
+  /** A plain, redacted copy for logs. */
+  toJSON(): { method: string; url: string; headers: Record<string, string> } {
+    return { method: this.method, url: this.url, headers: redactHeaders(this.headers) };
+  }
+
+  [inspect.custom](): string {
+    return `PreparedRequest ${inspect(this.toJSON())}`;
+  }
+}

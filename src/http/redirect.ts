@@ -1,0 +1,79 @@
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
+
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'] as const;
+const BODY_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+] as const;
+
+/** The `location` a response redirects to, or `undefined` if it is not a followable redirect. */
+export function redirectLocation(response: Response): string | undefined {
+  if (!REDIRECT_STATUSES.has(response.status)) return undefined;
+  const location = response.headers.location;
+  return typeof location === 'string' && location !== '' ? location : undefined;
+}
+
+/**
+ * The request that follows `response` to `location`, as browsers and requests do: 303 (and
+ * 301/302 after a POST) becomes a GET without body; 307/308 keep the method and body (which
+ * must be replayable). A change of origin drops `authorization`, `cookie` and
+ * `proxy-authorization`. Only http and https targets are followed.
+ */
+export function followRedirect(
+  request: PreparedRequest,
+  response: Response,
+  location: string,
+): PreparedRequest {
+  let target: URL;
+  try {
+    target = new URL(location, request.url);
+  } catch (error) {
+    throw new InvalidURLError(`Redirect to ${JSON.stringify(location)} is not a valid URL`, {
+      cause: error,
+    });
+  }
+  if (target.protocol !== 'http:' && target.protocol !== 'https:') {
+    throw new InvalidURLError(
+      `Redirect to ${JSON.stringify(location)} refused: only http and https are followed (${request.method} ${request.url})`,
+    );
+  }
+  const headers: Record<string, string> = Object.assign(Object.create(null), request.headers);
+  if (target.origin !== request.origin)
+    for (const name of ORIGIN_BOUND_HEADERS) delete headers[name];
+  const status = response.status;
+  const becomesGet =
+    status === 303
+      ? request.method !== 'HEAD'
+      : (status === 301 || status === 302) && request.method === 'POST';
+  if (becomesGet) {
+    for (const name of BODY_HEADERS) delete headers[name];
+    return new PreparedRequest(
+      'GET',
+      target.origin,
+      target.pathname + target.search,
+      headers,
+      null,
+      true,
+    );
+  }
+  if (request.body !== null && !request.isBodyReplayable) {
+    throw new InvalidRequestError(
+      `Cannot follow ${status} to ${target.href}: the request body is a stream and cannot be sent again`,
+      { request },
+    );
+  }
+  return new PreparedRequest(
+    request.method,
+    target.origin,
+    target.pathname + target.search,
+    headers,
+    request.body,
+    request.isBodyReplayable,
+  );
+}

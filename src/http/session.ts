@@ -1,0 +1,362 @@
+import { CookieJar } from 'tough-cookie';
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { SessionClosedError } from '../errors/session-closed-error.ts';
+import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
+import { Call } from './call.ts';
+import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
+import { Cookies } from './cookies.ts';
+import { Dispatchers } from './dispatchers.ts';
+import type { Hooks } from './hooks.ts';
+import type { RequestOptions, SessionOptions } from './options.ts';
+import { prepare, type URLRules } from './prepare.ts';
+import { PreparedRequest } from './prepared-request.ts';
+import { followRedirect, redirectLocation } from './redirect.ts';
+import type { Response } from './response.ts';
+import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
+import { Exchange, type WireOptions } from './transport.ts';
+import { parseBaseURL } from './url.ts';
+import { checkBoolean, checkInteger } from './validate.ts';
+
+/** Options of a call: request options, no body fields for body-less verbs. */
+export type NoBodyOptions = Omit<RequestOptions, 'json' | 'form' | 'body'>;
+
+/**
+ * A requests-style HTTP session on undici: defaults merged into every request, a cookie jar,
+ * keep-alive pools, redirects, retries, timeouts and hooks, and a buffered {@link Response}.
+ *
+ * @example
+ * ```ts
+ * import { Session } from 'fanout';
+ * const session = new Session({ baseURL: 'http://127.0.0.1:8080', headers: { 'x-app': 'shop' } });
+ * const response = await session.get('/users', { params: { page: 2 } });
+ * console.log(response.status, response.json());
+ * await session.close();
+ * ```
+ */
+export class Session {
+  /** The session's cookie jar (`undefined` when created with `cookieJar: false`). */
+  readonly cookies: Cookies | undefined;
+  // Session options merged over the defaults, validated once.
+  readonly #config: Config;
+  readonly #rules: URLRules;
+  readonly #dispatchers: Dispatchers;
+  // Wire options for requests that use the session config as is: [buffered, streamed].
+  readonly #wire: readonly [WireOptions, WireOptions];
+  // Set by close(); from then on every call fails with SessionClosedError.
+  #isClosed = false;
+  readonly #closing = new AbortController();
+
+  constructor(options: SessionOptions = {}) {
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidOptionError(
+        `Expected session options to be an object, got ${typeof options}`,
+      );
+    }
+    this.#config = merge(BASE_CONFIG, options);
+    this.#rules = {
+      base: options.baseURL === undefined ? undefined : parseBaseURL(options.baseURL),
+      allowAbsoluteURLs:
+        options.allowAbsoluteURLs === undefined
+          ? false
+          : checkBoolean('allowAbsoluteURLs', options.allowAbsoluteURLs),
+    };
+    this.cookies = cookieStore(options.cookieJar);
+    this.#dispatchers = new Dispatchers({
+      connections: checkInteger('connections', options.connections ?? DEFAULTS.connections, 1),
+      keepAliveTimeout: checkInteger(
+        'keepAliveTimeout',
+        options.keepAliveTimeout ?? DEFAULTS.keepAliveTimeout,
+        1,
+      ),
+      pipelining: checkInteger('pipelining', options.pipelining ?? DEFAULTS.pipelining, 1),
+    });
+    this.#wire = [this.#wireOptions(this.#config, false), this.#wireOptions(this.#config, true)];
+  }
+
+  /** Whether {@link Session.close} was called. */
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  /**
+   * Sends a request and resolves with its response (of any status; see
+   * {@link Response.raiseForStatus}). Bad input rejects with a typed error before anything is sent.
+   */
+  async request(
+    method: string,
+    url: string | URL,
+    options: RequestOptions = {},
+  ): Promise<Response> {
+    if (this.#isClosed)
+      throw new SessionClosedError(`The session is closed: ${method} ${String(url)}`);
+    const config = merge(this.#config, options);
+    const request = prepare(method, url, config, options, this.#rules);
+    const call = new Call(request, config.timeout.total, options.signal);
+    try {
+      const wire =
+        config === this.#config
+          ? this.#wire[options.stream ? 1 : 0]
+          : this.#wireOptions(config, options.stream === true);
+      let response = await this.#follow(call, request, config, wire);
+      const hooks = config.hooks?.afterResponse;
+      if (hooks !== undefined) {
+        for (const hook of hooks) response = (await hook({ response })) ?? response;
+      }
+      return response;
+    } finally {
+      call.dispose();
+    }
+  }
+
+  /** `GET url`. */
+  get(url: string | URL, options?: NoBodyOptions): Promise<Response> {
+    return this.request('GET', url, options);
+  }
+
+  /** `HEAD url`. Redirects are not followed unless `redirect` is given (as in requests). */
+  head(url: string | URL, options?: NoBodyOptions): Promise<Response> {
+    return this.request(
+      'HEAD',
+      url,
+      options?.redirect === undefined ? { ...options, redirect: false } : options,
+    );
+  }
+
+  /** `OPTIONS url`. */
+  options(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('OPTIONS', url, options);
+  }
+
+  /** `POST url`, usually with `json`, `form` or `body`. Not retried unless `retry.methods` says so. */
+  post(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('POST', url, options);
+  }
+
+  /** `PUT url`. */
+  put(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('PUT', url, options);
+  }
+
+  /** `PATCH url`. Not retried unless `retry.methods` says so. */
+  patch(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('PATCH', url, options);
+  }
+
+  /** `DELETE url`. */
+  delete(url: string | URL, options?: RequestOptions): Promise<Response> {
+    return this.request('DELETE', url, options);
+  }
+
+  /**
+   * Closes the session's pools. Requests in flight fail with {@link SessionClosedError}, and so
+   * does every later call. Calling it again does nothing.
+   */
+  async close(): Promise<void> {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    const reason = new SessionClosedError('The session was closed');
+    this.#closing.abort(reason);
+    await this.#dispatchers.destroy(reason);
+  }
+
+  /** `await using session = new Session()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #wireOptions(config: Config, stream: boolean): WireOptions {
+    return {
+      dispatcher: this.#dispatchers.get(config.transport),
+      headersTimeout: config.timeout.headers,
+      bodyTimeout: config.timeout.body,
+      connectTimeout: config.timeout.connect,
+      maxBodySize: config.maxBodySize,
+      decompress: config.decompress,
+      stream,
+      isClosed: () => this.#isClosed,
+    };
+  }
+
+  // Follows redirects: each hop is attempted (with retries) and its response's Location read.
+  async #follow(
+    call: Call,
+    first: PreparedRequest,
+    config: Config,
+    wire: WireOptions,
+  ): Promise<Response> {
+    let request = first;
+    let history: Response[] | undefined;
+    for (;;) {
+      const response = await this.#attempt(call, request, config, wire, first.origin);
+      const location = config.maxRedirects === 0 ? undefined : redirectLocation(response);
+      if (location === undefined) {
+        if (history !== undefined) response.history = history;
+        return response;
+      }
+      history ??= [];
+      if (history.length >= config.maxRedirects) {
+        response.body?.resume();
+        throw new TooManyRedirectsError(`More than ${config.maxRedirects} redirects`, { request });
+      }
+      response.body?.resume();
+      history.push(response);
+      request = followRedirect(request, response, location);
+      call.request = request;
+      await runHooks(config.hooks, 'beforeRedirect', { response, request });
+    }
+  }
+
+  // Sends one hop, retrying retryable failures within the policy, the deadline and the signal.
+  async #attempt(
+    call: Call,
+    hop: PreparedRequest,
+    config: Config,
+    wire: WireOptions,
+    authOrigin: string,
+  ): Promise<Response> {
+    const policy = config.retry;
+    for (let retryCount = 0; ; retryCount++) {
+      call.check();
+      const jarCookie = this.cookies?.headerFor(hop.url) ?? '';
+      const request = needsWireCopy(hop, config, authOrigin, jarCookie)
+        ? await this.#wireRequest(hop, config, authOrigin, jarCookie)
+        : hop;
+      let response: Response | undefined;
+      let error: unknown;
+      try {
+        response = await call.run(new Exchange(request, wire));
+      } catch (failure) {
+        error = failure;
+      }
+      if (response !== undefined && this.cookies !== undefined) {
+        const setCookie = response.headers['set-cookie'];
+        if (setCookie !== undefined) this.cookies.store(request.url, setCookie);
+      }
+      const delay =
+        policy === undefined
+          ? undefined
+          : this.#retryDelay(call, request, policy, retryCount, response, error);
+      if (delay === undefined) {
+        if (response === undefined) throw error;
+        return response;
+      }
+      response?.body?.resume();
+      await runHooks(config.hooks, 'beforeRetry', {
+        request,
+        response,
+        error: error as Error | undefined,
+        retryCount: retryCount + 1,
+        delay,
+      });
+      await this.#sleep(call, delay);
+    }
+  }
+
+  // The delay before the next retry, or undefined when this outcome is final.
+  #retryDelay(
+    call: Call,
+    request: PreparedRequest,
+    policy: NonNullable<Config['retry']>,
+    retryCount: number,
+    response: Response | undefined,
+    error: unknown,
+  ): number | undefined {
+    if (retryCount >= policy.limit || !policy.methods.has(request.method)) return undefined;
+    if (request.body !== null && !request.isBodyReplayable) return undefined;
+    let delay: number;
+    if (response !== undefined) {
+      if (!policy.statusCodes.has(response.status)) return undefined;
+      const header = response.headers['retry-after'];
+      const asked = parseRetryAfter(typeof header === 'string' ? header : undefined, Date.now());
+      if (asked !== undefined && asked > policy.maxRetryAfter) return undefined;
+      delay = asked ?? backoffDelay(policy, retryCount);
+    } else {
+      if (!isRetryableError(error)) return undefined;
+      delay = backoffDelay(policy, retryCount);
+    }
+    return delay < call.remaining() ? delay : undefined;
+  }
+
+  async #sleep(call: Call, ms: number): Promise<void> {
+    const closing = this.#closing.signal;
+    const onClose = () => call.stop(closing.reason as Error);
+    closing.addEventListener('abort', onClose, { once: true });
+    try {
+      await call.sleep(ms);
+    } finally {
+      closing.removeEventListener('abort', onClose);
+    }
+  }
+
+  // The request as it goes on the wire: jar and option cookies added, signed, hooks run.
+  async #wireRequest(
+    hop: PreparedRequest,
+    config: Config,
+    authOrigin: string,
+    jarCookie: string,
+  ): Promise<PreparedRequest> {
+    const headers: Record<string, string> = Object.assign(Object.create(null), hop.headers);
+    const request = new PreparedRequest(
+      hop.method,
+      hop.origin,
+      hop.path,
+      headers,
+      hop.body,
+      hop.isBodyReplayable,
+    );
+    if (headers.cookie === undefined) {
+      const cookie = cookieHeader(
+        jarCookie,
+        hop.origin === authOrigin ? config.cookies : undefined,
+      );
+      if (cookie !== '') headers.cookie = cookie;
+    }
+    if (config.auth?.sign !== undefined && hop.origin === authOrigin)
+      await config.auth.sign({ request });
+    await runHooks(config.hooks, 'beforeRequest', { request });
+    return request;
+  }
+}
+
+// Whether the wire request differs from the hop: cookies to add, a signer or hooks to run.
+function needsWireCopy(
+  hop: PreparedRequest,
+  config: Config,
+  authOrigin: string,
+  jarCookie: string,
+): boolean {
+  if (jarCookie !== '' || (config.hooks?.beforeRequest.length ?? 0) > 0) return true;
+  return (
+    hop.origin === authOrigin && (config.auth?.sign !== undefined || config.cookies !== undefined)
+  );
+}
+
+function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
+  if (option === undefined || option === true) return new Cookies();
+  if (option === false) return undefined;
+  if (option instanceof CookieJar) return new Cookies(option);
+  throw new InvalidOptionError('Expected `cookieJar` to be a boolean or a tough-cookie CookieJar');
+}
+
+function cookieHeader(
+  fromJar: string,
+  extra: Readonly<Record<string, string>> | undefined,
+): string {
+  if (extra === undefined) return fromJar;
+  const pairs = new Map<string, string>();
+  for (const pair of fromJar === '' ? [] : fromJar.split('; ')) {
+    const at = pair.indexOf('=');
+    pairs.set(pair.slice(0, at), pair.slice(at + 1));
+  }
+  for (const name of Object.keys(extra)) pairs.set(name, extra[name] as string);
+  return [...pairs].map(([name, value]) => `${name}=${value}`).join('; ');
+}
+
+async function runHooks<K extends keyof Hooks>(
+  hooks: Hooks | undefined,
+  name: K,
+  state: Parameters<Hooks[K][number]>[0],
+): Promise<void> {
+  if (hooks === undefined) return;
+  for (const hook of hooks[name]) await (hook as (state: unknown) => unknown)(state);
+}

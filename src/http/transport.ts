@@ -1,0 +1,286 @@
+import { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { BodyTooLargeError } from '../errors/body-too-large-error.ts';
+import { CancelledError } from '../errors/cancelled-error.ts';
+import { ConnectionError } from '../errors/connection-error.ts';
+import { isFanoutError } from '../errors/fanout-error.ts';
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { SessionClosedError } from '../errors/session-closed-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import { Response, type ResponseHeaders } from './response.ts';
+
+/** How one exchange on the wire is run. */
+export interface WireOptions {
+  readonly dispatcher: Dispatcher;
+  /** Time to the response headers, in ms. */
+  readonly headersTimeout: number | undefined;
+  /** Idle time between body chunks, in ms. */
+  readonly bodyTimeout: number | undefined;
+  /** Connect timeout of the dispatcher, in ms, for error messages. */
+  readonly connectTimeout: number | undefined;
+  readonly maxBodySize: number;
+  readonly decompress: boolean;
+  readonly stream: boolean;
+  /** Whether the owning session was closed (errors then become {@link SessionClosedError}). */
+  readonly isClosed: () => boolean;
+}
+
+// undici reads 0 as "no timer"; its own default would be 300 s. The session's total deadline bounds the call.
+const NO_TIMEOUT = 0;
+const EMPTY = Buffer.alloc(0);
+
+/** Parses undici's raw header list into a record by lower-case name. */
+export function parseHeaders(raw: readonly Buffer[]): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = Object.create(null);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
+    const value = (raw[i + 1] as Buffer).toString('latin1');
+    const seen = headers[name];
+    if (name === 'set-cookie') {
+      if (seen === undefined) headers[name] = [value];
+      else (seen as string[]).push(value);
+    } else {
+      headers[name] = seen === undefined ? value : `${seen}, ${value}`;
+    }
+  }
+  return headers;
+}
+
+function mapError(error: Error, request: PreparedRequest, options: WireOptions): Error {
+  if (isFanoutError(error)) return error;
+  if (options.isClosed()) {
+    return new SessionClosedError('The session was closed', { request, cause: error });
+  }
+  const code = (error as { code?: string }).code;
+  switch (code) {
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return timeout('connect', options.connectTimeout, request, error);
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return timeout('headers', options.headersTimeout, request, error);
+    case 'UND_ERR_BODY_TIMEOUT':
+      return timeout('body', options.bodyTimeout, request, error);
+    case 'UND_ERR_INVALID_ARG':
+    case 'UND_ERR_NOT_SUPPORTED':
+      return new InvalidRequestError(`Invalid request (${error.message})`, {
+        request,
+        cause: error,
+      });
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return new ConnectionError('Response body shorter than its content-length', {
+        request,
+        cause: error,
+      });
+    case 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH':
+      return new InvalidRequestError('Request body length differs from its content-length', {
+        request,
+        cause: error,
+      });
+    default:
+      return new ConnectionError(`Connection failed (${code ?? error.message})`, {
+        request,
+        cause: error,
+      });
+  }
+}
+
+function timeout(
+  phase: 'connect' | 'headers' | 'body',
+  ms: number | undefined,
+  request: PreparedRequest,
+  cause: Error,
+) {
+  return new TimeoutError({ phase, timeout: ms ?? 0, request, cause });
+}
+
+/**
+ * One request/response exchange on an undici dispatcher, through undici's low-level handler
+ * interface: the body is collected into one buffer (or handed out as a stream), so no Node stream
+ * is created per buffered response. `promise` settles once; `cancel()` settles it at once and
+ * aborts the socket as soon as undici has handed one out.
+ */
+export class Exchange {
+  /** Settles with the response, or with a fanout error. */
+  readonly promise: Promise<Response>;
+  readonly #request: PreparedRequest;
+  readonly #options: WireOptions;
+  readonly #startedAt: number;
+  // Set exactly once by the Promise executor; called at most once (guarded by #settled).
+  #resolve!: (response: Response) => void;
+  #reject!: (error: Error) => void;
+  // True once `promise` is settled; later callbacks from undici only clean up.
+  #settled = false;
+  // undici's abort for this request; undefined until undici starts writing it.
+  #abort: ((reason: Error) => void) | undefined;
+  // A cancellation that arrived before #abort existed; applied in onConnect.
+  #pendingAbort: Error | undefined;
+  #status = 0;
+  #reason = '';
+  #headers: ResponseHeaders | undefined;
+  // Body chunks received so far (buffered mode) and their total length.
+  #chunks: Buffer[] = [];
+  #size = 0;
+  // The body stream handed out in stream mode; undefined in buffered mode.
+  #stream: Readable | undefined;
+  #resume: (() => void) | undefined;
+  // True once undici delivered the whole body.
+  #isComplete = false;
+
+  constructor(request: PreparedRequest, options: WireOptions) {
+    this.#request = request;
+    this.#options = options;
+    this.#startedAt = performance.now();
+    this.promise = new Promise<Response>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    options.dispatcher.dispatch(
+      {
+        origin: request.origin,
+        path: request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body as NonNullable<Dispatcher.DispatchOptions['body']>,
+        headersTimeout: options.headersTimeout ?? NO_TIMEOUT,
+        bodyTimeout: options.bodyTimeout ?? NO_TIMEOUT,
+      },
+      this as unknown as Dispatcher.DispatchHandler,
+    );
+  }
+
+  /** Fails the exchange with `reason` now and releases its socket. */
+  cancel(reason: Error): void {
+    if (!this.#settled) this.#fail(reason);
+    else this.#stream?.destroy(reason);
+    if (this.#abort) this.#abort(reason);
+    else this.#pendingAbort = reason;
+  }
+
+  #fail(error: Error): void {
+    this.#settled = true;
+    this.#reject(error);
+  }
+
+  #tooLarge(): void {
+    this.cancel(
+      new BodyTooLargeError(
+        `Response body exceeds maxBodySize (${this.#options.maxBodySize} bytes)`,
+        {
+          request: this.#request,
+        },
+      ),
+    );
+  }
+
+  // ---- undici's handler interface ----
+
+  onConnect(abort: (reason: Error) => void): void {
+    if (this.#pendingAbort) abort(this.#pendingAbort);
+    else this.#abort = abort;
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    if (status < 200) return true;
+    this.#status = status;
+    this.#reason = statusText;
+    const headers = parseHeaders(rawHeaders);
+    this.#headers = headers;
+    const length = headers['content-length'];
+    if (length !== undefined && Number(length) > this.#options.maxBodySize) {
+      this.#tooLarge();
+      return false;
+    }
+    if (this.#options.stream) this.#startStream(headers, resume);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.#settled && this.#stream === undefined) return true;
+    this.#size += chunk.length;
+    if (this.#size > this.#options.maxBodySize) {
+      this.#tooLarge();
+      return false;
+    }
+    if (this.#stream) return this.#stream.push(chunk);
+    this.#chunks.push(chunk);
+    return true;
+  }
+
+  onComplete(): void {
+    this.#isComplete = true;
+    if (this.#stream) {
+      this.#stream.push(null);
+      return;
+    }
+    if (this.#settled) return;
+    const chunks = this.#chunks;
+    const body =
+      chunks.length === 1
+        ? (chunks[0] as Buffer)
+        : chunks.length === 0
+          ? EMPTY
+          : Buffer.concat(chunks, this.#size);
+    this.#chunks = [];
+    const codecs =
+      this.#options.decompress && body.length > 0
+        ? codecsOf(this.#header('content-encoding'))
+        : undefined;
+    if (codecs === undefined) {
+      this.#settle(body);
+      return;
+    }
+    decompressBody(body, codecs, this.#options.maxBodySize, this.#request).then(
+      (decoded) => this.#settle(decoded),
+      (error: Error) => this.#fail(error),
+    );
+  }
+
+  onError(error: Error): void {
+    const mapped = mapError(error, this.#request, this.#options);
+    if (!this.#settled) this.#fail(mapped);
+    else this.#stream?.destroy(mapped);
+  }
+
+  #header(name: string): string | undefined {
+    const value = this.#headers?.[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  #settle(body: Uint8Array | Readable): void {
+    this.#settled = true;
+    const elapsed = performance.now() - this.#startedAt;
+    this.#resolve(
+      new Response(
+        this.#request,
+        this.#status,
+        this.#reason,
+        this.#headers as ResponseHeaders,
+        body,
+        elapsed,
+      ),
+    );
+  }
+
+  #startStream(headers: ResponseHeaders, resume: () => void): void {
+    this.#resume = resume;
+    const raw = new Readable({
+      read: () => this.#resume?.(),
+      destroy: (error, callback) => {
+        if (!this.#isComplete)
+          this.cancel(
+            error ?? new CancelledError('Body stream destroyed', { request: this.#request }),
+          );
+        callback(error);
+      },
+    });
+    this.#stream = raw;
+    const encoding = headers['content-encoding'];
+    const codecs = this.#options.decompress
+      ? codecsOf(typeof encoding === 'string' ? encoding : undefined)
+      : undefined;
+    this.#settle(
+      codecs ? decompressStream(raw, codecs, this.#options.maxBodySize, this.#request) : raw,
+    );
+  }
+}

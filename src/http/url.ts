@@ -1,0 +1,126 @@
+import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import type { ParamsInit } from './options.ts';
+
+/** A parsed `baseURL`: its origin and its path without a trailing slash. */
+export interface BaseURL {
+  readonly origin: string;
+  readonly pathPrefix: string;
+}
+
+/** Where a request goes: origin, path with query, and credentials found in the URL. */
+export interface Target {
+  origin: string;
+  path: string;
+  username: string;
+  password: string;
+}
+
+const FORBIDDEN = /[\r\n\0]/;
+const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
+// Printable ASCII without space and '#': a path made of these needs no encoding.
+const PLAIN_PATH = /^[\x21\x22\x24-\x7e]*$/;
+
+function refuse(input: string, why: string): never {
+  throw new InvalidURLError(`${JSON.stringify(input)} ${why}`);
+}
+
+function parseAbsolute(input: string | URL): URL {
+  const text = String(input);
+  if (FORBIDDEN.test(text)) refuse(text, 'contains CR, LF or NUL');
+  let url: URL;
+  try {
+    url = typeof input === 'string' ? new URL(input) : input;
+  } catch {
+    return refuse(text, 'is not an absolute http(s) URL');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    refuse(text, `is not an absolute http(s) URL (scheme "${url.protocol}" is not allowed)`);
+  }
+  return url;
+}
+
+function targetOf(url: URL): Target {
+  return {
+    origin: url.origin,
+    path: url.pathname + url.search,
+    username: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+}
+
+/** Parses and checks a session `baseURL` once. */
+export function parseBaseURL(input: string | URL): BaseURL {
+  const url = parseAbsolute(input);
+  if (url.username || url.password) refuse(String(input), 'must not carry credentials; use `auth`');
+  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
+}
+
+/**
+ * Resolves a request URL. Without a base, a string must be an absolute http(s) URL. With a base,
+ * a string is a path appended to the base path (`/api` + `/users` = `/api/users`); an absolute or
+ * protocol-relative string is refused unless `allowAbsolute` — a `URL` object is always taken as
+ * the caller's explicit choice.
+ */
+export function resolveTarget(
+  input: string | URL,
+  base: BaseURL | undefined,
+  allowAbsolute: boolean,
+): Target {
+  if (typeof input !== 'string') {
+    if (!(input instanceof URL)) refuse(String(input), 'is not a URL string or URL object');
+    return targetOf(parseAbsolute(input));
+  }
+  if (base === undefined || SCHEME.test(input) || input.startsWith('//')) {
+    if (base !== undefined && !allowAbsolute) {
+      refuse(
+        input,
+        'would leave the session baseURL; pass a URL object or set `allowAbsoluteURLs` to send it elsewhere',
+      );
+    }
+    return targetOf(parseAbsolute(input));
+  }
+  if (FORBIDDEN.test(input)) refuse(input, 'contains CR, LF or NUL');
+  const path = base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`);
+  if (PLAIN_PATH.test(path)) return { origin: base.origin, path, username: '', password: '' };
+  const url = new URL(path, base.origin);
+  return { origin: base.origin, path: url.pathname + url.search, username: '', password: '' };
+}
+
+/** Parameters as ordered pairs; `null` values mark removals. */
+export type ParamPairs = [string, string | null][];
+
+/** Normalises params into pairs (arrays repeat the key, `null` removes, `undefined` is skipped). */
+export function normalizeParams(init: ParamsInit): ParamPairs {
+  const pairs: ParamPairs = [];
+  if (init instanceof URLSearchParams) {
+    for (const [key, value] of init) pairs.push([key, value]);
+    return pairs;
+  }
+  for (const key of Object.keys(init)) {
+    const value = init[key];
+    if (value === undefined) continue;
+    if (value === null) pairs.push([key, null]);
+    else if (Array.isArray(value)) for (const item of value) pairs.push([key, String(item)]);
+    else pairs.push([key, String(value)]);
+  }
+  return pairs;
+}
+
+/** `base` with the keys of `patch` replaced by the patch's values (as requests merges params). */
+export function mergeParams(base: ParamPairs, patch: ParamPairs): ParamPairs {
+  const replaced = new Set(patch.map(([key]) => key));
+  return [...base.filter(([key]) => !replaced.has(key)), ...patch];
+}
+
+/** The query string of `pairs` (without `?`), or `''`. */
+export function encodeParams(pairs: ParamPairs): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of pairs) if (value !== null) search.append(key, value);
+  return search.toString();
+}
+
+/** `path` with `query` appended. */
+export function withQuery(path: string, query: string): string {
+  if (query === '') return path;
+  return path + (path.includes('?') ? '&' : '?') + query;
+}

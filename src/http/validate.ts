@@ -1,0 +1,52 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+
+function describe(value: unknown): string {
+  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  return `${shown} (${value === null ? 'null' : typeof value})`;
+}
+
+/**
+ * Checks that `value` is a finite number greater than zero (or `>= 0` when `allowZero`).
+ * @throws {InvalidOptionError} naming the option and the value received.
+ */
+export function checkPositiveNumber(name: string, value: unknown, allowZero = false): number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < 0 ||
+    (!allowZero && value === 0)
+  ) {
+    const expected = allowZero ? 'a finite number >= 0' : 'a finite number > 0';
+    throw new InvalidOptionError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/**
+ * Checks that `value` is an integer `>= min`.
+ * @throws {InvalidOptionError} naming the option and the value received.
+ */
+export function checkInteger(name: string, value: unknown, min: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidOptionError(
+      `Expected \`${name}\` to be an integer >= ${min}, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+/** Checks that `value` is a boolean. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw new InvalidOptionError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
+/** Checks that `value` is a function. */
+export function checkFunction<F>(name: string, value: unknown): F {
+  if (typeof value !== 'function') {
+    throw new InvalidOptionError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+  }
+  return value as F;
+}

@@ -1,0 +1,54 @@
+/**
+ * fanout's public surface. Everything exported here is documented and stable; modules not
+ * listed (transport, config merging, redirect and retry internals) are implementation details.
+ */
+
+export { BodyTooLargeError } from './errors/body-too-large-error.ts';
+export { CancelledError } from './errors/cancelled-error.ts';
+export { ConnectionError } from './errors/connection-error.ts';
+export { ExecutorShutdownError } from './errors/executor-shutdown-error.ts';
+export { FanoutError, type FanoutErrorOptions, isFanoutError } from './errors/fanout-error.ts';
+export { HTTPError } from './errors/http-error.ts';
+export { InvalidOptionError } from './errors/invalid-option-error.ts';
+export { InvalidRequestError } from './errors/invalid-request-error.ts';
+export { InvalidURLError } from './errors/invalid-url-error.ts';
+export { QueueFullError } from './errors/queue-full-error.ts';
+export {
+  type ErrorRequest,
+  RequestError,
+  type RequestErrorOptions,
+} from './errors/request-error.ts';
+export { ResponseParseError } from './errors/response-parse-error.ts';
+export { SessionClosedError } from './errors/session-closed-error.ts';
+export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
+export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
+export { Cookies } from './http/cookies.ts';
+export type {
+  AfterResponseHook,
+  AfterResponseState,
+  BeforeRedirectHook,
+  BeforeRedirectState,
+  BeforeRequestHook,
+  BeforeRequestState,
+  BeforeRetryHook,
+  BeforeRetryState,
+  Hooks,
+} from './http/hooks.ts';
+export type {
+  Auth,
+  AuthState,
+  BodyInit,
+  CommonOptions,
+  HeadersInit,
+  ParamsInit,
+  ProxyOptions,
+  RedirectOptions,
+  RequestOptions,
+  RetryOptions,
+  SessionOptions,
+  TimeoutOptions,
+  TLSOptions,
+} from './http/options.ts';
+export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
+export { Response, type ResponseHeaders } from './http/response.ts';
+export { type NoBodyOptions, Session } from './http/session.ts';
