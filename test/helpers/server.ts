@@ -1,0 +1,61 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { TestContext } from 'node:test';
+
+/** A running loopback test server. */
+export interface TestServer {
+  readonly server: Server;
+  /** `http://127.0.0.1:PORT` */
+  readonly origin: string;
+  readonly port: number;
+  /** Sockets currently open to the server. */
+  readonly sockets: Set<Socket>;
+  close(): Promise<void>;
+}
+
+/** The request body as a string. */
+export async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Starts an HTTP server on 127.0.0.1, port 0, and registers its teardown on `t` (a test or a
+ * suite context) where it starts. Open sockets are destroyed at close.
+ */
+export async function startServer(
+  t: Pick<TestContext, 'after'>,
+  handler: (request: IncomingMessage, response: ServerResponse) => void | Promise<void>,
+  host = '127.0.0.1',
+): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((request, response) => {
+    Promise.resolve(handler(request, response)).catch((error: unknown) => {
+      response.destroy(error as Error);
+    });
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  const close = async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  };
+  t.after(close);
+  return { server, origin: `http://${host}:${port}`, port, sockets, close };
+}
+
+/** A promise with its resolve function outside, for ordering tests without sleeps. */
+export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T) => void; reject: (error: unknown) => void } {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
