@@ -2,7 +2,9 @@ import { CookieJar } from 'tough-cookie';
 
 /**
  * The session's cookie store: a tough-cookie `CookieJar` that follows RFC 6265 (domain, path,
- * secure, expiry). Requests skip it entirely until it holds a cookie.
+ * secure, expiry). Requests skip it entirely until it holds a cookie. The default jar sends
+ * `Secure` cookies over https only, loopback included: unlike a browser, a client has no reason to
+ * treat `http://localhost` as a secure channel (tough-cookie's `allowSecureOnLocal` is switched off).
  */
 export class Cookies {
   /** The underlying tough-cookie jar, for anything this class does not cover. */
@@ -10,7 +12,7 @@ export class Cookies {
   // True once the jar may hold a cookie; false means every lookup would be empty.
   #mayHoldCookies: boolean;
 
-  constructor(jar: CookieJar = new CookieJar()) {
+  constructor(jar: CookieJar = new CookieJar(undefined, { allowSecureOnLocal: false })) {
     this.jar = jar;
     this.#mayHoldCookies = (jar.serializeSync()?.cookies.length ?? 1) > 0;
   }
