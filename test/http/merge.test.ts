@@ -169,7 +169,11 @@ test('caller objects are never mutated (deep-frozen inputs)', async (t) => {
     }
   });
   const hooks: Partial<Hooks> = {
-    beforeRequest: [({ request }) => void (request.headers['x-hooked'] = 'yes')],
+    beforeRequest: [
+      ({ request }) => {
+        request.headers['x-hooked'] = 'yes';
+      },
+    ],
   };
   const sessionOptions: SessionOptions = deepFreeze({
     baseURL: server.origin,
@@ -189,7 +193,13 @@ test('caller objects are never mutated (deep-frozen inputs)', async (t) => {
     params: new URLSearchParams({ b: '2' }),
     json: { nested: { list: [1, 2] } },
     cookies: { d: '2' },
-    hooks: { beforeRequest: [({ request }) => void (request.headers['x-call-hook'] = '1')] },
+    hooks: {
+      beforeRequest: [
+        ({ request }) => {
+          request.headers['x-call-hook'] = '1';
+        },
+      ],
+    },
     timeout: { body: 5_000 },
     retry: { limit: 2 },
   });
