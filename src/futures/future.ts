@@ -1,0 +1,542 @@
+import { CancelledError } from '../errors/cancelled-error.ts';
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { TimeoutError } from '../errors/timeout-error.ts';
+import { startTimer } from './timers.ts';
+import { describe, expectFunction, expectTimeout } from './validate.ts';
+import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from './warnings.ts';
+
+/**
+ * Where a future is in its life. It only moves forward: `pending` → `running` → `fulfilled` or
+ * `rejected`; `pending` or `running` → `cancelled`. The last three are "done".
+ */
+type State = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
+
+/**
+ * Who asks for a future's outcome. `then`, `result` and `exception` retrieve it (so a failure is
+ * no longer reported as unretrieved); `wait` (also `asCompleted`, `FutureSet`) only blocks on it.
+ */
+type Asker = 'then' | 'result' | 'exception' | 'wait';
+
+/**
+ * The work behind a future: called with the `AbortSignal` that is aborted when the future is
+ * cancelled, it returns the value or a promise of it.
+ */
+export type TaskFunction<T> = (signal: AbortSignal) => T | PromiseLike<T>;
+
+/** A function {@link Future.addDoneCallback} runs once the future is done. */
+export type DoneCallback<T> = (future: Future<T>) => void;
+
+/** Options of {@link Future.result} and {@link Future.exception}. */
+export interface ResultOptions {
+  /**
+   * How long to wait, in milliseconds, before rejecting with a `TimeoutError` (phase `result`).
+   * The future itself keeps running.
+   *
+   * @default undefined (wait as long as it takes)
+   */
+  timeout?: number | undefined;
+}
+
+/**
+ * Stops the work behind a future when the future is cancelled: an `AbortController`, an
+ * executor's queue entry, or the sources of a derived future.
+ *
+ * @internal
+ */
+export interface Canceller {
+  abort(reason: CancelledError): void;
+}
+
+/** @internal Creates a pending future whose cancellation calls `canceller`. */
+export let createFuture: <T>(canceller: Canceller) => Future<T>;
+/** @internal Moves a pending future to running; `false` if it is no longer pending. */
+export let startFuture: (future: Future<unknown>) => boolean;
+/** @internal Fulfils (`ok`) or rejects a future that is not done yet; `false` if it was done. */
+export let settleFuture: (future: Future<unknown>, ok: boolean, outcome: unknown) => boolean;
+/** @internal Cancels a future with the given reason; whether it is now cancelled. */
+export let cancelFuture: (future: Future<unknown>, reason: CancelledError) => boolean;
+/** @internal Whether a future failed (rejected, not cancelled), without retrieving its error. */
+export let hasFailed: (future: Future<unknown>) => boolean;
+/** @internal Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
+export let noteWaiting: (future: Future<unknown>) => void;
+
+/**
+ * The eventual outcome of some work, in the manner of Python's `concurrent.futures.Future`, that
+ * is also awaitable (`PromiseLike`).
+ *
+ * - `result()` / `exception()` wait for the outcome, optionally with a timeout.
+ * - `cancel()` removes queued work from its executor and aborts running work (its task's
+ *   `AbortSignal` is aborted with a `CancelledError`); the future is cancelled at once.
+ * - A failed future never causes an `unhandledRejection`. An error that nobody retrieves (by
+ *   `await`, `then`, `result()` or `exception()`) is reported once, as a process warning with code
+ *   `FANOUT_UNRETRIEVED`, when the future is garbage-collected.
+ *
+ * Futures come from {@link Executor.submit} (and the sessions built on it), or from
+ * {@link Future.from}, {@link Future.resolve}, {@link Future.reject}, the combinators and
+ * {@link Future.map}. Futures that are not run by an executor are `running` from the start.
+ *
+ * @example
+ * ```ts
+ * import { Executor } from 'fanout';
+ *
+ * const executor = new Executor({ maxWorkers: 4 });
+ * const future = executor.submit(async (signal) => (await fetch('https://example.com', { signal })).status);
+ * future.addDoneCallback((f) => console.log('done', f.cancelled()));
+ * console.log(await future.result({ timeout: 5_000 }));
+ * ```
+ */
+export class Future<T> implements PromiseLike<T> {
+  /** Where the future is in its life; only moves forward (see {@link State}). */
+  #state: State;
+  /** The value once fulfilled, the error once rejected or cancelled; `undefined` before. */
+  #outcome: unknown = undefined;
+  /**
+   * Callbacks to run when done, in the order added; allocated by the first one, dropped once run.
+   * Each was added as a `DoneCallback<T>`; the `never` keeps `Future` covariant in `T`.
+   */
+  #callbacks: DoneCallback<never>[] | undefined = undefined;
+  /** The promise behind `then`, created by the first `then` call and settled with the future. */
+  #promise: Promise<T> | undefined = undefined;
+  /** Stops the work on `cancel()`; dropped once done, so a done future holds no task or socket. */
+  #canceller: Canceller | undefined;
+  /** Whether someone retrieved (or is waiting to retrieve) the outcome; never goes back to false. */
+  #retrieved = false;
+
+  private constructor(state: State, canceller: Canceller | undefined) {
+    this.#state = state;
+    this.#canceller = canceller;
+  }
+
+  static {
+    createFuture = <T>(canceller: Canceller) => new Future<T>('pending', canceller);
+    startFuture = (future) => {
+      if (future.#state !== 'pending') return false;
+      future.#state = 'running';
+      return true;
+    };
+    settleFuture = (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome);
+    cancelFuture = (future, reason) => future.#cancel(reason);
+    hasFailed = (future) => future.#state === 'rejected';
+    noteWaiting = (future) => future.#ask('wait');
+  }
+
+  /**
+   * A future already fulfilled with `value`; one that follows `value` if it is a promise or
+   * thenable; `value` itself if it is a `Future`.
+   *
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const cached = Future.resolve({ id: 1 }); // Future<{ id: number }>, already done
+   * ```
+   */
+  static resolve(): Future<void>;
+  static resolve<T>(value: T): Future<Awaited<T>>;
+  static resolve(value?: unknown): Future<unknown> {
+    if (value instanceof Future) return value;
+    const future = new Future<unknown>('running', undefined);
+    if (isThenable(value)) future.#follow(value);
+    else future.#settle('fulfilled', value);
+    return future;
+  }
+
+  /**
+   * A future already failed with `reason`. Like any failed future, it is reported as unretrieved
+   * if nobody asks for its error.
+   *
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const failed = Future.reject<number>(new Error('no stock'));
+   * console.log(await failed.exception()); // Error: no stock
+   * ```
+   */
+  static reject<T = never>(reason: unknown): Future<T> {
+    const future = new Future<T>('running', undefined);
+    future.#settle('rejected', reason);
+    return future;
+  }
+
+  /**
+   * Wraps a promise (or any thenable), or starts a function at once and wraps its outcome. The
+   * function receives an `AbortSignal` that {@link Future.cancel} aborts; a plain promise cannot
+   * be stopped, so cancelling its future only stops waiting for it.
+   *
+   * @throws {InvalidOptionError} if `source` is neither a function nor a thenable.
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const page = Future.from((signal) => fetch('https://example.com', { signal }));
+   * page.cancel(); // aborts the fetch
+   * ```
+   */
+  static from<T>(source: PromiseLike<T> | TaskFunction<T>): Future<T> {
+    if (source instanceof Future) return source;
+    if (typeof source === 'function') {
+      const controller = new AbortController();
+      const future = new Future<T>('running', controller);
+      future.#run(() => source(controller.signal));
+      return future;
+    }
+    if (!isThenable(source)) {
+      throw new InvalidOptionError(
+        `Expected \`source\` to be a promise or a function, got ${describe(source)}`,
+      );
+    }
+    const future = new Future<T>('running', undefined);
+    future.#follow(source);
+    return future;
+  }
+
+  /**
+   * Fulfils with the values of all `values` (futures, promises or plain values) in order, or
+   * fails with the first failure, like `Promise.all`. Cancelling it cancels the input futures.
+   *
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const [user, cart] = await Future.all([session.get('/me'), session.get('/cart')]);
+   * ```
+   */
+  static all<const V extends readonly unknown[] | []>(
+    values: V,
+  ): Future<{ -readonly [K in keyof V]: Awaited<V[K]> }>;
+  static all<V>(values: Iterable<V | PromiseLike<V>>): Future<Awaited<V>[]>;
+  static all(values: Iterable<unknown>): Future<unknown> {
+    return Future.#combine(values, (items) => Promise.all(items));
+  }
+
+  /**
+   * Fulfils, once every input has settled, with one `PromiseSettledResult` per input, like
+   * `Promise.allSettled`. Cancelling it cancels the input futures.
+   *
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const outcomes = await Future.allSettled([session.get('/a'), session.get('/b')]);
+   * ```
+   */
+  static allSettled<const V extends readonly unknown[] | []>(
+    values: V,
+  ): Future<{ -readonly [K in keyof V]: PromiseSettledResult<Awaited<V[K]>> }>;
+  static allSettled<V>(
+    values: Iterable<V | PromiseLike<V>>,
+  ): Future<PromiseSettledResult<Awaited<V>>[]>;
+  static allSettled(values: Iterable<unknown>): Future<unknown> {
+    return Future.#combine(values, (items) => Promise.allSettled(items));
+  }
+
+  /**
+   * Fulfils with the first input to fulfil, or fails with an `AggregateError` when all fail,
+   * like `Promise.any`. The other inputs keep running; cancelling it cancels the input futures.
+   *
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const fastest = await Future.any([mirrorA.get('/pkg'), mirrorB.get('/pkg')]);
+   * ```
+   */
+  static any<const V extends readonly unknown[] | []>(values: V): Future<Awaited<V[number]>>;
+  static any<V>(values: Iterable<V | PromiseLike<V>>): Future<Awaited<V>>;
+  static any(values: Iterable<unknown>): Future<unknown> {
+    return Future.#combine(values, (items) => Promise.any(items));
+  }
+
+  /**
+   * Settles like the first input to settle, like `Promise.race`. The other inputs keep running;
+   * cancelling it cancels the input futures.
+   *
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const first = await Future.race([session.get('/a'), session.get('/b')]);
+   * ```
+   */
+  static race<const V extends readonly unknown[] | []>(values: V): Future<Awaited<V[number]>>;
+  static race<V>(values: Iterable<V | PromiseLike<V>>): Future<Awaited<V>>;
+  static race(values: Iterable<unknown>): Future<unknown> {
+    return Future.#combine(values, (items) => Promise.race(items));
+  }
+
+  /** A running future that settles like `combine(items)` and cancels the input futures. */
+  static #combine(
+    values: Iterable<unknown>,
+    combine: (items: unknown[]) => Promise<unknown>,
+  ): Future<unknown> {
+    const items = Array.from(values);
+    const future = new Future<unknown>('running', { abort: () => cancelAll(items) });
+    future.#follow(combine(items));
+    return future;
+  }
+
+  /** Whether the future is done: fulfilled, failed or cancelled. */
+  done(): boolean {
+    return this.#state === 'fulfilled' || this.#state === 'rejected' || this.#state === 'cancelled';
+  }
+
+  /** Whether the work is running (started and not done). */
+  running(): boolean {
+    return this.#state === 'running';
+  }
+
+  /** Whether the future was cancelled. */
+  cancelled(): boolean {
+    return this.#state === 'cancelled';
+  }
+
+  /**
+   * Cancels the future unless it is already done. Queued work is removed from its executor;
+   * running work has its `AbortSignal` aborted (with a `CancelledError` as the reason), so an HTTP
+   * request is aborted and its socket released. The future is cancelled at once, and waiting on
+   * it rejects with a `CancelledError`.
+   *
+   * @returns whether the future is (now) cancelled; `false` if it had already finished.
+   * @example
+   * ```ts
+   * import { Executor } from 'fanout';
+   *
+   * const executor = new Executor({ maxWorkers: 1 });
+   * const slow = executor.submit((signal) => fetch('https://example.com/slow', { signal }));
+   * slow.cancel(); // true: the fetch is aborted
+   * ```
+   */
+  cancel(): boolean {
+    return this.#cancel(new CancelledError('The future was cancelled'));
+  }
+
+  /**
+   * Waits for the value. Rejects with the work's own error if it failed, a `CancelledError` if
+   * it was cancelled, or a `TimeoutError` (phase `result`) if `timeout` ms pass first — the
+   * future itself keeps running then.
+   *
+   * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`.
+   * @example
+   * ```ts
+   * import { TimeoutError } from 'fanout';
+   *
+   * try {
+   *   render(await recommendations.result({ timeout: 200 }));
+   * } catch (error) {
+   *   if (!(error instanceof TimeoutError)) throw error; // else render without them
+   * }
+   * ```
+   */
+  async result(options?: ResultOptions): Promise<T> {
+    await this.#waitDone('result', options);
+    if (this.#state === 'fulfilled') return this.#outcome as T;
+    throw this.#outcome;
+  }
+
+  /**
+   * Waits for the work to finish and returns its error, or `undefined` if it succeeded. Rejects
+   * with a `CancelledError` if the future was cancelled, and a `TimeoutError` (phase `result`) if
+   * `timeout` ms pass first.
+   *
+   * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`.
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const error = await Future.reject(new Error('boom')).exception(); // Error: boom
+   * ```
+   */
+  async exception(options?: ResultOptions): Promise<unknown> {
+    await this.#waitDone('exception', options);
+    if (this.#state === 'cancelled') throw this.#outcome;
+    return this.#state === 'rejected' ? this.#outcome : undefined;
+  }
+
+  /**
+   * Runs `fn(future)` when the future is done (finished or cancelled), or at once if it already
+   * is. Callbacks run in the order added. An error thrown by a callback is reported as a process
+   * warning with code `FANOUT_CALLBACK_ERROR`; it never reaches the executor or other callbacks.
+   *
+   * @throws {InvalidOptionError} if `fn` is not a function.
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * Future.resolve(1).addDoneCallback((f) => console.log(f.done())); // logs true at once
+   * ```
+   */
+  addDoneCallback(fn: DoneCallback<T>): void {
+    expectFunction('fn', fn);
+    if (this.done()) invoke(fn, this);
+    else this.#listen(fn);
+  }
+
+  /**
+   * Removes every registration of `fn` that has not run yet.
+   *
+   * @returns how many were removed.
+   * @example
+   * ```ts
+   * import { type DoneCallback, Future } from 'fanout';
+   *
+   * const future = Future.from(new Promise<number>(() => {}));
+   * const log: DoneCallback<number> = () => console.log('done');
+   * future.addDoneCallback(log);
+   * future.removeDoneCallback(log); // 1
+   * ```
+   */
+  removeDoneCallback(fn: DoneCallback<T>): number {
+    const callbacks = this.#callbacks;
+    if (callbacks === undefined) return 0;
+    const kept = callbacks.filter((callback) => callback !== fn);
+    this.#callbacks = kept.length > 0 ? kept : undefined;
+    return callbacks.length - kept.length;
+  }
+
+  /**
+   * A future of `fn(value)`, settled once this one is. A failure or cancellation passes through
+   * unchanged, and cancelling the new future cancels this one.
+   *
+   * @throws {InvalidOptionError} if `fn` is not a function.
+   * @example
+   * ```ts
+   * import { Future } from 'fanout';
+   *
+   * const status: Future<number> = session.get('/health').map((response) => response.status);
+   * ```
+   */
+  map<U>(fn: (value: T) => U | PromiseLike<U>): Future<U> {
+    expectFunction('fn', fn);
+    const derived = new Future<U>('running', { abort: () => this.cancel() });
+    this.#ask('then');
+    this.addDoneCallback(() => {
+      if (this.#state === 'fulfilled') derived.#run(() => fn(this.#outcome as T));
+      else derived.#settle(this.#state, this.#outcome);
+    });
+    return derived;
+  }
+
+  /**
+   * Makes the future awaitable. Like `Promise.prototype.then`; the promise behind it is created
+   * by the first call only.
+   */
+  // biome-ignore lint/suspicious/noThenProperty: a Future is deliberately awaitable (PromiseLike).
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    this.#ask('then');
+    this.#promise ??= this.#toPromise();
+    return this.#promise.then(onfulfilled, onrejected);
+  }
+
+  /**
+   * The one place every consumer passes when it asks for the outcome (then, result, exception,
+   * wait). Retrieving marks a failure as seen. Consumer tracing (when a future was first asked
+   * for, how long the asker was blocked) belongs here.
+   */
+  #ask(asker: Asker): void {
+    if (asker === 'wait' || this.#retrieved) return;
+    this.#retrieved = true;
+    if (this.#state === 'rejected') forgetUnretrieved(this);
+  }
+
+  /** Validates the options, asks for the outcome and waits until done (or the timeout). */
+  async #waitDone(asker: Asker, options: ResultOptions | undefined): Promise<void> {
+    const timeout = expectTimeout('timeout', options?.timeout);
+    this.#ask(asker);
+    if (this.done()) return;
+    await new Promise<void>((resolve, reject) => {
+      const onDone = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer =
+        timeout === undefined
+          ? undefined
+          : startTimer(timeout, () => {
+              this.removeDoneCallback(onDone);
+              reject(new TimeoutError({ phase: 'result', timeout }));
+            });
+      this.addDoneCallback(onDone);
+    });
+  }
+
+  /** A promise that settles with the future. */
+  #toPromise(): Promise<T> {
+    if (this.#state === 'fulfilled') return Promise.resolve(this.#outcome as T);
+    if (this.done()) return Promise.reject(this.#outcome);
+    return new Promise<T>((resolve, reject) => {
+      this.#listen(() => {
+        if (this.#state === 'fulfilled') resolve(this.#outcome as T);
+        else reject(this.#outcome);
+      });
+    });
+  }
+
+  /** Adds a callback to run when done (the future is not done yet). */
+  #listen(fn: DoneCallback<T>): void {
+    if (this.#callbacks === undefined) this.#callbacks = [fn];
+    else this.#callbacks.push(fn);
+  }
+
+  /** Settles like `fn()` does: with its value, its promise's outcome, or what it throws. */
+  #run(fn: () => unknown): void {
+    try {
+      this.#follow(fn());
+    } catch (error) {
+      this.#settle('rejected', error);
+    }
+  }
+
+  /** Settles like `source` (a value or a thenable), unless done by then. */
+  #follow(source: unknown): void {
+    Promise.resolve(source).then(
+      (value) => this.#settle('fulfilled', value),
+      (error) => this.#settle('rejected', error),
+    );
+  }
+
+  #cancel(reason: CancelledError): boolean {
+    if (this.#state === 'cancelled') return true;
+    if (this.done()) return false;
+    this.#canceller?.abort(reason);
+    this.#settle('cancelled', reason);
+    return this.cancelled();
+  }
+
+  /** Moves to a done state and runs the callbacks; `false` (and nothing else) if already done. */
+  #settle(state: State, outcome: unknown): boolean {
+    if (this.done()) return false;
+    this.#state = state;
+    this.#outcome = outcome;
+    this.#canceller = undefined;
+    if (state === 'rejected' && !this.#retrieved) watchUnretrieved(this, outcome);
+    const callbacks = this.#callbacks;
+    this.#callbacks = undefined;
+    if (callbacks !== undefined) for (const fn of callbacks) invoke(fn as DoneCallback<T>, this);
+    return true;
+  }
+}
+
+/** Runs a done callback; what it throws becomes a process warning. */
+function invoke<T>(fn: DoneCallback<T>, future: Future<T>): void {
+  try {
+    fn(future);
+  } catch (error) {
+    warnCallbackError(error);
+  }
+}
+
+function cancelAll(items: readonly unknown[]): void {
+  for (const item of items) if (item instanceof Future) item.cancel();
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * Validators for options and arguments. Each throws an {@link InvalidOptionError} whose message
+ * says what was expected and what was received: "Expected `maxWorkers` to be a positive integer,
+ * got 0 (number)".
+ *
+ * @internal
+ */
+
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+
+/** `0 (number)`, `"8" (string)`, `null (null)`, `[object Object] (object)`. */
+export function describe(value: unknown): string {
+  const type = value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
+  const shown = typeof value === 'string' ? JSON.stringify(value) : safeString(value);
+  return `${shown} (${type})`;
+}
+
+/** `String(value)`, or its tag when it has no string form (e.g. `Object.create(null)`). */
+export function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
+/** Throws the standard "Expected `name` to be …, got …" error. */
+export function fail(name: string, expected: string, value: unknown): never {
+  throw new InvalidOptionError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+}
+
+/** An integer >= `min`; `Infinity` too when `allowInfinity`. */
+export function expectInteger(
+  name: string,
+  value: unknown,
+  min: 0 | 1,
+  allowInfinity: boolean,
+): number {
+  const ok =
+    typeof value === 'number' &&
+    value >= min &&
+    (Number.isInteger(value) || (allowInfinity && value === Number.POSITIVE_INFINITY));
+  if (!ok) {
+    const base = min === 1 ? 'a positive integer' : 'a non-negative integer';
+    fail(name, allowInfinity ? `${base} or Infinity` : base, value);
+  }
+  return value;
+}
+
+/** A timeout in milliseconds: `undefined` (none), or a number >= 0 (`Infinity` means none). */
+export function expectTimeout(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !(value >= 0)) {
+    fail(name, 'a non-negative number of milliseconds', value);
+  }
+  return value;
+}
+
+/** A function, such as a task or a callback. */
+export function expectFunction<F extends (...args: never[]) => unknown>(name: string, value: F): F {
+  if (typeof value !== 'function') fail(name, 'a function', value);
+  return value;
+}
+
+/** A boolean flag, or `undefined` for its default. */
+export function expectBoolean(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') fail(name, 'a boolean', value);
+  return value;
+}
