@@ -1,4 +1,5 @@
-import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import type { Socket } from 'node:net';
+import { Agent, buildConnector, type Dispatcher, errors, ProxyAgent } from 'undici';
 import type { TransportSettings } from './config.ts';
 
 /** Pool settings shared by every dispatcher of a session. */
@@ -14,6 +15,37 @@ function keyOf(settings: TransportSettings): string {
   );
 }
 
+/**
+ * undici's connector with a connect timeout that fires on time: undici's own timer ticks at about
+ * one second, so a 200 ms limit would pass after a second. The socket is destroyed at expiry.
+ */
+function connector(
+  tls: buildConnector.BuildOptions,
+  ms: number | undefined,
+): buildConnector.connector {
+  const connect = buildConnector({ ...tls, timeout: 0 });
+  if (ms === undefined) return connect;
+  return (options, callback) => {
+    let socket: Socket | undefined;
+    const timer = setTimeout(() => {
+      const where = `${options.hostname}:${options.port}`;
+      socket?.destroy(
+        new errors.ConnectTimeoutError(`Connect timeout (${where}, timeout: ${ms} ms)`),
+      );
+    }, ms);
+    try {
+      // buildConnector's connect returns the socket it opens (its type says `void`).
+      socket = connect(options, (...args) => {
+        clearTimeout(timer);
+        callback(...args);
+      }) as unknown as Socket | undefined;
+    } catch (error) {
+      clearTimeout(timer);
+      throw error;
+    }
+  };
+}
+
 function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
   const tls = {
     ...(settings.ca !== undefined && { ca: settings.ca as string | Buffer | (string | Buffer)[] }),
@@ -21,9 +53,9 @@ function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
     ...(settings.key !== undefined && { key: settings.key }),
     rejectUnauthorized: settings.rejectUnauthorized,
   };
-  const connect = { ...tls, timeout: settings.connectTimeout ?? 0 };
   const proxy = settings.proxy;
-  if (proxy === undefined) return new Agent({ ...pool, connect });
+  if (proxy === undefined)
+    return new Agent({ ...pool, connect: connector(tls, settings.connectTimeout) });
   const uri = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.uri : proxy;
   const token = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.token : undefined;
   return new ProxyAgent({

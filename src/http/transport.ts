@@ -27,7 +27,8 @@ export interface WireOptions {
   readonly isClosed: () => boolean;
 }
 
-// undici reads 0 as "no timer"; its own default would be 300 s. The session's total deadline bounds the call.
+// undici reads 0 as "no timer". Its header and body timers tick at about one second, so the
+// exchange runs its own (see Exchange#arm); the session's total deadline bounds the call.
 const NO_TIMEOUT = 0;
 const EMPTY = Buffer.alloc(0);
 
@@ -89,7 +90,7 @@ function timeout(
   phase: 'connect' | 'headers' | 'body',
   ms: number | undefined,
   request: PreparedRequest,
-  cause: Error,
+  cause?: Error,
 ) {
   return new TimeoutError({ phase, timeout: ms ?? 0, request, cause });
 }
@@ -126,6 +127,10 @@ export class Exchange {
   #resume: (() => void) | undefined;
   // True once undici delivered the whole body.
   #isComplete = false;
+  // The headers timer (from the request going on the wire to the response headers) or the body
+  // timer (idle time between chunks, stopped while a stream consumer applies backpressure);
+  // undefined when no phase timer runs.
+  #timer: NodeJS.Timeout | undefined;
 
   constructor(request: PreparedRequest, options: WireOptions) {
     this.#request = request;
@@ -142,8 +147,8 @@ export class Exchange {
         method: request.method,
         headers: request.headers,
         body: request.body as NonNullable<Dispatcher.DispatchOptions['body']>,
-        headersTimeout: options.headersTimeout ?? NO_TIMEOUT,
-        bodyTimeout: options.bodyTimeout ?? NO_TIMEOUT,
+        headersTimeout: NO_TIMEOUT,
+        bodyTimeout: NO_TIMEOUT,
       },
       this as unknown as Dispatcher.DispatchHandler,
     );
@@ -151,6 +156,7 @@ export class Exchange {
 
   /** Fails the exchange with `reason` now and releases its socket. */
   cancel(reason: Error): void {
+    this.#disarm();
     if (!this.#settled) this.#fail(reason);
     else this.#stream?.destroy(reason);
     if (this.#abort) this.#abort(reason);
@@ -160,6 +166,20 @@ export class Exchange {
   #fail(error: Error): void {
     this.#settled = true;
     this.#reject(error);
+  }
+
+  // Starts the timer of `phase`, replacing the one running.
+  #arm(phase: 'headers' | 'body'): void {
+    this.#disarm();
+    const ms = phase === 'headers' ? this.#options.headersTimeout : this.#options.bodyTimeout;
+    if (ms === undefined) return;
+    this.#timer = setTimeout(() => this.cancel(timeout(phase, ms, this.#request)), ms);
+  }
+
+  #disarm(): void {
+    if (this.#timer === undefined) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   #tooLarge(): void {
@@ -176,8 +196,12 @@ export class Exchange {
   // ---- undici's handler interface ----
 
   onConnect(abort: (reason: Error) => void): void {
-    if (this.#pendingAbort) abort(this.#pendingAbort);
-    else this.#abort = abort;
+    if (this.#pendingAbort) {
+      abort(this.#pendingAbort);
+      return;
+    }
+    this.#abort = abort;
+    this.#arm('headers');
   }
 
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
@@ -191,6 +215,7 @@ export class Exchange {
       this.#tooLarge();
       return false;
     }
+    this.#arm('body');
     if (this.#options.stream) this.#startStream(headers, resume);
     return true;
   }
@@ -202,12 +227,18 @@ export class Exchange {
       this.#tooLarge();
       return false;
     }
-    if (this.#stream) return this.#stream.push(chunk);
+    this.#timer?.refresh();
+    if (this.#stream) {
+      const wantsMore = this.#stream.push(chunk);
+      if (!wantsMore) this.#disarm();
+      return wantsMore;
+    }
     this.#chunks.push(chunk);
     return true;
   }
 
   onComplete(): void {
+    this.#disarm();
     this.#isComplete = true;
     if (this.#stream) {
       this.#stream.push(null);
@@ -237,6 +268,7 @@ export class Exchange {
   }
 
   onError(error: Error): void {
+    this.#disarm();
     const mapped = mapError(error, this.#request, this.#options);
     if (!this.#settled) this.#fail(mapped);
     else this.#stream?.destroy(mapped);
@@ -265,7 +297,10 @@ export class Exchange {
   #startStream(headers: ResponseHeaders, resume: () => void): void {
     this.#resume = resume;
     const raw = new Readable({
-      read: () => this.#resume?.(),
+      read: () => {
+        if (this.#timer === undefined && !this.#isComplete) this.#arm('body');
+        this.#resume?.();
+      },
       destroy: (error, callback) => {
         if (!this.#isComplete)
           this.cancel(
