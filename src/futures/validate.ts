@@ -29,13 +29,15 @@ export function fail(name: string, expected: string, value: unknown): never {
   throw new InvalidOptionError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
 }
 
-/** An integer >= `min`; `Infinity` too when `allowInfinity`. */
+/** An integer >= `min` (`Infinity` too when `allowInfinity`), or `fallback` for `undefined`. */
 export function expectInteger(
   name: string,
   value: unknown,
+  fallback: number,
   min: 0 | 1,
   allowInfinity: boolean,
 ): number {
+  if (value === undefined) return fallback;
   const ok =
     typeof value === 'number' &&
     value >= min &&

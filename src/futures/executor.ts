@@ -1,0 +1,372 @@
+import { CancelledError } from '../errors/cancelled-error.ts';
+import { ExecutorShutdownError } from '../errors/executor-shutdown-error.ts';
+import { QueueFullError } from '../errors/queue-full-error.ts';
+import { type MapFunction, type MapOptions, mapTasks } from './executor-map.ts';
+import {
+  cancelFuture,
+  type Future,
+  settleFuture,
+  startFuture,
+  type TaskFunction,
+} from './future.ts';
+import { Scheduler } from './scheduler.ts';
+import { Task, type TaskOwner } from './task.ts';
+import { expectBoolean, expectFunction, expectInteger, fail } from './validate.ts';
+
+/** Options of {@link Executor}. */
+export interface ExecutorOptions {
+  /**
+   * How many tasks may run at once: a positive integer.
+   *
+   * @default 8 (as in requests-futures)
+   */
+  maxWorkers?: number;
+  /**
+   * How many tasks may wait in the queue: a non-negative integer or `Infinity`. Beyond it,
+   * `submit` throws a `QueueFullError`; `onSpace()` tells when there is room again.
+   *
+   * @default Infinity
+   */
+  maxQueued?: number;
+  /**
+   * How many tasks with the same `key` may run at once (like aiohttp's `limit_per_host`): a
+   * positive integer or `Infinity`. Tasks without a key are bounded by `maxWorkers` only.
+   *
+   * @default Infinity
+   */
+  perKey?: number;
+}
+
+/** Options of {@link Executor.submit}. */
+export interface SubmitOptions {
+  /**
+   * Queued tasks with a higher priority start first; equal priorities start in submission order.
+   *
+   * @default 0
+   */
+  priority?: number | undefined;
+  /**
+   * Groups tasks for the `perKey` limit, such as the origin of an HTTP request.
+   *
+   * @default undefined (no per-key limit)
+   */
+  key?: string | undefined;
+  /**
+   * Aborting it cancels the future: a queued task is removed, a running one aborted.
+   *
+   * @default undefined
+   */
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link Executor.shutdown}. */
+export interface ShutdownOptions {
+  /**
+   * Whether to wait until every task still queued or running has finished.
+   *
+   * @default true
+   */
+  wait?: boolean | undefined;
+  /**
+   * Whether to cancel the queued tasks (their futures become cancelled). Running tasks are not
+   * cancelled; cancel their futures yourself if you need to.
+   *
+   * @default false
+   */
+  cancelPending?: boolean | undefined;
+}
+
+const DEFAULTS = {
+  maxWorkers: 8,
+  maxQueued: Number.POSITIVE_INFINITY,
+  perKey: Number.POSITIVE_INFINITY,
+} as const satisfies Required<ExecutorOptions>;
+
+/**
+ * Runs functions with bounded concurrency and hands out a {@link Future} for each, like Python's
+ * `concurrent.futures` executors (on the event loop instead of threads).
+ *
+ * **Scheduling.** `submit` queues the task, then starts every queued task it can, at once (the
+ * task's function runs synchronously inside `submit` when a worker is free). A task can start
+ * when fewer than `maxWorkers` tasks run and, if it has a `key`, fewer than `perKey` tasks of that
+ * key run. Among the tasks that can start, the highest `priority` goes first, then the earliest
+ * submitted; a task whose key is saturated never holds back tasks of other keys. Whenever a task
+ * finishes (its function's promise settles) the freed worker goes to the next task the same way.
+ *
+ * **Cancellation.** Cancelling a queued task's future removes it from the queue; cancelling a
+ * running one aborts the `AbortSignal` its function received (the `AbortController` is created
+ * only when the task starts). A cancelled running task keeps its worker until its function
+ * settles, so `maxWorkers` bounds what really runs.
+ *
+ * @example
+ * ```ts
+ * import { Executor } from 'fanout';
+ *
+ * await using executor = new Executor({ maxWorkers: 4, perKey: 2 });
+ * const future = executor.submit((signal) => fetch('https://example.com', { signal }), {
+ *   key: 'https://example.com',
+ *   priority: 1,
+ * });
+ * console.log((await future).status);
+ * ```
+ */
+export class Executor {
+  /** At most this many tasks run at once. */
+  readonly #maxWorkers: number;
+  /** At most this many tasks wait in the queue (`Infinity`: no bound). */
+  readonly #maxQueued: number;
+  /** The queue and the running counts; the only place tasks wait. */
+  readonly #scheduler: Scheduler<Task<unknown>>;
+  /** How a queued task leaves the queue when cancelled; one object shared by every task. */
+  readonly #owner: TaskOwner = { withdraw: (task) => this.#withdraw(task) };
+  /** Tasks whose function has settled (fulfilled or failed, cancelled or not). */
+  #completed = 0;
+  /** Set by `shutdown()`; never goes back to false. */
+  #isShutdown = false;
+  /** `onIdle()` calls waiting; resolved (and emptied) as soon as nothing is queued or running. */
+  #idleWaiters: (() => void)[] = [];
+  /** `onSpace()` calls waiting; resolved (and emptied) as soon as {@link #hasSpace} holds. */
+  #spaceWaiters: (() => void)[] = [];
+
+  /**
+   * @throws {InvalidOptionError} if an option is out of range or of the wrong type, e.g.
+   * "Expected `maxWorkers` to be a positive integer, got 0 (number)".
+   */
+  constructor(options: ExecutorOptions = {}) {
+    const { maxWorkers, maxQueued, perKey } = options;
+    this.#maxWorkers = expectInteger('maxWorkers', maxWorkers, DEFAULTS.maxWorkers, 1, false);
+    this.#maxQueued = expectInteger('maxQueued', maxQueued, DEFAULTS.maxQueued, 0, true);
+    const perKeyLimit = expectInteger('perKey', perKey, DEFAULTS.perKey, 1, true);
+    this.#scheduler = new Scheduler(this.#maxWorkers, perKeyLimit);
+  }
+
+  /** The most tasks that run at once. */
+  get maxWorkers(): number {
+    return this.#maxWorkers;
+  }
+
+  /** How many tasks are running. */
+  get active(): number {
+    return this.#scheduler.active;
+  }
+
+  /** How many tasks wait in the queue. */
+  get queued(): number {
+    return this.#scheduler.queued;
+  }
+
+  /** How many tasks have finished running (fulfilled or failed). */
+  get completed(): number {
+    return this.#completed;
+  }
+
+  /** Whether `shutdown()` has been called. */
+  get isShutdown(): boolean {
+    return this.#isShutdown;
+  }
+
+  /**
+   * Schedules `fn` and returns its future at once. `fn` receives an `AbortSignal` that is aborted
+   * if the future is cancelled while running; it may return a value or a promise.
+   *
+   * Submitting to a full queue **throws** (rather than returning a failed future): the caller
+   * still holds the work and can wait with {@link onSpace} and retry, and nothing can be lost.
+   *
+   * @throws {ExecutorShutdownError} after `shutdown()`.
+   * @throws {QueueFullError} if the task would have to wait and `maxQueued` tasks already do.
+   * @throws {InvalidOptionError} if `fn` is not a function or an option is invalid.
+   * @example
+   * ```ts
+   * import { Executor } from 'fanout';
+   *
+   * const executor = new Executor({ maxWorkers: 2 });
+   * const answer = executor.submit(async () => 42, { priority: 10 });
+   * console.log(await answer); // 42
+   * ```
+   */
+  submit<T>(fn: TaskFunction<T>, options: SubmitOptions = {}): Future<T> {
+    if (this.#isShutdown) {
+      throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
+    }
+    expectFunction('fn', fn);
+    const { priority = 0, key, signal } = options;
+    if (typeof priority !== 'number' || Number.isNaN(priority))
+      fail('priority', 'a number', priority);
+    if (key !== undefined && typeof key !== 'string') fail('key', 'a string', key);
+    if (signal !== undefined && !(signal instanceof AbortSignal))
+      fail('signal', 'an AbortSignal', signal);
+    if (this.#scheduler.queued >= this.#maxQueued && !this.#scheduler.hasRoomFor(key)) {
+      throw new QueueFullError(
+        `Cannot submit a task: the queue is full (maxQueued: ${this.#maxQueued})`,
+      );
+    }
+    const task = new Task(fn, priority, key, signal, this.#owner);
+    if (signal?.aborted) {
+      task.handleEvent();
+      return task.future;
+    }
+    signal?.addEventListener('abort', task);
+    this.#scheduler.enqueue(task as Task<unknown>);
+    this.#drain();
+    return task.future;
+  }
+
+  /**
+   * Runs `fn` on every item of `items` (sync or async) on this executor and yields the results:
+   * in the order of the items (`ordered`, the default) or as they complete. Items are pulled only
+   * as results are taken, keeping at most `window` of them in flight, so a source of a million
+   * URLs never becomes a million futures. A failed task throws from the iteration at its place;
+   * leaving the loop early (`break`, `return`, a throw) cancels the tasks still in flight.
+   *
+   * @throws {InvalidOptionError} if `fn` is not a function, `items` not iterable, or an option is
+   * invalid.
+   * @example
+   * ```ts
+   * import { Executor } from 'fanout';
+   *
+   * const executor = new Executor({ maxWorkers: 8 });
+   * const urls = ['https://example.com/a', 'https://example.com/b'];
+   * for await (const status of executor.map(async (url, signal) => (await fetch(url, { signal })).status, urls)) {
+   *   console.log(status);
+   * }
+   * ```
+   */
+  map<I, R>(
+    fn: MapFunction<I, R>,
+    items: Iterable<I> | AsyncIterable<I>,
+    options: MapOptions = {},
+  ): AsyncGenerator<R, void, undefined> {
+    return mapTasks(this, fn, items, options);
+  }
+
+  /**
+   * Stops accepting tasks: afterwards `submit` throws an `ExecutorShutdownError`. With
+   * `cancelPending`, the queued tasks are cancelled; with `wait` (the default), resolves once
+   * every remaining task has finished. Calling it again is harmless.
+   *
+   * @throws {InvalidOptionError} (as a rejection) if an option is not a boolean.
+   * @example
+   * ```ts
+   * import { Executor } from 'fanout';
+   *
+   * const executor = new Executor();
+   * await executor.shutdown({ cancelPending: true });
+   * ```
+   */
+  async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    const wait = expectBoolean('wait', options.wait, true);
+    const cancelPending = expectBoolean('cancelPending', options.cancelPending, false);
+    this.#isShutdown = true;
+    if (cancelPending) {
+      for (const task of this.#scheduler.queuedEntries()) {
+        cancelFuture(task.future, new CancelledError('Cancelled by executor shutdown'));
+      }
+    }
+    this.#notify();
+    if (wait) await this.onIdle();
+  }
+
+  /** `shutdown()` with its defaults, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown();
+  }
+
+  /**
+   * Resolves when nothing is queued or running — at once if that is already so.
+   *
+   * @example
+   * ```ts
+   * import { Executor } from 'fanout';
+   *
+   * const executor = new Executor();
+   * executor.submit(async () => {});
+   * await executor.onIdle();
+   * ```
+   */
+  onIdle(): Promise<void> {
+    if (this.#isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves when a task submitted without a key would not be refused for a full queue: fewer
+   * than `maxQueued` tasks wait, or a worker is free — at once if that is already so (also after
+   * `shutdown()`, when `submit` throws for another reason).
+   *
+   * @example
+   * ```ts
+   * import { Executor } from 'fanout';
+   *
+   * const executor = new Executor({ maxWorkers: 4, maxQueued: 100 });
+   * for (const job of jobs) {
+   *   await executor.onSpace();
+   *   executor.submit(job);
+   * }
+   * ```
+   */
+  onSpace(): Promise<void> {
+    if (this.#hasSpace()) return Promise.resolve();
+    return new Promise((resolve) => this.#spaceWaiters.push(resolve));
+  }
+
+  /** Starts queued tasks while the limits allow. */
+  #drain(): void {
+    for (let task = this.#scheduler.take(); task !== undefined; task = this.#scheduler.take()) {
+      this.#run(task);
+    }
+  }
+
+  #run(task: Task<unknown>): void {
+    startFuture(task.future);
+    const controller = new AbortController();
+    task.controller = controller;
+    const { fn } = task; // called unbound: the task is not the function's business
+    let outcome: unknown;
+    try {
+      outcome = fn(controller.signal);
+    } catch (error) {
+      outcome = Promise.reject(error);
+    }
+    Promise.resolve(outcome).then(
+      (value) => this.#finish(task, true, value),
+      (error) => this.#finish(task, false, error),
+    );
+  }
+
+  #finish(task: Task<unknown>, ok: boolean, outcome: unknown): void {
+    this.#scheduler.release(task);
+    this.#completed++;
+    task.signal?.removeEventListener('abort', task);
+    settleFuture(task.future, ok, outcome);
+    this.#drain();
+    this.#notify();
+  }
+
+  #withdraw(task: Task<unknown>): void {
+    if (!this.#scheduler.withdraw(task)) return;
+    task.signal?.removeEventListener('abort', task);
+    this.#notify();
+  }
+
+  #isIdle(): boolean {
+    return this.#scheduler.active === 0 && this.#scheduler.queued === 0;
+  }
+
+  #hasSpace(): boolean {
+    return (
+      this.#isShutdown ||
+      this.#scheduler.queued < this.#maxQueued ||
+      this.#scheduler.active < this.#maxWorkers
+    );
+  }
+
+  /** Resolves the waiters whose condition now holds. */
+  #notify(): void {
+    if (this.#idleWaiters.length > 0 && this.#isIdle()) {
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+    if (this.#spaceWaiters.length > 0 && this.#hasSpace()) {
+      for (const resolve of this.#spaceWaiters.splice(0)) resolve();
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * A task of an {@link Executor}: the function to run, its future, and its place in the queue. It
+ * is also the future's canceller, and (through `handleEvent`) the listener of the caller's
+ * `AbortSignal`, so a queued task costs no closures.
+ *
+ * @internal
+ */
+
+import { CancelledError } from '../errors/cancelled-error.ts';
+import {
+  type Canceller,
+  cancelFuture,
+  createFuture,
+  type Future,
+  type TaskFunction,
+} from './future.ts';
+import type { Entry } from './scheduler.ts';
+
+/** What a task needs of its executor: a way out of the queue when its future is cancelled. */
+export interface TaskOwner {
+  withdraw(task: Task<unknown>): void;
+}
+
+/** One submitted function, from `submit()` until it has finished or been cancelled. */
+export class Task<T> implements Entry, Canceller {
+  readonly fn: TaskFunction<T>;
+  readonly future: Future<T>;
+  readonly priority: number;
+  readonly key: string | undefined;
+  /** The caller's signal; this task listens to it from `submit()` until the task ends. */
+  readonly signal: AbortSignal | undefined;
+  readonly owner: TaskOwner;
+  /** Arrival order, set when queued. */
+  seq = 0;
+  /** Slot in the scheduler's queue; -1 when not queued (not yet, running, or done). */
+  heapIndex = -1;
+  /** Created when the task starts: set exactly while (and after) `fn` runs. */
+  controller: AbortController | undefined = undefined;
+
+  constructor(
+    fn: TaskFunction<T>,
+    priority: number,
+    key: string | undefined,
+    signal: AbortSignal | undefined,
+    owner: TaskOwner,
+  ) {
+    this.fn = fn;
+    this.priority = priority;
+    this.key = key;
+    this.signal = signal;
+    this.owner = owner;
+    this.future = createFuture<T>(this);
+  }
+
+  /** Cancels the work: takes a queued task out of the queue, or aborts a running one. */
+  abort(reason: CancelledError): void {
+    if (this.controller === undefined) this.owner.withdraw(this);
+    else this.controller.abort(reason);
+  }
+
+  /** The caller's signal was aborted: cancel the future (which calls {@link abort}). */
+  handleEvent(): void {
+    const reason = this.signal?.reason;
+    cancelFuture(this.future, new CancelledError('Cancelled by an AbortSignal', { cause: reason }));
+  }
+}
