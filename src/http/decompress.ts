@@ -1,7 +1,8 @@
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import { Duplex, pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { BodyTooLargeError } from '../errors/body-too-large-error.ts';
+import { isFanoutError } from '../errors/fanout-error.ts';
 import type { ErrorRequest } from '../errors/request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
 
@@ -42,7 +43,7 @@ export function codecsOf(contentEncoding: string | undefined): Codec[] | undefin
   return codecs.length === 0 ? undefined : codecs;
 }
 
-function failure(error: unknown, codec: Codec, max: number, request: ErrorRequest): Error {
+function failure(error: unknown, codec: string, max: number, request: ErrorRequest): Error {
   if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
     return new BodyTooLargeError(`Decompressed body exceeds maxBodySize (${max} bytes)`, {
       request,
@@ -100,41 +101,93 @@ export async function decompressBody(
 class SizeLimit extends Transform {
   readonly #max: number;
   readonly #request: ErrorRequest;
+  // The content-encoding undone upstream, for error messages.
+  readonly #encoding: string;
   #seen = 0;
 
-  constructor(max: number, request: ErrorRequest) {
+  constructor(max: number, request: ErrorRequest, encoding: string) {
     super();
     this.#max = max;
     this.#request = request;
+    this.#encoding = encoding;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
     this.#seen += chunk.length;
     if (this.#seen > this.#max)
-      callback(failure({ code: 'ERR_BUFFER_TOO_LARGE' }, 'gzip', this.#max, this.#request));
+      callback(failure({ code: 'ERR_BUFFER_TOO_LARGE' }, this.#encoding, this.#max, this.#request));
     else callback(null, chunk);
+  }
+
+  // A decoder's error reaches the reader as a ResponseParseError, as for buffered bodies.
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    callback(
+      error === null || isFanoutError(error)
+        ? error
+        : failure(error, this.#encoding, this.#max, this.#request),
+    );
   }
 }
 
-/** A stream that undoes `codecs` on `source`, failing with {@link BodyTooLargeError} past `max` bytes. */
+/**
+ * A `deflate` decoder for bodies with a zlib header or, as some servers send them, raw. The first
+ * byte decides: a zlib header has 8 (CM = deflate) in its low nibble, which a raw stream cannot
+ * (a stored block pads those bits with zeros; other blocks set BTYPE bits there).
+ */
+class Inflate extends Duplex {
+  // Created on the first byte; its output is pushed with backpressure (paused while we are full).
+  #decoder: zlib.Inflate | zlib.InflateRaw | undefined;
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#decoder ??= this.#open(((chunk[0] as number) & 0x0f) === 8);
+    this.#decoder.write(chunk, callback);
+  }
+
+  override _final(callback: TransformCallback): void {
+    if (this.#decoder === undefined) this.push(null);
+    else this.#decoder.end();
+    callback();
+  }
+
+  override _read(): void {
+    this.#decoder?.resume();
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#decoder?.destroy();
+    callback(error);
+  }
+
+  #open(hasHeader: boolean): zlib.Inflate | zlib.InflateRaw {
+    const decoder = hasHeader ? zlib.createInflate() : zlib.createInflateRaw();
+    decoder.on('data', (data: Buffer) => {
+      if (!this.push(data)) decoder.pause();
+    });
+    decoder.on('end', () => this.push(null));
+    decoder.on('error', (error) => this.destroy(error));
+    return decoder;
+  }
+}
+
+function decoderOf(codec: Codec): Duplex {
+  if (codec === 'gzip') return zlib.createGunzip();
+  if (codec === 'br') return zlib.createBrotliDecompress();
+  return new Inflate();
+}
+
+/**
+ * A stream that undoes `codecs` on `source`, failing with {@link BodyTooLargeError} past `max` bytes
+ * and with {@link ResponseParseError} on a corrupt body. The stages form one pipeline: an error in
+ * any of them, or the reader destroying the result, destroys `source` too (releasing its socket).
+ */
 export function decompressStream(
   source: Readable,
   codecs: readonly Codec[],
   max: number,
   request: ErrorRequest,
 ): Readable {
-  let current: Readable = source;
-  for (const codec of codecs) {
-    const decoder =
-      codec === 'gzip'
-        ? zlib.createGunzip()
-        : codec === 'br'
-          ? zlib.createBrotliDecompress()
-          : zlib.createInflate();
-    current.on('error', (error) => decoder.destroy(error));
-    current = current.pipe(decoder);
-  }
-  const limited = new SizeLimit(max, request);
-  current.on('error', (error) => limited.destroy(error));
-  return current.pipe(limited);
+  const limited = new SizeLimit(max, request, codecs.join(', '));
+  // Errors reach the reader through `limited`; the callback has nothing left to do.
+  pipeline([source, ...codecs.map(decoderOf), limited], () => {});
+  return limited;
 }

@@ -44,7 +44,7 @@ export type BeforeRetryHook = (state: BeforeRetryState) => void | Promise<void>;
 /** Runs on the final response; may return a replacement. An error thrown fails the call. */
 export type AfterResponseHook = (
   state: AfterResponseState,
-) => Response | undefined | Promise<Response | undefined>;
+) => Response | undefined | void | Promise<Response | undefined> | Promise<void>;
 
 /** Lifecycle hooks. Lists given to the session and to a request run one after the other. */
 export interface Hooks {

@@ -31,6 +31,7 @@ export interface WireOptions {
 // exchange runs its own (see Exchange#arm); the session's total deadline bounds the call.
 const NO_TIMEOUT = 0;
 const EMPTY = Buffer.alloc(0);
+const ignore = () => {};
 
 /** Parses undici's raw header list into a record by lower-case name. */
 export function parseHeaders(raw: readonly Buffer[]): Record<string, string | string[]> {
@@ -314,8 +315,12 @@ export class Exchange {
     const codecs = this.#options.decompress
       ? codecsOf(typeof encoding === 'string' ? encoding : undefined)
       : undefined;
-    this.#settle(
-      codecs ? decompressStream(raw, codecs, this.#options.maxBodySize, this.#request) : raw,
-    );
+    const body = codecs
+      ? decompressStream(raw, codecs, this.#options.maxBodySize, this.#request)
+      : raw;
+    // A body nobody reads must not crash the process when it fails (as in undici): readers still
+    // get the error from iteration, their own 'error' listener or `body.errored`.
+    body.on('error', ignore);
+    this.#settle(body);
   }
 }
