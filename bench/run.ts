@@ -1,23 +1,18 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { startBackend } from './backend-process.ts';
-import { bareDispatch, type ClientFactory, fanoutSession, undiciRequest } from './clients.ts';
-import { type Summary, summarize } from './stats.ts';
-import { throughput } from './throughput.ts';
+import { format, type Row } from './table.ts';
+import { w1 } from './w1.ts';
+import { w2 } from './w2.ts';
 
-// `npm run bench` — fanout against its peers, side by side in one run (see ../shared/BENCHMARKS.md).
-// `--quick` is a smoke run of a few seconds (CI runs it so the suite never rots; no timing is
-// asserted). `--json` prints machine-readable results instead of the table.
-
-interface Row {
-  readonly workload: string;
-  readonly client: string;
-  readonly unit: string;
-  readonly summary?: Summary;
-  /** The median divided by the reference's median, and what the reference is. */
-  readonly ratio?: { value: number; to: string };
-  readonly note?: string;
-}
+// `npm run bench` — fanout against its peers, side by side in one run (see ../shared/BENCHMARKS.md):
+//   W1 fan-out     100 GETs of /delay?ms=50 at once, wall time ÷ 50 ms
+//   W2 throughput  20,000 GETs of /fast, 64 in flight, req/s ÷ undici.request
+// Peers: undici.request, a bare dispatch floor, fetch, node-fetch, axios, got, Python's
+// requests-futures and wrk; a peer missing or failing gets a note in its row, never fails the run.
+// Each client is warmed first; rounds are interleaved across clients; median and min–max.
+// `--quick` is a smoke run of well under a minute (CI runs it so the suite never rots; no timing
+// is asserted). `--json` prints machine-readable results instead of the table.
 
 const { values: args } = parseArgs({
   options: {
@@ -27,64 +22,29 @@ const { values: args } = parseArgs({
 });
 const quick = args.quick === true;
 
-const W2 = { total: quick ? 2_000 : 20_000, concurrency: 64, rounds: quick ? 1 : 5 };
+const W1 = { count: 100, delayMs: 50, rounds: quick ? 1 : 5 };
+const W2 = {
+  total: quick ? 2_000 : 20_000,
+  concurrency: 64,
+  rounds: quick ? 1 : 5,
+  pythonTotal: quick ? 1_000 : 5_000,
+  wrkSeconds: quick ? 1 : 3,
+};
 
-async function w2(origin: string, factories: readonly ClientFactory[]): Promise<Row[]> {
-  const available: ClientFactory[] = [];
-  const rows: Row[] = [];
-  for (const factory of factories) {
-    const why = await factory.unavailable?.();
-    if (why === undefined) available.push(factory);
-    else rows.push({ workload: 'W2 throughput', client: factory.name, unit: 'req/s', note: why });
-  }
-  const clients = await Promise.all(
-    available.map((factory) => factory.open(origin, W2.concurrency)),
-  );
-  for (const client of clients)
-    await throughput(client, '/fast', W2.concurrency * 4, W2.concurrency);
-  const samples = new Map(clients.map((client) => [client.name, [] as number[]]));
-  for (let round = 0; round < W2.rounds; round++) {
-    // Interleaved rounds: drift on a shared machine hits every client alike.
-    for (const client of clients) {
-      samples.get(client.name)?.push(await throughput(client, '/fast', W2.total, W2.concurrency));
-    }
-  }
-  await Promise.all(clients.map((client) => client.close()));
-  const reference = summarize(samples.get(undiciRequest.name) ?? [1]).median;
-  for (const [client, values] of samples) {
-    const summary = summarize(values);
-    rows.push({
-      workload: 'W2 throughput',
-      client,
-      unit: 'req/s',
-      summary,
-      ratio: { value: summary.median / reference, to: 'undici.request' },
-    });
-  }
-  return rows;
-}
-
-function format(rows: readonly Row[]): string {
-  const header = ['workload', 'client', 'median', 'min–max', 'ratio'];
-  const lines = rows.map((row) => [
-    row.workload,
-    row.client,
-    row.summary ? `${Math.round(row.summary.median).toLocaleString('en-US')} ${row.unit}` : '—',
-    row.summary
-      ? `${Math.round(row.summary.min).toLocaleString('en-US')}–${Math.round(row.summary.max).toLocaleString('en-US')}`
-      : (row.note ?? ''),
-    row.ratio ? `${row.ratio.value.toFixed(2)} × ${row.ratio.to}` : '',
-  ]);
-  const table = [header, header.map(() => '---'), ...lines];
-  return table.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
-}
-
+const started = performance.now();
 const backend = await startBackend();
+let rows: Row[];
 try {
-  const rows = await w2(backend.origin, [undiciRequest, bareDispatch, fanoutSession]);
-  const machine = `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores${quick ? ' · --quick' : ''}`;
-  if (args.json) process.stdout.write(`${JSON.stringify({ machine, rows }, null, 2)}\n`);
-  else process.stdout.write(`${machine}\n\n${format(rows)}\n`);
+  rows = [
+    ...(await w1(backend.origin, W1)),
+    ...(await w2(backend.origin, W2)),
+  ];
 } finally {
   await backend.stop();
 }
+const seconds = (performance.now() - started) / 1000;
+const machine = `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores${quick ? ' · --quick' : ''} · ${seconds.toFixed(0)} s`;
+if (args.json) {
+  const config = { quick, W1, W2 };
+  process.stdout.write(`${JSON.stringify({ machine, config, rows }, null, 2)}\n`);
+} else process.stdout.write(`${machine}\n\n${format(rows)}\n`);

@@ -1,0 +1,62 @@
+import { nodeClients, undiciRequest } from './clients.ts';
+import { nodeContender } from './node-contender.ts';
+import { pythonContender, requestsFutures } from './python.ts';
+import { type Contender, interleave } from './rounds.ts';
+import { type Row, rowOf } from './table.ts';
+import { throughput } from './throughput.ts';
+import { wrkContender } from './wrk.ts';
+
+export interface W2Config {
+  readonly total: number;
+  readonly concurrency: number;
+  readonly rounds: number;
+  /** requests-futures does ~1,400 req/s here: fewer requests per round keep the run short. */
+  readonly pythonTotal: number;
+  readonly wrkSeconds: number;
+}
+
+/**
+ * W2 throughput: `total` GETs of /fast with `concurrency` in flight, req/s and ÷ undici.request.
+ * Every Node client runs the same loop (bench/throughput.ts: `concurrency` async loops, each
+ * awaiting one `get` after the other), the FuturesSession included, with `maxWorkers` =
+ * `concurrency` so its queue stays empty. requests-futures gets all its requests submitted at
+ * once to 8 and to `concurrency` workers, the natural way to use it.
+ */
+export async function w2(origin: string, config: W2Config): Promise<Row[]> {
+  const { total, concurrency, rounds, pythonTotal } = config;
+  const contenders: Contender<number>[] = [
+    ...nodeClients.map((factory) =>
+      nodeContender(factory, origin, concurrency, (client) =>
+        throughput(client, '/fast', total, concurrency),
+      ),
+    ),
+    ...[8, concurrency].map((workers) =>
+      pythonContender(
+        workers,
+        async () => (await requestsFutures(origin, 'w2', pythonTotal, workers)).rps as number,
+      ),
+    ),
+    wrkContender(origin, concurrency, config.wrkSeconds),
+  ];
+  const outcomes = await interleave(contenders, rounds);
+  const reference = outcomes.find((outcome) => outcome.name === undiciRequest.name);
+  const referenceMedian =
+    reference && reference.samples.length > 0
+      ? rowOf('', reference, '').summary?.median
+      : undefined;
+  return outcomes.map((outcome) => {
+    const python = outcome.name.startsWith('requests-futures');
+    return rowOf(
+      'W2 throughput',
+      outcome,
+      'req/s',
+      (summary) =>
+        referenceMedian === undefined
+          ? undefined
+          : { value: summary.median / referenceMedian, to: undiciRequest.name },
+      python && pythonTotal !== total
+        ? `${pythonTotal.toLocaleString('en-US')} requests per round`
+        : undefined,
+    );
+  });
+}
