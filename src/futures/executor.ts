@@ -102,12 +102,16 @@ const DEFAULTS = {
  * ```ts
  * import { Executor } from 'fanout';
  *
- * await using executor = new Executor({ maxWorkers: 4, perKey: 2 });
- * const future = executor.submit((signal) => fetch('https://example.com', { signal }), {
- *   key: 'https://example.com',
- *   priority: 1,
- * });
- * console.log((await future).status);
+ * const executor = new Executor({ maxWorkers: 4, perKey: 2 });
+ * try {
+ *   const future = executor.submit((signal) => fetch('https://example.com', { signal }), {
+ *     key: 'https://example.com',
+ *     priority: 1,
+ *   });
+ *   console.log((await future).status);
+ * } finally {
+ *   await executor.shutdown();
+ * }
  * ```
  */
 export class Executor {
@@ -129,6 +133,8 @@ export class Executor {
   #spaceWaiters: (() => void)[] = [];
 
   /**
+   * Creates an executor; the options are validated here, once.
+   *
    * @throws {InvalidOptionError} if an option is out of range or of the wrong type, e.g.
    * "Expected `maxWorkers` to be a positive integer, got 0 (number)".
    */
@@ -155,7 +161,7 @@ export class Executor {
     return this.#scheduler.queued;
   }
 
-  /** How many tasks have finished running (fulfilled or failed). */
+  /** How many tasks have finished running: their function settled (also if cancelled meanwhile). */
   get completed(): number {
     return this.#completed;
   }
@@ -266,7 +272,7 @@ export class Executor {
     if (wait) await this.onIdle();
   }
 
-  /** `shutdown()` with its defaults, for `await using`. */
+  /** `shutdown()` with its defaults, for `await using` (where the runtime supports it). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown();
   }

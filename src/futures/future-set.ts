@@ -44,7 +44,11 @@ function finished<T>(): IteratorResult<Future<T>, undefined> {
  * emptied, as Python's `as_completed` does.
  *
  * Yielded items are the `Future` objects themselves (this iterator is hand-written: an `async
- * function*` would await each thenable future and hand out its value instead).
+ * function*` would await each thenable future and hand out its value instead). TypeScript 5.9,
+ * though, may type the variable of a `for await` loop over thenables as their awaited value
+ * (it models `for await` as awaiting each item, which only holds for sync iterables); if the
+ * compiler says the item is a value, annotate it: `for await (const item of set) { const future
+ * = item as unknown as Future<T>; … }`, or call `set.next()` yourself.
  *
  * @example
  * ```ts
@@ -76,6 +80,8 @@ export class FutureSet<T> implements AsyncIterableIterator<Future<T>, undefined>
   readonly #onDone = (future: Future<T>): void => this.#complete(future);
 
   /**
+   * Creates a set, optionally with some futures in it.
+   *
    * @param futures - futures to start with.
    * @throws {InvalidOptionError} if an item is not a `Future`, or for a negative `timeout`.
    */
@@ -95,6 +101,13 @@ export class FutureSet<T> implements AsyncIterableIterator<Future<T>, undefined>
    * Adds a future (a member already in the set is not added twice).
    *
    * @throws {InvalidOptionError} if `future` is not a `Future`.
+   * @example
+   * ```ts
+   * import { Future, FutureSet } from 'fanout';
+   *
+   * const set = new FutureSet<number>().add(Future.resolve(1)).add(Future.resolve(2));
+   * console.log(set.size); // 2
+   * ```
    */
   add(future: Future<T>): this {
     expectFuture('future', future);
@@ -125,6 +138,7 @@ export class FutureSet<T> implements AsyncIterableIterator<Future<T>, undefined>
     return Promise.resolve(finished());
   }
 
+  /** The set is its own (single) iterator. */
   [Symbol.asyncIterator](): this {
     return this;
   }

@@ -7,7 +7,9 @@
  * its entries are running. The ready lanes sit in a second heap ordered by their first entry, so
  * the next entry to run is the first entry of the first ready lane. A saturated lane is simply not
  * ready, so it never blocks entries of other keys queued behind it. Entries without a key share a
- * lane that has no `perKey` limit. Every operation is O(log n).
+ * lane that has no `perKey` limit, and so do all entries when `perKey` is `Infinity` (keys make no
+ * difference then, and a crawl of many hosts costs no lane per host). Every operation is
+ * O(log n).
  *
  * @internal
  */
@@ -73,14 +75,14 @@ export class Scheduler<E extends Entry> {
 
   /** Whether an entry with `key` could start now: a worker is free and its key is not saturated. */
   hasRoomFor(key: string | undefined): boolean {
-    const lane = this.#lanes.get(key);
+    const lane = this.#lanes.get(this.#laneKey(key));
     return this.#active < this.#maxWorkers && (lane === undefined || lane.active < lane.limit);
   }
 
   /** Queues an entry. Call {@link take} afterwards to learn what may run. */
   enqueue(entry: E): void {
     entry.seq = this.#seq++;
-    const lane = this.#laneOf(entry.key);
+    const lane = this.#laneOf(this.#laneKey(entry.key));
     lane.queued.push(entry);
     this.#queued++;
     this.#refresh(lane);
@@ -101,7 +103,7 @@ export class Scheduler<E extends Entry> {
 
   /** Takes a queued entry out of the queue; `false` if it was not queued. */
   withdraw(entry: E): boolean {
-    const lane = this.#lanes.get(entry.key);
+    const lane = this.#lanes.get(this.#laneKey(entry.key));
     if (lane === undefined || entry.heapIndex < 0) return false;
     lane.queued.remove(entry);
     this.#queued--;
@@ -111,7 +113,7 @@ export class Scheduler<E extends Entry> {
 
   /** Records that a taken entry has stopped running. */
   release(entry: E): void {
-    const lane = this.#lanes.get(entry.key);
+    const lane = this.#lanes.get(this.#laneKey(entry.key));
     if (lane === undefined) return;
     lane.active--;
     this.#active--;
@@ -121,6 +123,11 @@ export class Scheduler<E extends Entry> {
   /** A copy of the queued entries, in no particular order. */
   queuedEntries(): E[] {
     return [...this.#lanes.values()].flatMap((lane) => [...lane.queued.values()]);
+  }
+
+  /** The lane of a key: its own, or the shared unlimited one when keys make no difference. */
+  #laneKey(key: string | undefined): string | undefined {
+    return this.#perKey === Number.POSITIVE_INFINITY ? undefined : key;
   }
 
   #laneOf(key: string | undefined): Lane<E> {

@@ -1,0 +1,25 @@
+/**
+ * The public surface of the futures layer. Deliberately left out: the module-internal pieces
+ * (`createFuture`, `settleFuture` and the other executor hooks of `future.ts`, the scheduler, the
+ * heap, tasks, validators, timers and warnings), which are not API.
+ */
+
+export type {
+  ExecutorOptions,
+  ShutdownOptions,
+  SubmitOptions,
+} from './executor.ts';
+export { Executor } from './executor.ts';
+export type { MapFunction, MapOptions } from './executor-map.ts';
+export type { DoneCallback, ResultOptions, TaskFunction } from './future.ts';
+export { Future } from './future.ts';
+export type { FutureSetOptions } from './future-set.ts';
+export { FutureSet } from './future-set.ts';
+export type {
+  AsCompletedOptions,
+  FutureValue,
+  ReturnWhen,
+  WaitOptions,
+  WaitResult,
+} from './wait.ts';
+export { asCompleted, wait } from './wait.ts';
