@@ -15,7 +15,14 @@ import { QueueFullError } from '../errors/queue-full-error.ts';
 import type { Executor, SubmitOptions } from './executor.ts';
 import type { Future, TaskFunction } from './future.ts';
 import { FutureSet } from './future-set.ts';
-import { expectBoolean, expectFunction, expectInteger, fail } from './validate.ts';
+import {
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectPriority,
+  expectSignal,
+  fail,
+} from './validate.ts';
 
 /** The function of {@link Executor.map}: called with one item and the task's `AbortSignal`. */
 export type MapFunction<I, R> = (item: I, signal: AbortSignal) => R | PromiseLike<R>;
@@ -61,10 +68,8 @@ export function mapTasks<I, R>(
   const source = new Source(items);
   const ordered = expectBoolean('ordered', options.ordered, true);
   const window = expectInteger('window', options.window, 2 * executor.maxWorkers, 1, false);
-  const { priority, signal } = options;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    fail('signal', 'an AbortSignal', signal);
-  }
+  const priority = expectPriority(options.priority);
+  const signal = expectSignal(options.signal);
   const submit = (item: I) => submitWhenRoom(executor, (s) => fn(item, s), { priority });
   const inFlight = ordered ? new InOrder<R>() : new InCompletionOrder<R>();
   return run(source, submit, window, inFlight, signal);

@@ -11,7 +11,14 @@ import {
 } from './future.ts';
 import { Scheduler } from './scheduler.ts';
 import { Task, type TaskOwner } from './task.ts';
-import { expectBoolean, expectFunction, expectInteger, fail } from './validate.ts';
+import {
+  expectBoolean,
+  expectFunction,
+  expectInteger,
+  expectPriority,
+  expectSignal,
+  fail,
+} from './validate.ts';
 
 /** Options of {@link Executor}. */
 export interface ExecutorOptions {
@@ -195,12 +202,7 @@ export class Executor {
       throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
     }
     expectFunction('fn', fn);
-    const { priority = 0, key, signal } = options;
-    if (typeof priority !== 'number' || Number.isNaN(priority))
-      fail('priority', 'a number', priority);
-    if (key !== undefined && typeof key !== 'string') fail('key', 'a string', key);
-    if (signal !== undefined && !(signal instanceof AbortSignal))
-      fail('signal', 'an AbortSignal', signal);
+    const { priority, key, signal } = normalizeSubmitOptions(options);
     if (this.#scheduler.queued >= this.#maxQueued && !this.#scheduler.hasRoomFor(key)) {
       throw new QueueFullError(
         `Cannot submit a task: the queue is full (maxQueued: ${this.#maxQueued})`,
@@ -212,7 +214,7 @@ export class Executor {
       return task.future;
     }
     signal?.addEventListener('abort', task);
-    this.#scheduler.enqueue(task as Task<unknown>);
+    this.#scheduler.enqueue(task);
     this.#drain();
     return task.future;
   }
@@ -375,4 +377,15 @@ export class Executor {
       for (const resolve of this.#spaceWaiters.splice(0)) resolve();
     }
   }
+}
+
+/** The options of one `submit`, validated, with their defaults. */
+function normalizeSubmitOptions(options: SubmitOptions): {
+  priority: number;
+  key: string | undefined;
+  signal: AbortSignal | undefined;
+} {
+  const { key, signal } = options;
+  if (key !== undefined && typeof key !== 'string') fail('key', 'a string', key);
+  return { priority: expectPriority(options.priority), key, signal: expectSignal(signal) };
 }

@@ -49,12 +49,12 @@ export interface Canceller {
 
 /** @internal Creates a pending future whose cancellation calls `canceller`. */
 export let createFuture: <T>(canceller: Canceller) => Future<T>;
-/** @internal Moves a pending future to running; `false` if it is no longer pending. */
-export let startFuture: (future: Future<unknown>) => boolean;
-/** @internal Fulfils (`ok`) or rejects a future that is not done yet; `false` if it was done. */
-export let settleFuture: (future: Future<unknown>, ok: boolean, outcome: unknown) => boolean;
-/** @internal Cancels a future with the given reason; whether it is now cancelled. */
-export let cancelFuture: (future: Future<unknown>, reason: CancelledError) => boolean;
+/** @internal Moves a pending future to running (a future no longer pending stays as it is). */
+export let startFuture: (future: Future<unknown>) => void;
+/** @internal Fulfils (`ok`) or rejects a future, unless it is done (e.g. cancelled) already. */
+export let settleFuture: (future: Future<unknown>, ok: boolean, outcome: unknown) => void;
+/** @internal Cancels a future, unless it is done, with the given reason. */
+export let cancelFuture: (future: Future<unknown>, reason: CancelledError) => void;
 /** @internal Whether a future failed (rejected, not cancelled), without retrieving its error. */
 export let hasFailed: (future: Future<unknown>) => boolean;
 /** @internal Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
@@ -110,12 +110,12 @@ export class Future<T> implements PromiseLike<T> {
   static {
     createFuture = <T>(canceller: Canceller) => new Future<T>('pending', canceller);
     startFuture = (future) => {
-      if (future.#state !== 'pending') return false;
-      future.#state = 'running';
-      return true;
+      if (future.#state === 'pending') future.#state = 'running';
     };
     settleFuture = (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome);
-    cancelFuture = (future, reason) => future.#cancel(reason);
+    cancelFuture = (future, reason) => {
+      future.#cancel(reason);
+    };
     hasFailed = (future) => future.#state === 'rejected';
     noteWaiting = (future) => future.#ask('wait');
   }
@@ -506,9 +506,9 @@ export class Future<T> implements PromiseLike<T> {
     return this.cancelled();
   }
 
-  /** Moves to a done state and runs the callbacks; `false` (and nothing else) if already done. */
-  #settle(state: State, outcome: unknown): boolean {
-    if (this.done()) return false;
+  /** Moves to a done state and runs the callbacks; does nothing if already done. */
+  #settle(state: State, outcome: unknown): void {
+    if (this.done()) return;
     this.#state = state;
     this.#outcome = outcome;
     this.#canceller = undefined;
@@ -516,7 +516,6 @@ export class Future<T> implements PromiseLike<T> {
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
     if (callbacks !== undefined) for (const fn of callbacks) invoke(fn as DoneCallback<T>, this);
-    return true;
   }
 }
 

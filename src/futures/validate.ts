@@ -70,3 +70,17 @@ export function expectBoolean(name: string, value: unknown, fallback: boolean): 
   if (typeof value !== 'boolean') fail(name, 'a boolean', value);
   return value;
 }
+
+/** A task priority: any number but `NaN` (which has no order); `0` for `undefined`. */
+export function expectPriority(value: unknown): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || Number.isNaN(value)) fail('priority', 'a number', value);
+  return value;
+}
+
+/** An `AbortSignal`, or `undefined`. */
+export function expectSignal(value: unknown): AbortSignal | undefined {
+  if (value !== undefined && !(value instanceof AbortSignal))
+    fail('signal', 'an AbortSignal', value);
+  return value;
+}

@@ -170,5 +170,6 @@ describe('Executor.map', () => {
     assert.throws(() => executor.map((x) => x, [], { window: 0 }), /`window` to be a positive/);
     assert.throws(() => executor.map((x) => x, [], { ordered: 1 as never }), /`ordered`/);
     assert.throws(() => executor.map((x) => x, [], { signal: {} as never }), /`signal`/);
+    assert.throws(() => executor.map((x) => x, [], { priority: Number.NaN }), /`priority`/);
   });
 });
