@@ -49,7 +49,17 @@ export async function startHttpbin(): Promise<Httpbin> {
   const port = await freePort();
   const child = spawn(
     GUNICORN,
-    ['-k', 'gthread', '--threads', '32', '-b', `127.0.0.1:${port}`, '-b', `127.0.0.2:${port}`, 'httpbin:app'],
+    [
+      '-k',
+      'gthread',
+      '--threads',
+      '32',
+      '-b',
+      `127.0.0.1:${port}`,
+      '-b',
+      `127.0.0.2:${port}`,
+      'httpbin:app',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -36,7 +36,12 @@ describe('httpbin interop', () => {
     after(() => scoped.close());
     const response = await scoped.get('/get', { params: { page: 2, tag: ['a', 'b'], q: 'x y' } });
     assert.equal(response.status, 200);
-    assert.deepEqual(response.json<Echo>().args, { app: 'shop', page: '2', tag: ['a', 'b'], q: 'x y' });
+    assert.deepEqual(response.json<Echo>().args, {
+      app: 'shop',
+      page: '2',
+      tag: ['a', 'b'],
+      q: 'x y',
+    });
   });
 
   test('/post with json, form and multipart', async () => {
@@ -58,9 +63,14 @@ describe('httpbin interop', () => {
   });
 
   test('/headers shows session headers, request overrides, and null removal', async () => {
-    const scoped = new Session({ baseURL: httpbin.origin, headers: { 'X-App': 'shop', 'X-Drop': 'me' } });
+    const scoped = new Session({
+      baseURL: httpbin.origin,
+      headers: { 'X-App': 'shop', 'X-Drop': 'me' },
+    });
     after(() => scoped.close());
-    const response = await scoped.get('/headers', { headers: { 'x-app': 'override', 'X-Drop': null } });
+    const response = await scoped.get('/headers', {
+      headers: { 'x-app': 'override', 'X-Drop': null },
+    });
     const headers = response.json<Echo>().headers;
     assert.equal(headers['X-App'], 'override');
     assert.equal(headers['X-Drop'], undefined);
@@ -120,14 +130,21 @@ describe('httpbin interop', () => {
 
   test('/redirect-to?url=get and ?url=status/404', async () => {
     assert.equal((await session.get('/redirect-to', { params: { url: 'get' } })).status, 200);
-    assert.equal((await session.get('/redirect-to', { params: { url: 'status/404' } })).status, 404);
+    assert.equal(
+      (await session.get('/redirect-to', { params: { url: 'status/404' } })).status,
+      404,
+    );
   });
 
   test('/basic-auth accepts the right credentials and refuses wrong ones', async () => {
-    const ok = await session.get('/basic-auth/ada/s3cret', { auth: { username: 'ada', password: 's3cret' } });
+    const ok = await session.get('/basic-auth/ada/s3cret', {
+      auth: { username: 'ada', password: 's3cret' },
+    });
     assert.equal(ok.status, 200);
     assert.deepEqual(ok.json(), { authenticated: true, user: 'ada' });
-    const wrong = await session.get('/basic-auth/ada/s3cret', { auth: { username: 'ada', password: 'nope' } });
+    const wrong = await session.get('/basic-auth/ada/s3cret', {
+      auth: { username: 'ada', password: 'nope' },
+    });
     assert.equal(wrong.status, 401);
   });
 
@@ -165,18 +182,23 @@ describe('httpbin interop', () => {
 
   test('/response-headers sets Retry-After that a retried status honours', async () => {
     // httpbin cannot send 503 with Retry-After; its /response-headers shows the header parsing.
-    const response = await session.get('/response-headers', { params: { 'Retry-After': '0', 'X-Multi': ['a', 'b'] } });
+    const response = await session.get('/response-headers', {
+      params: { 'Retry-After': '0', 'X-Multi': ['a', 'b'] },
+    });
     assert.equal(response.headers['retry-after'], '0');
     assert.equal(response.headers['x-multi'], 'a, b');
   });
 
   test('/delay beyond the timeout fails with TimeoutError', async () => {
-    await assert.rejects(session.get('/delay/3', { timeout: { headers: 300 }, retry: false }), (error: unknown) => {
-      assert.ok(error instanceof TimeoutError);
-      assert.equal(error.phase, 'headers');
-      assert.match(error.message, /GET http:\/\/127\.0\.0\.1:\d+\/delay\/3/);
-      return true;
-    });
+    await assert.rejects(
+      session.get('/delay/3', { timeout: { headers: 300 }, retry: false }),
+      (error: unknown) => {
+        assert.ok(error instanceof TimeoutError);
+        assert.equal(error.phase, 'headers');
+        assert.match(error.message, /GET http:\/\/127\.0\.0\.1:\d+\/delay\/3/);
+        return true;
+      },
+    );
     await assert.rejects(session.get('/delay/3', { timeout: 300 }), (error: unknown) => {
       assert.ok(error instanceof TimeoutError);
       assert.equal(error.phase, 'total');
