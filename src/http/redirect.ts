@@ -2,6 +2,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
 import { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
+import { quoteURL } from './url.ts';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization'] as const;
@@ -34,13 +35,13 @@ export function followRedirect(
   try {
     target = new URL(location, request.url);
   } catch (error) {
-    throw new InvalidURLError(`Redirect to ${JSON.stringify(location)} is not a valid URL`, {
+    throw new InvalidURLError(`Redirect to ${quoteURL(location)} is not a valid URL`, {
       cause: error,
     });
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new InvalidURLError(
-      `Redirect to ${JSON.stringify(location)} refused: only http and https are followed (${request.method} ${request.url})`,
+      `Redirect to ${quoteURL(location)} refused: only http and https are followed (${request.method} ${request.url})`,
     );
   }
   const headers: Record<string, string> = Object.assign(Object.create(null), request.headers);

@@ -17,6 +17,30 @@ import { Exchange, type WireOptions } from './transport.ts';
 import { parseBaseURL } from './url.ts';
 import { checkBoolean, checkInteger } from './validate.ts';
 
+/**
+ * A call merged and validated, ready to send: what {@link FuturesSession} queues.
+ * @internal
+ */
+export interface CallPlan {
+  readonly request: PreparedRequest;
+  readonly config: Config;
+  readonly wire: WireOptions;
+}
+
+/** @internal Merges and validates a call without sending it; throws on bad input. */
+export let planCall: (
+  session: Session,
+  method: string,
+  url: string | URL,
+  options: RequestOptions,
+) => CallPlan;
+/** @internal Sends a planned call. */
+export let sendCall: (
+  session: Session,
+  plan: CallPlan,
+  signal: AbortSignal | undefined,
+) => Promise<Response>;
+
 /** Options of a call: request options, no body fields for body-less verbs. */
 export type NoBodyOptions = Omit<RequestOptions, 'json' | 'form' | 'body'>;
 
@@ -82,22 +106,40 @@ export class Session {
    * Sends a request and resolves with its response (of any status; see
    * {@link Response.raiseForStatus}). Bad input rejects with a typed error before anything is sent.
    */
-  async request(
-    method: string,
-    url: string | URL,
-    options: RequestOptions = {},
-  ): Promise<Response> {
-    if (this.#isClosed)
+  request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+    let call: CallPlan;
+    try {
+      call = this.#plan(method, url, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.#send(call, options.signal);
+  }
+
+  static {
+    planCall = (session, method, url, options) => session.#plan(method, url, options);
+    sendCall = (session, call, signal) => session.#send(call, signal);
+  }
+
+  // Merges and validates: every bad input throws here, before anything is queued or sent.
+  #plan(method: string, url: string | URL, options: RequestOptions): CallPlan {
+    if (this.#isClosed) {
       throw new SessionClosedError(`The session is closed: ${method} ${String(url)}`);
+    }
     const config = merge(this.#config, options);
     const request = prepare(method, url, config, options, this.#rules);
-    const call = new Call(request, config.timeout.total, options.signal);
+    const wire =
+      config === this.#config
+        ? this.#wire[options.stream ? 1 : 0]
+        : this.#wireOptions(config, options.stream === true);
+    return { request, config, wire };
+  }
+
+  async #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
+    const { request, config } = plan;
+    const call = new Call(request, config.timeout.total, signal);
     try {
-      const wire =
-        config === this.#config
-          ? this.#wire[options.stream ? 1 : 0]
-          : this.#wireOptions(config, options.stream === true);
-      let response = await this.#follow(call, request, config, wire);
+      let response = await this.#follow(call, request, config, plan.wire);
       const hooks = config.hooks?.afterResponse;
       if (hooks !== undefined) {
         for (const hook of hooks) response = (await hook({ response })) ?? response;

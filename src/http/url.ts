@@ -20,8 +20,17 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 // Printable ASCII without space and '#': a path made of these needs no encoding.
 const PLAIN_PATH = /^[\x21\x22\x24-\x7e]*$/;
 
+// The userinfo (`user:password@`) of a URL-like string: scheme and slashes, then the authority up to
+// its last '@'.
+const USERINFO = /^((?:[a-zA-Z][a-zA-Z0-9+.-]*:)?[\\/]*)[^/\\?#]*@/;
+
+/** `input` quoted for an error message, with any credentials in it replaced. */
+export function quoteURL(input: string): string {
+  return JSON.stringify(input.replace(USERINFO, '$1[REDACTED]@'));
+}
+
 function refuse(input: string, why: string): never {
-  throw new InvalidURLError(`${JSON.stringify(input)} ${why}`);
+  throw new InvalidURLError(`${quoteURL(input)} ${why}`);
 }
 
 function parseAbsolute(input: string | URL): URL {

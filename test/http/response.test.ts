@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { inspect } from 'node:util';
+import { HTTPError, ResponseParseError } from '../../src/index.ts';
+import { startServer } from '../helpers/server.ts';
+import { openSession } from './fixtures.ts';
+
+test('status, ok, reason and lower-case headers; set-cookie is an array', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    if (request.url === '/teapot') {
+      response.writeHead(418, 'Short And Stout', { 'X-Custom': 'Yes' }).end();
+      return;
+    }
+    response.setHeader('Set-Cookie', ['a=1', 'b=2']);
+    response.setHeader('X-Multi', ['one', 'two']);
+    response.writeHead(201, { 'Content-Type': 'text/plain' }).end('made');
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const created = await session.post('/');
+  assert.equal(created.status, 201);
+  assert.equal(created.ok, true);
+  assert.equal(created.reason, 'Created');
+  assert.equal(created.headers['content-type'], 'text/plain');
+  assert.deepEqual(created.headers['set-cookie'], ['a=1', 'b=2']);
+  assert.equal(created.headers['x-multi'], 'one, two');
+  assert.equal(created.headers['Content-Type'], undefined);
+  const teapot = await session.get('/teapot');
+  assert.equal(teapot.status, 418);
+  assert.equal(teapot.ok, false);
+  assert.equal(teapot.reason, 'Short And Stout');
+  assert.equal(teapot.headers['x-custom'], 'Yes');
+});
+
+test('url is the final URL; history and elapsed are set', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    if (request.url === '/start') response.writeHead(301, { location: '/end?q=1' }).end();
+    else response.end('end');
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/start');
+  assert.equal(response.url, `${server.origin}/end?q=1`);
+  assert.equal(response.history.length, 1);
+  assert.equal(response.history[0]?.url, `${server.origin}/start`);
+  assert.equal(typeof response.elapsed, 'number');
+  assert.ok(response.elapsed > 0 && response.elapsed < 30_000);
+});
+
+test('request records method, url and headers as sent', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.end();
+  });
+  const session = openSession(t, { baseURL: server.origin, headers: { 'x-session': '1' } });
+  const response = await session.put('/thing', {
+    params: { v: 2 },
+    json: {},
+    headers: { 'X-Call': 'c' },
+  });
+  assert.equal(response.request.method, 'PUT');
+  assert.equal(response.request.url, `${server.origin}/thing?v=2`);
+  assert.equal(response.request.headers['x-session'], '1');
+  assert.equal(response.request.headers['x-call'], 'c');
+  assert.equal(response.request.headers['content-type'], 'application/json');
+});
+
+test('printing the request redacts Authorization, Cookie and Proxy-Authorization', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.end();
+  });
+  const session = openSession(t, {
+    baseURL: server.origin,
+    auth: { username: 'alice', password: 'hunter2-password' },
+  });
+  session.cookies?.set(`${server.origin}/`, 'session=cookie-secret-value');
+  const response = await session.get('/', {
+    headers: { 'Proxy-Authorization': 'Basic proxy-secret-token' },
+  });
+  const sent = response.request.headers;
+  assert.match(sent.authorization ?? '', /^Basic /);
+  assert.equal(sent.cookie, 'session=cookie-secret-value');
+  const secrets = [
+    Buffer.from('alice:hunter2-password').toString('base64'),
+    'hunter2',
+    'cookie-secret-value',
+    'proxy-secret-token',
+  ];
+  for (const printed of [
+    inspect(response.request),
+    inspect(response.request, { depth: 10, showHidden: true }),
+    JSON.stringify(response.request),
+    JSON.stringify({ request: response.request }),
+    inspect(response),
+    String(response.request),
+  ]) {
+    for (const secret of secrets) assert.ok(!printed.includes(secret), `${secret} in ${printed}`);
+  }
+  assert.match(JSON.stringify(response.request), /"authorization":"\[REDACTED\]"/);
+  assert.match(inspect(response.request), /REDACTED/);
+});
+
+test('content is a Uint8Array of the body bytes', async (t) => {
+  const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
+  const server = await startServer(t, (_request, response) => {
+    response.end(bytes);
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/');
+  assert.ok(response.content instanceof Uint8Array);
+  assert.deepEqual([...response.content], [...bytes]);
+});
+
+for (const [type, bytes, text] of [
+  ['text/plain; charset=ISO-8859-1', [0x63, 0x61, 0x66, 0xe9], 'café'],
+  ['text/plain; charset="latin1"', [0xe9, 0xe8], 'éè'],
+  ['text/plain;charset=windows-1252', [0xe0, 0x20, 0x6c, 0xe0], 'à là'],
+  ['text/plain; charset=UTF-16LE', [0x41, 0x00, 0xe9, 0x00], 'Aé'],
+  ['text/plain; charset=utf-8', [0x63, 0xc3, 0xa9], 'cé'],
+  ['text/plain', [0xe2, 0x9c, 0x93], '✓'],
+  [undefined, [0xc3, 0xa9], 'é'],
+  ['text/plain; charset=no-such-charset', [0xc3, 0xa9], 'é'],
+] as const) {
+  test(`text decodes by charset (${type ?? 'no content-type'})`, async (t) => {
+    const server = await startServer(t, (_request, response) => {
+      if (type !== undefined) response.setHeader('content-type', type);
+      response.end(Buffer.from(bytes));
+    });
+    const session = openSession(t, { baseURL: server.origin });
+    assert.equal((await session.get('/')).text, text);
+  });
+}
+
+test('json() parses once and returns the same value', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.setHeader('content-type', 'application/json');
+    response.end('{"list":[1,2],"name":"x"}');
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/');
+  const first = response.json<{ list: number[]; name: string }>();
+  assert.deepEqual(first, { list: [1, 2], name: 'x' });
+  assert.equal(response.json(), first);
+});
+
+test('invalid JSON → ResponseParseError with a short snippet', async (t) => {
+  const body = `<html>${'x'.repeat(5_000)}</html>`;
+  const server = await startServer(t, (_request, response) => {
+    response.end(body);
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/page');
+  const error = (() => {
+    try {
+      response.json();
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(error instanceof ResponseParseError);
+  assert.equal(error.code, 'FANOUT_RESPONSE_PARSE');
+  assert.match(error.message, /<html>x+…/);
+  assert.match(error.message, /GET http:\/\/127\.0\.0\.1:\d+\/page$/);
+  assert.ok(error.message.length < 300, `message of ${error.message.length} chars`);
+});
+
+test('raiseForStatus() throws HTTPError for 4xx and 5xx, returns the response otherwise', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    response.writeHead(Number(request.url?.slice(1))).end();
+  });
+  const session = openSession(t, { baseURL: server.origin, redirect: false, retry: false });
+  for (const status of [200, 204, 304, 302]) {
+    const response = await session.get(`/${status}`);
+    assert.equal(response.raiseForStatus(), response);
+  }
+  for (const status of [400, 404, 451, 500, 503]) {
+    const response = await session.get(`/${status}`);
+    const error = (() => {
+      try {
+        response.raiseForStatus();
+      } catch (e) {
+        return e;
+      }
+    })();
+    assert.ok(error instanceof HTTPError, `status ${status}`);
+    assert.equal(error.response, response);
+    assert.equal(error.code, 'FANOUT_HTTP_STATUS');
+    assert.match(
+      error.message,
+      new RegExp(`^HTTP ${status} .*: GET http://127\\.0\\.0\\.1:\\d+/${status}$`),
+    );
+  }
+});
+
+test('an empty body gives empty content and text', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.writeHead(204).end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/');
+  assert.equal(response.content.length, 0);
+  assert.equal(response.text, '');
+});
