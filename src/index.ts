@@ -22,6 +22,32 @@ export { ResponseParseError } from './errors/response-parse-error.ts';
 export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
+export {
+  type AsCompletedOptions,
+  asCompleted,
+  type CloseOptions,
+  type DoneCallback,
+  Executor,
+  type ExecutorOptions,
+  Future,
+  type FutureNoBodyOptions,
+  type FutureRequestOptions,
+  FutureSet,
+  type FutureSetOptions,
+  FuturesSession,
+  type FuturesSessionOptions,
+  type FutureValue,
+  type MapFunction,
+  type MapOptions,
+  type ResultOptions,
+  type ReturnWhen,
+  type ShutdownOptions,
+  type SubmitOptions,
+  type TaskFunction,
+  type WaitOptions,
+  type WaitResult,
+  wait,
+} from './futures/index.ts';
 export { Cookies } from './http/cookies.ts';
 export type {
   AfterResponseHook,

@@ -16,6 +16,13 @@ export { Future } from './future.ts';
 export type { FutureSetOptions } from './future-set.ts';
 export { FutureSet } from './future-set.ts';
 export type {
+  CloseOptions,
+  FutureNoBodyOptions,
+  FutureRequestOptions,
+  FuturesSessionOptions,
+} from './futures-session.ts';
+export { FuturesSession } from './futures-session.ts';
+export type {
   AsCompletedOptions,
   FutureValue,
   ReturnWhen,

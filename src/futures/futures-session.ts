@@ -1,0 +1,187 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import type { Cookies } from '../http/cookies.ts';
+import type { RequestOptions, SessionOptions } from '../http/options.ts';
+import type { Response } from '../http/response.ts';
+import { type NoBodyOptions, planCall, Session, sendCall } from '../http/session.ts';
+import { Executor } from './executor.ts';
+import { Future } from './future.ts';
+
+/** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
+export interface FuturesSessionOptions extends SessionOptions {
+  /**
+   * Requests in flight at once. The session's pool keeps as many connections per origin, as
+   * requests-futures sizes `pool_maxsize` to `max_workers`. Ignored when `executor` is given.
+   *
+   * @default 128 — a Node request in flight costs a socket and a few KiB, not a thread, so the
+   * default covers a page's whole fan-out (requests-futures' 8 threads would serialise it).
+   */
+  maxWorkers?: number;
+  /** Requests in flight per origin (the executor's `perKey`). Ignored when `executor` is given. @default Infinity */
+  maxPerOrigin?: number;
+  /** Requests that may wait in the queue; beyond it a verb returns a failed future ({@link QueueFullError}). @default Infinity */
+  maxQueued?: number;
+  /** Run on this executor instead of an own one; it is not shut down by {@link FuturesSession.close}. */
+  executor?: Executor;
+  /**
+   * Wrap this session instead of creating one. Its own defaults apply; giving any other
+   * session option alongside is an error rather than silently ignored. It is not closed by
+   * {@link FuturesSession.close}.
+   */
+  session?: Session;
+}
+
+/** Options of one request of a {@link FuturesSession}. */
+export interface FutureRequestOptions extends RequestOptions {
+  /** Queued requests with a higher priority start first. @default 0 */
+  priority?: number;
+}
+
+/** Body-less options of one request of a {@link FuturesSession}. */
+export type FutureNoBodyOptions = NoBodyOptions & { priority?: number };
+
+/** Options of {@link FuturesSession.close}. */
+export interface CloseOptions {
+  /** Cancel the requests still queued (running ones finish). @default false */
+  cancelPending?: boolean;
+}
+
+const DEFAULT_MAX_WORKERS = 128;
+const OWN_KEYS = new Set(['maxWorkers', 'maxPerOrigin', 'maxQueued', 'executor', 'session']);
+
+function checkWrapped(options: FuturesSessionOptions): void {
+  const ignored = Object.keys(options).filter(
+    (key) => !OWN_KEYS.has(key) && options[key as keyof FuturesSessionOptions] !== undefined,
+  );
+  if (ignored.length > 0) {
+    throw new InvalidOptionError(
+      `Session options (${ignored.join(', ')}) cannot be combined with \`session\`: the wrapped session's own defaults apply. Set them on that session instead.`,
+    );
+  }
+}
+
+/**
+ * requests-futures for TypeScript: every verb returns a {@link Future} of the {@link Response}
+ * at once, and the request runs on a bounded {@link Executor} — at most `maxWorkers` in flight,
+ * optionally `maxPerOrigin` per origin. Bad input gives an already-failed future, never queued.
+ * `afterResponse` hooks run in the background before the future resolves.
+ *
+ * @example
+ * ```ts
+ * import { FuturesSession } from 'fanout';
+ *
+ * await using session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080', maxWorkers: 16 });
+ * const user = session.get('/me');          // Future<Response>, already running
+ * const recs = session.get('/recs');
+ * console.log((await user).json(), (await recs.result({ timeout: 500 })).status);
+ * ```
+ */
+export class FuturesSession {
+  /** The session that sends the requests. */
+  readonly session: Session;
+  /** The executor that bounds them. */
+  readonly executor: Executor;
+  // Whether close() shuts down the executor / closes the session: only what this object created.
+  readonly #ownsExecutor: boolean;
+  readonly #ownsSession: boolean;
+
+  constructor(options: FuturesSessionOptions = {}) {
+    const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
+    this.#ownsExecutor = executor === undefined;
+    this.executor =
+      executor ??
+      new Executor({
+        maxWorkers: maxWorkers ?? DEFAULT_MAX_WORKERS,
+        ...(maxPerOrigin !== undefined && { perKey: maxPerOrigin }),
+        ...(maxQueued !== undefined && { maxQueued }),
+      });
+    this.#ownsSession = session === undefined;
+    if (session !== undefined) {
+      checkWrapped(options);
+      this.session = session;
+    } else {
+      this.session = new Session({
+        connections: Math.min(this.executor.maxWorkers, maxPerOrigin ?? Number.POSITIVE_INFINITY),
+        ...sessionOptions,
+      });
+    }
+  }
+
+  /** The session's cookie jar. */
+  get cookies(): Cookies | undefined {
+    return this.session.cookies;
+  }
+
+  /**
+   * Queues a request and returns its future at once. Cancelling the future removes a queued
+   * request or aborts a running one (its socket is released).
+   */
+  request(method: string, url: string | URL, options: FutureRequestOptions = {}): Future<Response> {
+    const session = this.session;
+    let plan: ReturnType<typeof planCall>;
+    try {
+      plan = planCall(session, method, url, options);
+      return this.executor.submit((signal) => sendCall(session, plan, signal), {
+        key: plan.request.origin,
+        priority: options.priority,
+        signal: options.signal,
+      });
+    } catch (error) {
+      return Future.reject(error) as Future<Response>;
+    }
+  }
+
+  /** `GET url`, as a future. */
+  get(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
+    return this.request('GET', url, options);
+  }
+
+  /** `HEAD url`, as a future. Redirects are not followed unless `redirect` is given. */
+  head(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
+    return this.request(
+      'HEAD',
+      url,
+      options?.redirect === undefined ? { ...options, redirect: false } : options,
+    );
+  }
+
+  /** `OPTIONS url`, as a future. */
+  options(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('OPTIONS', url, options);
+  }
+
+  /** `POST url`, as a future. */
+  post(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('POST', url, options);
+  }
+
+  /** `PUT url`, as a future. */
+  put(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('PUT', url, options);
+  }
+
+  /** `PATCH url`, as a future. */
+  patch(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('PATCH', url, options);
+  }
+
+  /** `DELETE url`, as a future. */
+  delete(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('DELETE', url, options);
+  }
+
+  /**
+   * Stops taking requests, waits for the running ones (and the queued ones unless
+   * `cancelPending`), then closes the session. An executor or session passed in is left open.
+   * Unlike requests-futures' `close()`, cancelling pending work really cancels it.
+   */
+  async close(options: CloseOptions = {}): Promise<void> {
+    const cancelPending = options.cancelPending === true;
+    if (this.#ownsExecutor) await this.executor.shutdown({ cancelPending });
+    if (this.#ownsSession) await this.session.close();
+  }
+
+  /** `await using session = new FuturesSession()` closes it at the end of the block. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
