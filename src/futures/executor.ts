@@ -10,7 +10,18 @@ import {
   type TaskFunction,
 } from './future.ts';
 import { Scheduler } from './scheduler.ts';
-import { Task, type TaskOwner } from './task.ts';
+import { type Runnable, Task, type TaskOwner } from './task.ts';
+
+/**
+ * @internal Submits a {@link Runnable}: like `submit`, for callers that stop their own work
+ * without an `AbortSignal`.
+ */
+export let submitRunnable: <T>(
+  executor: Executor,
+  runnable: Runnable<T>,
+  options: SubmitOptions,
+) => Future<T>;
+
 import {
   expectBoolean,
   expectFunction,
@@ -202,13 +213,26 @@ export class Executor {
       throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
     }
     expectFunction('fn', fn);
+    return this.#enqueue(fn, options);
+  }
+
+  static {
+    submitRunnable = (executor, runnable, options) => {
+      if (executor.#isShutdown) {
+        throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
+      }
+      return executor.#enqueue(runnable, options);
+    };
+  }
+
+  #enqueue<T>(work: TaskFunction<T> | Runnable<T>, options: SubmitOptions): Future<T> {
     const { priority, key, signal } = normalizeSubmitOptions(options);
     if (this.#scheduler.queued >= this.#maxQueued && !this.#scheduler.hasRoomFor(key)) {
       throw new QueueFullError(
         `Cannot submit a task: the queue is full (maxQueued: ${this.#maxQueued})`,
       );
     }
-    const task = new Task(fn, priority, key, signal, this.#owner);
+    const task = new Task(work, priority, key, signal, this.#owner);
     if (signal?.aborted) {
       task.handleEvent();
       return task.future;
@@ -326,12 +350,17 @@ export class Executor {
 
   #run(task: Task<unknown>): void {
     startFuture(task.future);
-    const controller = new AbortController();
-    task.controller = controller;
-    const { fn } = task; // called unbound: the task is not the function's business
+    const { work } = task;
     let outcome: unknown;
     try {
-      outcome = fn(controller.signal);
+      if (typeof work === 'function') {
+        const controller = new AbortController();
+        task.controller = controller;
+        outcome = work(controller.signal); // called unbound: the task is not its business
+      } else {
+        task.controller = work;
+        outcome = work.run();
+      }
     } catch (error) {
       outcome = Promise.reject(error);
     }

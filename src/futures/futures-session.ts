@@ -1,9 +1,11 @@
+import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { Call } from '../http/call.ts';
 import type { Cookies } from '../http/cookies.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import type { Response } from '../http/response.ts';
-import { type NoBodyOptions, planCall, Session, sendCall } from '../http/session.ts';
-import { Executor } from './executor.ts';
+import { type CallPlan, type NoBodyOptions, planCall, runCall, Session } from '../http/session.ts';
+import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
@@ -56,6 +58,31 @@ function checkWrapped(options: FuturesSessionOptions): void {
     throw new InvalidOptionError(
       `Session options (${ignored.join(', ')}) cannot be combined with \`session\`: the wrapped session's own defaults apply. Set them on that session instead.`,
     );
+  }
+}
+
+/**
+ * One queued request: started by the executor, stopped directly through its {@link Call} when
+ * its future is cancelled (no AbortController per request).
+ */
+class SessionTask {
+  readonly #session: Session;
+  readonly #plan: CallPlan;
+  // Created when the executor starts the task; the handle that cancellation stops.
+  #call: Call | undefined;
+
+  constructor(session: Session, plan: CallPlan) {
+    this.#session = session;
+    this.#plan = plan;
+  }
+
+  run(): Promise<Response> {
+    this.#call = new Call(this.#plan.request, this.#plan.config.timeout.total, undefined);
+    return runCall(this.#session, this.#plan, this.#call);
+  }
+
+  abort(reason: CancelledError): void {
+    this.#call?.stop(reason);
   }
 }
 
@@ -116,11 +143,9 @@ export class FuturesSession {
    * request or aborts a running one (its socket is released).
    */
   request(method: string, url: string | URL, options: FutureRequestOptions = {}): Future<Response> {
-    const session = this.session;
-    let plan: ReturnType<typeof planCall>;
     try {
-      plan = planCall(session, method, url, options);
-      return this.executor.submit((signal) => sendCall(session, plan, signal), {
+      const plan = planCall(this.session, method, url, options);
+      return submitRunnable(this.executor, new SessionTask(this.session, plan), {
         key: plan.request.origin,
         priority: options.priority,
         signal: options.signal,

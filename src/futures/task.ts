@@ -16,6 +16,16 @@ import {
 } from './future.ts';
 import type { Entry } from './scheduler.ts';
 
+/**
+ * Work that starts itself and can be stopped without an `AbortSignal`: the executor runs it
+ * instead of a {@link TaskFunction} when the caller (such as `FuturesSession`) can cancel its
+ * work directly, saving an `AbortController` per task.
+ */
+export interface Runnable<T> {
+  run(): PromiseLike<T>;
+  abort(reason: CancelledError): void;
+}
+
 /** What a task needs of its executor: a way out of the queue when its future is cancelled. */
 export interface TaskOwner {
   withdraw(task: Task<unknown>): void;
@@ -23,7 +33,8 @@ export interface TaskOwner {
 
 /** One submitted function, from `submit()` until it has finished or been cancelled. */
 export class Task<T> implements Entry, Canceller {
-  readonly fn: TaskFunction<T>;
+  /** The work: a function given an `AbortSignal`, or a {@link Runnable}. */
+  readonly work: TaskFunction<T> | Runnable<T>;
   readonly future: Future<T>;
   readonly priority: number;
   readonly key: string | undefined;
@@ -34,17 +45,17 @@ export class Task<T> implements Entry, Canceller {
   seq = 0;
   /** Slot in the scheduler's queue; -1 when not queued (not yet, running, or done). */
   heapIndex = -1;
-  /** Created when the task starts: set exactly while (and after) `fn` runs. */
-  controller: AbortController | undefined = undefined;
+  /** Stops the running work: set when the task starts (an `AbortController`, or the Runnable). */
+  controller: { abort(reason: CancelledError): void } | undefined = undefined;
 
   constructor(
-    fn: TaskFunction<T>,
+    work: TaskFunction<T> | Runnable<T>,
     priority: number,
     key: string | undefined,
     signal: AbortSignal | undefined,
     owner: TaskOwner,
   ) {
-    this.fn = fn;
+    this.work = work;
     this.priority = priority;
     this.key = key;
     this.signal = signal;

@@ -34,12 +34,8 @@ export let planCall: (
   url: string | URL,
   options: RequestOptions,
 ) => CallPlan;
-/** @internal Sends a planned call. */
-export let sendCall: (
-  session: Session,
-  plan: CallPlan,
-  signal: AbortSignal | undefined,
-) => Promise<Response>;
+/** @internal Sends a planned call as `call`, which the caller may stop at any time. */
+export let runCall: (session: Session, plan: CallPlan, call: Call) => Promise<Response>;
 
 /** Options of a call: request options, no body fields for body-less verbs. */
 export type NoBodyOptions = Omit<RequestOptions, 'json' | 'form' | 'body'>;
@@ -118,7 +114,7 @@ export class Session {
 
   static {
     planCall = (session, method, url, options) => session.#plan(method, url, options);
-    sendCall = (session, call, signal) => session.#send(call, signal);
+    runCall = (session, plan, call) => session.#run(plan, call);
   }
 
   // Merges and validates: every bad input throws here, before anything is queued or sent.
@@ -135,9 +131,12 @@ export class Session {
     return { request, config, wire };
   }
 
-  async #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
+  #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
+    return this.#run(plan, new Call(plan.request, plan.config.timeout.total, signal));
+  }
+
+  async #run(plan: CallPlan, call: Call): Promise<Response> {
     const { request, config } = plan;
-    const call = new Call(request, config.timeout.total, signal);
     try {
       let response = await this.#follow(call, request, config, plan.wire);
       const hooks = config.hooks?.afterResponse;
