@@ -46,6 +46,19 @@ function connector(
   };
 }
 
+/**
+ * undici's ProxyAgent writes a `host` header into the headers object it is given; request headers
+ * may be shared (and frozen) session headers, so it gets a copy.
+ */
+class ProxyDispatcher extends ProxyAgent {
+  override dispatch(
+    options: Dispatcher.DispatchOptions,
+    handler: Dispatcher.DispatchHandler,
+  ): boolean {
+    return super.dispatch({ ...options, headers: { ...options.headers } }, handler);
+  }
+}
+
 function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
   const tls = {
     ...(settings.ca !== undefined && { ca: settings.ca as string | Buffer | (string | Buffer)[] }),
@@ -58,7 +71,7 @@ function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
     return new Agent({ ...pool, connect: connector(tls, settings.connectTimeout) });
   const uri = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.uri : proxy;
   const token = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.token : undefined;
-  return new ProxyAgent({
+  return new ProxyDispatcher({
     ...pool,
     uri: String(uri),
     ...(token !== undefined && { token }),

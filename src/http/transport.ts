@@ -141,18 +141,24 @@ export class Exchange {
       this.#resolve = resolve;
       this.#reject = reject;
     });
-    options.dispatcher.dispatch(
-      {
-        origin: request.origin,
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body as NonNullable<Dispatcher.DispatchOptions['body']>,
-        headersTimeout: NO_TIMEOUT,
-        bodyTimeout: NO_TIMEOUT,
-      },
-      this as unknown as Dispatcher.DispatchHandler,
-    );
+    try {
+      options.dispatcher.dispatch(
+        {
+          origin: request.origin,
+          path: request.path,
+          method: request.method,
+          headers: request.headers,
+          body: request.body as NonNullable<Dispatcher.DispatchOptions['body']>,
+          headersTimeout: NO_TIMEOUT,
+          bodyTimeout: NO_TIMEOUT,
+        },
+        this as unknown as Dispatcher.DispatchHandler,
+      );
+    } catch (error) {
+      // Some dispatchers throw instead of calling onError (undici's ProxyAgent, on a request with
+      // a Proxy-Authorization header): the exchange fails with a typed error all the same.
+      this.onError(error as Error);
+    }
   }
 
   /** Fails the exchange with `reason` now and releases its socket. */
