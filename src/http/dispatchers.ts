@@ -66,13 +66,16 @@ function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
     ...(settings.key !== undefined && { key: settings.key }),
     rejectUnauthorized: settings.rejectUnauthorized,
   };
+  // undici prefers a server's `Keep-Alive: timeout=…` hint to keepAliveTimeout, bounded only by
+  // keepAliveMaxTimeout (600 s by default): bounding it too keeps keepAliveTimeout a maximum.
+  const pooling = { ...pool, keepAliveMaxTimeout: pool.keepAliveTimeout };
   const proxy = settings.proxy;
   if (proxy === undefined)
-    return new Agent({ ...pool, connect: connector(tls, settings.connectTimeout) });
+    return new Agent({ ...pooling, connect: connector(tls, settings.connectTimeout) });
   const uri = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.uri : proxy;
   const token = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.token : undefined;
   return new ProxyDispatcher({
-    ...pool,
+    ...pooling,
     uri: String(uri),
     ...(token !== undefined && { token }),
     requestTls: tls,

@@ -321,6 +321,8 @@ export class Session {
   async #sleep(call: Call, ms: number): Promise<void> {
     const closing = this.#closing.signal;
     const onClose = () => call.stop(closing.reason as Error);
+    // close() may have run while the beforeRetry hooks did: then there is no backoff to wait.
+    if (closing.aborted) onClose();
     closing.addEventListener('abort', onClose, { once: true });
     try {
       await call.sleep(ms);

@@ -151,6 +151,9 @@ export class Exchange {
           body: request.body as NonNullable<Dispatcher.DispatchOptions['body']>,
           headersTimeout: NO_TIMEOUT,
           bodyTimeout: NO_TIMEOUT,
+          // undici holds back the next request until this one's headers arrive ("blocking",
+          // its default for all but HEAD), which would make `pipelining` a no-op.
+          blocking: false,
         },
         this as unknown as Dispatcher.DispatchHandler,
       );

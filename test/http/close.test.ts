@@ -65,15 +65,30 @@ test('close(): later calls are refused without reaching the server', async (t) =
   await session.close(); // a second close does nothing
 });
 
-test('close(): a call waiting in backoff ends with SessionClosedError', async (t) => {
+// Retry-After asks for 20 s: without close() ending the backoff, these tests would time out.
+test('close(): a call waiting in backoff ends with SessionClosedError', {
+  timeout: 5_000,
+}, async (t) => {
   const server = await startServer(t, (_request, response) => {
     response.writeHead(503, { 'retry-after': '20' }).end();
   });
   const session = openSession(t, { baseURL: server.origin });
-  const sleeping = deferred();
-  const call = session.get('/', { hooks: { beforeRetry: [() => sleeping.resolve()] } });
-  await sleeping.promise;
+  const retrying = deferred();
+  const call = session.get('/', { hooks: { beforeRetry: [() => retrying.resolve()] } });
+  const rejected = assert.rejects(call, SessionClosedError);
+  await retrying.promise;
+  // A macrotask later, the backoff timer is running.
+  await new Promise((resolve) => setImmediate(resolve));
   await session.close();
+  await rejected;
+});
+
+test('close(): a call about to back off does not wait', { timeout: 5_000 }, async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.writeHead(503, { 'retry-after': '20' }).end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const call = session.get('/', { hooks: { beforeRetry: [() => session.close()] } });
   await assert.rejects(call, SessionClosedError);
 });
 
