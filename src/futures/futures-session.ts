@@ -7,6 +7,7 @@ import type { Response } from '../http/response.ts';
 import { type CallPlan, type NoBodyOptions, planCall, runCall, Session } from '../http/session.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
+import { fail } from './validate.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
 export interface FuturesSessionOptions extends SessionOptions {
@@ -113,6 +114,12 @@ export class FuturesSession {
 
   constructor(options: FuturesSessionOptions = {}) {
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
+    if (executor !== undefined && !(executor instanceof Executor)) {
+      fail('executor', 'an Executor', executor);
+    }
+    if (session !== undefined && !(session instanceof Session)) {
+      fail('session', 'a Session', session);
+    }
     this.#ownsExecutor = executor === undefined;
     this.executor =
       executor ??

@@ -13,6 +13,7 @@ import {
   InvalidOptionError,
   InvalidRequestError,
   InvalidURLError,
+  QueueFullError,
   Session,
   SessionClosedError,
 } from '../../src/index.ts';
@@ -183,6 +184,40 @@ describe('FuturesSession options', () => {
     // The executor's own options are not session options.
     const wrapped = new FuturesSession({ session, maxWorkers: 2, maxPerOrigin: 1, maxQueued: 3 });
     assert.equal(wrapped.executor.maxWorkers, 2);
+  });
+  test('a session or executor of the wrong kind is refused at construction', () => {
+    // e.g. session options passed where requests-futures takes a session
+    assert.throws(
+      () => new FuturesSession({ session: { headers: { foo: 'bar' } } as never }),
+      (error: unknown) =>
+        error instanceof InvalidOptionError &&
+        /^Expected `session` to be a Session, got \[object Object\] \(object\)$/.test(
+          error.message,
+        ),
+    );
+    assert.throws(
+      () => new FuturesSession({ executor: { maxWorkers: 4 } as never }),
+      (error: unknown) =>
+        error instanceof InvalidOptionError &&
+        /^Expected `executor` to be an Executor/.test(error.message),
+    );
+  });
+
+  test('maxQueued bounds the queue: beyond it a verb returns a failed future (QueueFullError)', async (t) => {
+    const server = await holdingServer(t);
+    const futures = openFutures(t, { baseURL: server.origin, maxWorkers: 1, maxQueued: 1 });
+    const running = futures.get('/running');
+    const queued = futures.get('/queued');
+    const refused = futures.get('/refused');
+    assert.equal(refused.done(), true);
+    assert.ok((await refused.exception()) instanceof QueueFullError);
+    assert.equal(futures.executor.queued, 1);
+    server.releaseAll();
+    assert.deepEqual(
+      (await Promise.all([running, queued])).map((response) => response.text),
+      ['/running', '/queued'],
+    );
+    assert.deepEqual(server.paths, ['/running', '/queued']);
   });
 });
 
