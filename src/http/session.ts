@@ -14,7 +14,7 @@ import { followRedirect, redirectLocation } from './redirect.ts';
 import type { Response } from './response.ts';
 import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
 import { Exchange, type WireOptions } from './transport.ts';
-import { parseBaseURL } from './url.ts';
+import { parseBaseURL, redactURL } from './url.ts';
 import { checkBoolean, checkInteger } from './validate.ts';
 
 /**
@@ -120,7 +120,7 @@ export class Session {
   // Merges and validates: every bad input throws here, before anything is queued or sent.
   #plan(method: string, url: string | URL, options: RequestOptions): CallPlan {
     if (this.#isClosed) {
-      throw new SessionClosedError(`The session is closed: ${method} ${String(url)}`);
+      throw new SessionClosedError(`The session is closed: ${method} ${redactURL(String(url))}`);
     }
     const config = merge(this.#config, options);
     const request = prepare(method, url, config, options, this.#rules);

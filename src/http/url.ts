@@ -24,9 +24,14 @@ const PLAIN_PATH = /^[\x21\x22\x24-\x7e]*$/;
 // its last '@'.
 const USERINFO = /^((?:[a-zA-Z][a-zA-Z0-9+.-]*:)?[\\/]*)[^/\\?#]*@/;
 
+/** `input` with any credentials in it replaced, for error messages. */
+export function redactURL(input: string): string {
+  return input.replace(USERINFO, '$1[REDACTED]@');
+}
+
 /** `input` quoted for an error message, with any credentials in it replaced. */
 export function quoteURL(input: string): string {
-  return JSON.stringify(input.replace(USERINFO, '$1[REDACTED]@'));
+  return JSON.stringify(redactURL(input));
 }
 
 function refuse(input: string, why: string): never {

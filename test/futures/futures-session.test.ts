@@ -391,6 +391,15 @@ describe('FuturesSession bad input', () => {
         type: InvalidRequestError,
       },
       { future: futures.request('BAD METHOD', `${server.origin}/x`), type: InvalidRequestError },
+      {
+        future: futures.get(`${server.origin}/x`, { priority: Number.NaN }),
+        type: InvalidOptionError,
+      },
+      {
+        future: futures.get(`${server.origin}/x`, { signal: 'stop' as never }),
+        type: InvalidOptionError,
+      },
+      { future: futures.get(`${server.origin}/x`, { timeout: -1 }), type: InvalidOptionError },
     ];
     for (const { future, type } of cases) {
       assert.equal(future.done(), true, 'failed at once');
@@ -460,6 +469,15 @@ describe('FuturesSession close', () => {
     assert.equal(afterClose.done(), true);
     assert.ok((await afterClose.exception()) instanceof SessionClosedError);
     assert.deepEqual(server.paths, ['/running', '/queued']);
+  });
+
+  test('a call after close() fails with SessionClosedError naming the request, credentials hidden', async () => {
+    const futures = new FuturesSession();
+    await futures.close();
+    const error = await futures.get('http://ada:s3cret@127.0.0.1:1/orders').exception();
+    assert.ok(error instanceof SessionClosedError);
+    assert.match(error.message, /GET .*127\.0\.0\.1:1\/orders/);
+    assert.doesNotMatch(error.message, /s3cret/);
   });
 
   test('leaving an `await using` block closes the session', async (t) => {
