@@ -1,7 +1,7 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
 import { PreparedRequest } from './prepared-request.ts';
-import type { Response } from './response.ts';
+import type { Response, ResponseHeaders } from './response.ts';
 import { quoteURL } from './url.ts';
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
@@ -13,11 +13,17 @@ const BODY_HEADERS = [
   'transfer-encoding',
 ] as const;
 
+/** Whether a response with this status and these headers is a redirect to follow. */
+export function isRedirect(status: number, headers: ResponseHeaders): boolean {
+  const location = headers.location;
+  return REDIRECT_STATUSES.has(status) && typeof location === 'string' && location !== '';
+}
+
 /** The `location` a response redirects to, or `undefined` if it is not a followable redirect. */
 export function redirectLocation(response: Response): string | undefined {
-  if (!REDIRECT_STATUSES.has(response.status)) return undefined;
-  const location = response.headers.location;
-  return typeof location === 'string' && location !== '' ? location : undefined;
+  return isRedirect(response.status, response.headers)
+    ? (response.headers.location as string)
+    : undefined;
 }
 
 /**

@@ -214,6 +214,7 @@ export class Session {
       maxBodySize: config.maxBodySize,
       decompress: config.decompress,
       stream,
+      buffersRedirects: stream && config.maxRedirects > 0,
       isClosed: () => this.#isClosed,
     };
   }

@@ -9,6 +9,7 @@ import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
 import type { PreparedRequest } from './prepared-request.ts';
+import { isRedirect } from './redirect.ts';
 import { Response, type ResponseHeaders } from './response.ts';
 
 /** How one exchange on the wire is run. */
@@ -23,6 +24,8 @@ export interface WireOptions {
   readonly maxBodySize: number;
   readonly decompress: boolean;
   readonly stream: boolean;
+  /** Buffer redirect responses even when streaming: they will be followed (and kept in `history`). */
+  readonly buffersRedirects: boolean;
   /** Whether the owning session was closed (errors then become {@link SessionClosedError}). */
   readonly isClosed: () => boolean;
 }
@@ -220,13 +223,16 @@ export class Exchange {
     this.#reason = statusText;
     const headers = parseHeaders(rawHeaders);
     this.#headers = headers;
+    // The content-length of a HEAD, 204 or 304 response describes a body that is not sent.
+    const hasBody = this.#request.method !== 'HEAD' && status !== 204 && status !== 304;
     const length = headers['content-length'];
-    if (length !== undefined && Number(length) > this.#options.maxBodySize) {
+    if (hasBody && length !== undefined && Number(length) > this.#options.maxBodySize) {
       this.#tooLarge();
       return false;
     }
     this.#arm('body');
-    if (this.#options.stream) this.#startStream(headers, resume);
+    if (this.#options.stream && !(this.#options.buffersRedirects && isRedirect(status, headers)))
+      this.#startStream(headers, resume, hasBody);
     return true;
   }
 
@@ -304,7 +310,7 @@ export class Exchange {
     );
   }
 
-  #startStream(headers: ResponseHeaders, resume: () => void): void {
+  #startStream(headers: ResponseHeaders, resume: () => void, hasBody: boolean): void {
     this.#resume = resume;
     const raw = new Readable({
       read: () => {
@@ -321,9 +327,10 @@ export class Exchange {
     });
     this.#stream = raw;
     const encoding = headers['content-encoding'];
-    const codecs = this.#options.decompress
-      ? codecsOf(typeof encoding === 'string' ? encoding : undefined)
-      : undefined;
+    const codecs =
+      this.#options.decompress && hasBody
+        ? codecsOf(typeof encoding === 'string' ? encoding : undefined)
+        : undefined;
     const body = codecs
       ? decompressStream(raw, codecs, this.#options.maxBodySize, this.#request)
       : raw;

@@ -198,3 +198,16 @@ test('an empty body gives empty content and text', async (t) => {
   assert.equal(response.content.length, 0);
   assert.equal(response.text, '');
 });
+
+test('the content-length of a HEAD response is not a body: maxBodySize does not apply', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.writeHead(200, { 'content-length': String(100 * 1024 * 1024) });
+    response.end();
+  });
+  const session = openSession(t, { baseURL: server.origin, maxBodySize: 1024, retry: false });
+  const head = await session.head('/');
+  assert.equal(head.status, 200);
+  assert.equal(head.headers['content-length'], String(100 * 1024 * 1024));
+  assert.equal(head.content.length, 0);
+  await assert.rejects(session.get('/'), { name: 'BodyTooLargeError' });
+});

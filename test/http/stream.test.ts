@@ -183,3 +183,33 @@ test('an unread streamed body that fails does not crash the process', async (t) 
   await new Promise((resolve) => body.once('close', resolve));
   assert.ok(body.errored instanceof ConnectionError);
 });
+
+test('with stream: true, redirects are followed and history is buffered', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    if (request.url === '/old') response.writeHead(301, { location: '/new' }).end('moved');
+    else response.end('streamed');
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/old', { stream: true });
+  assert.equal(response.history.length, 1);
+  assert.equal(response.history[0]?.text, 'moved');
+  let text = '';
+  for await (const part of response.body ?? []) text += String(part);
+  assert.equal(text, 'streamed');
+  const unfollowed = await session.get('/old', { stream: true, redirect: false });
+  assert.equal(unfollowed.status, 301);
+  assert.ok(unfollowed.body, 'a 3xx returned as is is streamed as asked');
+  unfollowed.body.resume();
+});
+
+test('a HEAD stream with a content-encoding ends cleanly', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.writeHead(200, { 'content-encoding': 'gzip', 'content-length': '1234' }).end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.head('/', { stream: true });
+  const chunks: unknown[] = [];
+  for await (const part of response.body ?? []) chunks.push(part);
+  assert.deepEqual(chunks, []);
+  assert.equal(response.headers['content-length'], '1234');
+});
