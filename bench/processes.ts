@@ -17,8 +17,7 @@ export async function run(
     });
     return stdout;
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr?.trim().split('\n').at(-1);
-    throw stderr ? new Error(stderr) : error;
+    throw new Error(reason(error));
   }
 }
 
@@ -30,4 +29,17 @@ export async function exists(file: string, args: readonly string[]): Promise<boo
   } catch (error) {
     return (error as NodeJS.ErrnoException).code !== 'ENOENT';
   }
+}
+
+/**
+ * The line of a failed run's stderr that says what went wrong: the first "…Error: …" line (Node
+ * and Python print the thrown error below a code excerpt and above the stack; Node ends with its
+ * version), else the last line.
+ */
+function reason(error: unknown): string {
+  const stderr = (error as { stderr?: string }).stderr ?? '';
+  const lines = stderr.split('\n').map((line) => line.trim());
+  const thrown = lines.find((line) => /^[\w.]*(Error|Exception)\b/.test(line));
+  const last = lines.filter((line) => line !== '' && !/^Node\.js v/.test(line)).at(-1);
+  return thrown ?? last ?? (error instanceof Error ? error.message : String(error));
 }

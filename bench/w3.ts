@@ -69,7 +69,9 @@ function rowsOf(outcome: Outcome<W3Result>, total: number, note?: string): Row[]
   const afters = first.map(({ baseline, run }) => ((run?.after ?? Number.NaN) - baseline) / MB);
   const notes = [note];
   if (heaps.length > 0)
-    notes.push(`heap at submit ${Math.round(summarize(heaps).median / total)} B/request`);
+    notes.push(
+      `heap at submit ${Math.round(summarize(heaps).median / total).toLocaleString('en-US')} B/request`,
+    );
   if (afters.length > 0) notes.push(`RSS after gc ${signed(summarize(afters).median)} MB`);
   const rows = [
     rowOf(
