@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InvalidOptionError } from '../../src/index.ts';
+import { InvalidOptionError, Session } from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
 import { type Echo, echo, openSession } from './fixtures.ts';
 
@@ -23,10 +23,7 @@ test('auth { bearer } sends a bearer token', async (t) => {
 });
 
 test('a bearer token with CR or LF is refused', () => {
-  assert.throws(
-    () => openSession({ after() {} }, { auth: { bearer: 'a\r\nx-evil: 1' } }),
-    InvalidOptionError,
-  );
+  assert.throws(() => new Session({ auth: { bearer: 'a\r\nx-evil: 1' } }), InvalidOptionError);
 });
 
 test('credentials in the URL are sent as Basic and kept out of response.url', async (t) => {

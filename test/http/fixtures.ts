@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TestContext } from 'node:test';
 import { Session, type SessionOptions } from '../../src/index.ts';
 
@@ -18,10 +18,7 @@ export interface Echo {
 }
 
 /** A handler that answers every request with a JSON {@link Echo} of it. */
-export async function echo(
-  request: IncomingMessage,
-  response: import('node:http').ServerResponse,
-): Promise<void> {
+export async function echo(request: IncomingMessage, response: ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   const seen: Echo = {

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { test } from 'node:test';
+import { CancelledError } from '../../src/index.ts';
+import { deferred, startServer } from '../helpers/server.ts';
+import { openSession } from './fixtures.ts';
+
+test('an aborted signal fails the call before anything is sent', async (t) => {
+  let connections = 0;
+  const server = await startServer(t, (_request, response) => {
+    response.end();
+  });
+  server.server.on('connection', () => connections++);
+  const session = openSession(t, { baseURL: server.origin });
+  const reason = new Error('not needed any more');
+  const error = await session
+    .get('/', { signal: AbortSignal.abort(reason) })
+    .catch((e: unknown) => e);
+  assert.ok(error instanceof CancelledError);
+  assert.equal(error.cause, reason);
+  assert.match(error.message, /GET http:\/\/127\.0\.0\.1:\d+\/$/);
+  assert.equal(connections, 0);
+});
+
+test('aborting while waiting for the response cancels it and releases the socket', async (t) => {
+  const received = deferred();
+  const closed = deferred();
+  const server = await startServer(t, (request) => {
+    request.socket.once('close', () => closed.resolve());
+    received.resolve();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const abort = new AbortController();
+  const call = session.get('/', { signal: abort.signal });
+  await received.promise;
+  abort.abort();
+  await assert.rejects(call, CancelledError);
+  await closed.promise;
+});
+
+test('aborting during the backoff ends the call at once', { timeout: 5_000 }, async (t) => {
+  let hits = 0;
+  const server = await startServer(t, (_request, response) => {
+    hits++;
+    response.writeHead(503, { 'retry-after': '20' }).end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const abort = new AbortController();
+  const retrying = deferred();
+  const call = session.get('/', {
+    signal: abort.signal,
+    hooks: { beforeRetry: [() => retrying.resolve()] },
+  });
+  const rejected = assert.rejects(call, CancelledError);
+  await retrying.promise;
+  await new Promise((resolve) => setImmediate(resolve));
+  abort.abort();
+  await rejected;
+  assert.equal(hits, 1);
+});
+
+test('aborting between redirects stops following', async (t) => {
+  const abort = new AbortController();
+  const urls: string[] = [];
+  const server = await startServer(t, (request, response) => {
+    urls.push(request.url ?? '');
+    response.writeHead(302, { location: '/next' }).end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const call = session.get('/first', {
+    signal: abort.signal,
+    hooks: { beforeRedirect: [() => abort.abort()] },
+  });
+  await assert.rejects(call, CancelledError);
+  assert.deepEqual(urls, ['/first']);
+});
+
+test('the signal listener is removed once the call settles', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    if (request.url === '/fail') request.socket.destroy();
+    else response.end('ok');
+  });
+  const session = openSession(t, { baseURL: server.origin, retry: false });
+  const abort = new AbortController();
+  await session.get('/', { signal: abort.signal });
+  await assert.rejects(session.get('/fail', { signal: abort.signal }));
+  await session.get('/', { signal: abort.signal, stream: true }).then((r) => r.body?.resume());
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+});
