@@ -3,6 +3,8 @@ import type { ParamsInit } from './options.ts';
 
 /** A parsed `baseURL`: its origin and its path without a trailing slash. */
 export interface BaseURL {
+  /** `http:` or `https:` */
+  readonly scheme: string;
   readonly origin: string;
   readonly pathPrefix: string;
 }
@@ -66,7 +68,7 @@ function targetOf(url: URL): Target {
 export function parseBaseURL(input: string | URL): BaseURL {
   const url = parseAbsolute(input);
   if (url.username || url.password) refuse(String(input), 'must not carry credentials; use `auth`');
-  return { origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
+  return { scheme: url.protocol, origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
 }
 
 /**
@@ -91,7 +93,9 @@ export function resolveTarget(
         'would leave the session baseURL; pass a URL object or set `allowAbsoluteURLs` to send it elsewhere',
       );
     }
-    return targetOf(parseAbsolute(input));
+    // A protocol-relative URL takes the scheme of the base, as a browser would.
+    const absolute = base !== undefined && input.startsWith('//') ? base.scheme + input : input;
+    return targetOf(parseAbsolute(absolute));
   }
   if (FORBIDDEN.test(input)) refuse(input, 'contains CR, LF or NUL');
   const path = base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`);

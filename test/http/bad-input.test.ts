@@ -321,6 +321,8 @@ test('with a baseURL, a URL object or allowAbsoluteURLs reaches another origin',
   const viaString = await open.get(`${other.origin}/y`);
   assert.equal(viaString.url, `${other.origin}/y`);
   assert.equal((await open.get('/z')).url, `${home.origin}/api/z`);
+  const protocolRelative = await open.get(`//127.0.0.2:${other.port}/w`);
+  assert.equal(protocolRelative.url, `${other.origin}/w`, 'takes the scheme of the base');
 });
 
 test('a baseURL that is not absolute http(s) → InvalidURLError', () => {
