@@ -12,6 +12,7 @@
 
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
+import { fail } from '../validate.ts';
 import type { Executor, SubmitOptions } from './executor.ts';
 import type { Future, TaskFunction } from './future.ts';
 import { FutureSet } from './future-set.ts';
@@ -21,7 +22,6 @@ import {
   expectInteger,
   expectPriority,
   expectSignal,
-  fail,
 } from './validate.ts';
 
 /** The function of {@link Executor.map}: called with one item and the task's `AbortSignal`. */

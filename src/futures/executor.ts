@@ -22,13 +22,13 @@ export let submitRunnable: <T>(
   options: SubmitOptions,
 ) => Future<T>;
 
+import { fail } from '../validate.ts';
 import {
   expectBoolean,
   expectFunction,
   expectInteger,
   expectPriority,
   expectSignal,
-  fail,
 } from './validate.ts';
 
 /** Options of {@link Executor}. */

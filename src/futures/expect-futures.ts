@@ -4,8 +4,8 @@
  * @internal
  */
 
+import { fail } from '../validate.ts';
 import { Future } from './future.ts';
-import { fail } from './validate.ts';
 
 /** `value` itself if it is a {@link Future}; else an `InvalidOptionError` naming `name`. */
 export function expectFuture<F extends Future<unknown>>(name: string, value: F): F {

@@ -1,8 +1,9 @@
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import { describe } from '../validate.ts';
 import { startTimer } from './timers.ts';
-import { describe, expectFunction, expectTimeout } from './validate.ts';
+import { expectFunction, expectTimeout } from './validate.ts';
 import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from './warnings.ts';
 
 /**

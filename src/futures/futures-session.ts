@@ -5,9 +5,9 @@ import type { Cookies } from '../http/cookies.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import type { Response } from '../http/response.ts';
 import { type CallPlan, type NoBodyOptions, planCall, runCall, Session } from '../http/session.ts';
+import { fail } from '../validate.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
-import { fail } from './validate.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
 export interface FuturesSessionOptions extends SessionOptions {

@@ -1,8 +1,9 @@
+import { fail } from '../validate.ts';
 import { expectFutures } from './expect-futures.ts';
 import { type Future, hasFailed, noteWaiting } from './future.ts';
 import { FutureSet, type FutureSetOptions } from './future-set.ts';
 import { startTimer } from './timers.ts';
-import { expectTimeout, fail } from './validate.ts';
+import { expectTimeout } from './validate.ts';
 
 /**
  * When {@link wait} returns, as in Python: at the first future done, at the first that fails (or

@@ -1,9 +1,4 @@
-import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-
-function describe(value: unknown): string {
-  const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return `${shown} (${value === null ? 'null' : typeof value})`;
-}
+import { fail } from '../validate.ts';
 
 /**
  * Checks that `value` is a finite number greater than zero (or `>= 0` when `allowZero`).
@@ -17,7 +12,7 @@ export function checkPositiveNumber(name: string, value: unknown, allowZero = fa
     (!allowZero && value === 0)
   ) {
     const expected = allowZero ? 'a finite number >= 0' : 'a finite number > 0';
-    throw new InvalidOptionError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+    fail(name, expected, value);
   }
   return value;
 }
@@ -28,9 +23,7 @@ export function checkPositiveNumber(name: string, value: unknown, allowZero = fa
  */
 export function checkInteger(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(
-      `Expected \`${name}\` to be an integer >= ${min}, got ${describe(value)}`,
-    );
+    fail(name, `an integer >= ${min}`, value);
   }
   return value;
 }
@@ -38,7 +31,7 @@ export function checkInteger(name: string, value: unknown, min: number): number 
 /** Checks that `value` is a boolean. */
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean') {
-    throw new InvalidOptionError(`Expected \`${name}\` to be a boolean, got ${describe(value)}`);
+    fail(name, 'a boolean', value);
   }
   return value;
 }
@@ -46,7 +39,7 @@ export function checkBoolean(name: string, value: unknown): boolean {
 /** Checks that `value` is a function. */
 export function checkFunction<F>(name: string, value: unknown): F {
   if (typeof value !== 'function') {
-    throw new InvalidOptionError(`Expected \`${name}\` to be a function, got ${describe(value)}`);
+    fail(name, 'a function', value);
   }
   return value as F;
 }
