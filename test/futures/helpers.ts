@@ -1,21 +1,6 @@
 import { mock } from 'node:test';
 
-/** A promise with its resolve and reject, to order events in tests without sleeping. */
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
-export function defer<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { type Deferred, deferred as defer } from '../helpers/server.ts';
 
 /** Lets every pending promise reaction (and the ones they queue) run. */
 export async function flush(): Promise<void> {

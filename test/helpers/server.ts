@@ -49,12 +49,15 @@ export async function startServer(
   return { server, origin: `http://${host}:${port}`, port, sockets, close };
 }
 
-/** A promise with its resolve function outside, for ordering tests without sleeps. */
-export function deferred<T = void>(): {
+/** A promise with its resolve and reject, to order events in tests without sleeping. */
+export interface Deferred<T> {
   promise: Promise<T>;
-  resolve: (value: T) => void;
-  reject: (error: unknown) => void;
-} {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** A new {@link Deferred}. */
+export function deferred<T = void>(): Deferred<T> {
   let resolve!: (value: T) => void;
   let reject!: (error: unknown) => void;
   const promise = new Promise<T>((res, rej) => {
