@@ -98,6 +98,12 @@ export class Future<T> implements PromiseLike<T> {
   #callbacks: DoneCallback<never>[] | undefined = undefined;
   /** The promise behind `then`, created by the first `then` call and settled with the future. */
   #promise: Promise<T> | undefined = undefined;
+  /**
+   * Settle `#promise` when the future settles: set while `#promise` is pending (fields rather than
+   * a done callback, to keep a queued future small when it is awaited).
+   */
+  #resolvePromise: ((value: unknown) => void) | undefined = undefined;
+  #rejectPromise: ((reason: unknown) => void) | undefined = undefined;
   /** Stops the work on `cancel()`; dropped once done, so a done future holds no task or socket. */
   #canceller: Canceller | undefined;
   /** Whether someone retrieved (or is waiting to retrieve) the outcome; never goes back to false. */
@@ -469,10 +475,8 @@ export class Future<T> implements PromiseLike<T> {
     if (this.#state === 'fulfilled') return Promise.resolve(this.#outcome as T);
     if (this.done()) return Promise.reject(this.#outcome);
     return new Promise<T>((resolve, reject) => {
-      this.#listen(() => {
-        if (this.#state === 'fulfilled') resolve(this.#outcome as T);
-        else reject(this.#outcome);
-      });
+      this.#resolvePromise = resolve as (value: unknown) => void;
+      this.#rejectPromise = reject;
     });
   }
 
@@ -514,6 +518,12 @@ export class Future<T> implements PromiseLike<T> {
     this.#outcome = outcome;
     this.#canceller = undefined;
     if (state === 'rejected' && !this.#retrieved) watchUnretrieved(this, outcome);
+    if (this.#resolvePromise !== undefined) {
+      if (state === 'fulfilled') this.#resolvePromise(outcome);
+      else (this.#rejectPromise as (reason: unknown) => void)(outcome);
+      this.#resolvePromise = undefined;
+      this.#rejectPromise = undefined;
+    }
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
     if (callbacks !== undefined) for (const fn of callbacks) invoke(fn as DoneCallback<T>, this);

@@ -49,6 +49,7 @@ export interface CloseOptions {
 }
 
 const DEFAULT_MAX_WORKERS = 128;
+const NO_OPTIONS: FutureRequestOptions = Object.freeze({});
 const OWN_KEYS = new Set(['maxWorkers', 'maxPerOrigin', 'maxQueued', 'executor', 'session']);
 
 function checkWrapped(options: FuturesSessionOptions): void {
@@ -63,23 +64,28 @@ function checkWrapped(options: FuturesSessionOptions): void {
 }
 
 /**
- * One queued request: started by the executor, stopped directly through its {@link Call} when
- * its future is cancelled (no AbortController per request).
+ * One queued request: its plan (copied out, so a queued request is one small object), started by
+ * the executor and stopped directly through its {@link Call} when its future is cancelled (no
+ * AbortController per request).
  */
-class SessionTask {
+class SessionTask implements CallPlan {
+  readonly request: CallPlan['request'];
+  readonly config: CallPlan['config'];
+  readonly wire: CallPlan['wire'];
   readonly #session: Session;
-  readonly #plan: CallPlan;
   // Created when the executor starts the task; the handle that cancellation stops.
   #call: Call | undefined;
 
   constructor(session: Session, plan: CallPlan) {
+    this.request = plan.request;
+    this.config = plan.config;
+    this.wire = plan.wire;
     this.#session = session;
-    this.#plan = plan;
   }
 
   run(): Promise<Response> {
-    this.#call = new Call(this.#plan.request, this.#plan.config.timeout.total, undefined);
-    return runCall(this.#session, this.#plan, this.#call);
+    this.#call = new Call(this.request, this.config.timeout.total, undefined);
+    return runCall(this.#session, this, this.#call);
   }
 
   abort(reason: CancelledError): void {
@@ -149,7 +155,11 @@ export class FuturesSession {
    * Queues a request and returns its future at once. Cancelling the future removes a queued
    * request or aborts a running one (its socket is released).
    */
-  request(method: string, url: string | URL, options: FutureRequestOptions = {}): Future<Response> {
+  request(
+    method: string,
+    url: string | URL,
+    options: FutureRequestOptions = NO_OPTIONS,
+  ): Future<Response> {
     try {
       const plan = planCall(this.session, method, url, options);
       return submitRunnable(this.executor, new SessionTask(this.session, plan), {

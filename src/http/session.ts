@@ -37,6 +37,8 @@ export let planCall: (
 /** @internal Sends a planned call as `call`, which the caller may stop at any time. */
 export let runCall: (session: Session, plan: CallPlan, call: Call) => Promise<Response>;
 
+const NO_OPTIONS: RequestOptions = Object.freeze({});
+
 /** Options of a call: request options, no body fields for body-less verbs. */
 export type NoBodyOptions = Omit<RequestOptions, 'json' | 'form' | 'body'>;
 
@@ -102,7 +104,11 @@ export class Session {
    * Sends a request and resolves with its response (of any status; see
    * {@link Response.raiseForStatus}). Bad input rejects with a typed error before anything is sent.
    */
-  request(method: string, url: string | URL, options: RequestOptions = {}): Promise<Response> {
+  request(
+    method: string,
+    url: string | URL,
+    options: RequestOptions = NO_OPTIONS,
+  ): Promise<Response> {
     let call: CallPlan;
     try {
       call = this.#plan(method, url, options);
