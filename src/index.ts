@@ -78,3 +78,6 @@ export type {
 export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
 export { Response, type ResponseHeaders } from './http/response.ts';
 export { type NoBodyOptions, Session } from './http/session.ts';
+export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
+export type { RequestSummary, TraceSummary } from './trace/summary.ts';
+export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';

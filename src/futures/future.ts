@@ -48,6 +48,15 @@ export interface Canceller {
   abort(reason: CancelledError): void;
 }
 
+/**
+ * @internal Told whenever a consumer asks for a future's outcome (`then`, `result`, `exception`,
+ * `wait`): tracing measures how long the consumer was blocked from there. Unset until a trace
+ * exists.
+ */
+export const consumerObservation: { asked: ((future: Future<unknown>) => void) | undefined } = {
+  asked: undefined,
+};
+
 /** @internal Creates a pending future whose cancellation calls `canceller`. */
 export let createFuture: <T>(canceller: Canceller) => Future<T>;
 /** @internal Moves a pending future to running (a future no longer pending stays as it is). */
@@ -444,6 +453,7 @@ export class Future<T> implements PromiseLike<T> {
    * for, how long the asker was blocked) belongs here.
    */
   #ask(asker: Asker): void {
+    consumerObservation.asked?.(this as Future<unknown>);
     if (asker === 'wait' || this.#retrieved) return;
     this.#retrieved = true;
     if (this.#state === 'rejected') forgetUnretrieved(this);

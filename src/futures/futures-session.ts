@@ -2,6 +2,7 @@ import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call } from '../http/call.ts';
 import type { Cookies } from '../http/cookies.ts';
+import { type CallObserver, observation } from '../http/observer.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import type { Response } from '../http/response.ts';
 import { type CallPlan, type NoBodyOptions, planCall, runCall, Session } from '../http/session.ts';
@@ -73,6 +74,8 @@ class SessionTask implements CallPlan {
   readonly config: CallPlan['config'];
   readonly wire: CallPlan['wire'];
   readonly #session: Session;
+  /** The tracer of the context that queued the request, if it was traced. */
+  readonly observer: CallObserver | undefined;
   // Created when the executor starts the task; the handle that cancellation stops.
   #call: Call | undefined;
 
@@ -81,14 +84,16 @@ class SessionTask implements CallPlan {
     this.config = plan.config;
     this.wire = plan.wire;
     this.#session = session;
+    this.observer = observation.observe?.(plan.request);
   }
 
   run(): Promise<Response> {
-    this.#call = new Call(this.request, this.config.timeout.total, undefined);
+    this.#call = new Call(this.request, this.config.timeout.total, undefined, this.observer);
     return runCall(this.#session, this, this.#call);
   }
 
   abort(reason: CancelledError): void {
+    if (this.#call === undefined) this.observer?.ended(undefined, reason);
     this.#call?.stop(reason);
   }
 }
@@ -162,11 +167,14 @@ export class FuturesSession {
   ): Future<Response> {
     try {
       const plan = planCall(this.session, method, url, options);
-      return submitRunnable(this.executor, new SessionTask(this.session, plan), {
+      const task = new SessionTask(this.session, plan);
+      const future = submitRunnable(this.executor, task, {
         key: plan.request.origin,
         priority: options.priority,
         signal: options.signal,
       });
+      task.observer?.bind(future);
+      return future;
     } catch (error) {
       return Future.reject(error) as Future<Response>;
     }

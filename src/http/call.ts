@@ -1,6 +1,7 @@
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import type { CallObserver } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import type { Exchange } from './transport.ts';
@@ -25,12 +26,18 @@ export class Call {
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: (() => void) | undefined;
 
+  /** Told about the call's progress when it is traced; undefined otherwise. */
+  readonly observer: CallObserver | undefined;
+
   constructor(
     request: PreparedRequest,
     total: number | undefined,
     signal: AbortSignal | undefined,
+    observer?: CallObserver,
   ) {
     this.request = request;
+    this.observer = observer;
+    observer?.started();
     this.deadline = total === undefined ? Number.POSITIVE_INFINITY : performance.now() + total;
     if (total !== undefined) {
       this.#timer = setTimeout(

@@ -7,6 +7,7 @@ import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
 import { Dispatchers } from './dispatchers.ts';
 import type { Hooks } from './hooks.ts';
+import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
 import { prepare, type URLRules } from './prepare.ts';
 import { PreparedRequest } from './prepared-request.ts';
@@ -138,7 +139,9 @@ export class Session {
   }
 
   #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
-    return this.#run(plan, new Call(plan.request, plan.config.timeout.total, signal));
+    const observer = observation.observe?.(plan.request);
+    observer?.asked();
+    return this.#run(plan, new Call(plan.request, plan.config.timeout.total, signal, observer));
   }
 
   async #run(plan: CallPlan, call: Call): Promise<Response> {
@@ -149,7 +152,11 @@ export class Session {
       if (hooks !== undefined) {
         for (const hook of hooks) response = (await hook({ response })) ?? response;
       }
+      call.observer?.ended(response, undefined);
       return response;
+    } catch (error) {
+      call.observer?.ended(undefined, error);
+      throw error;
     } finally {
       call.dispose();
     }
@@ -272,7 +279,7 @@ export class Session {
       let response: Response | undefined;
       let error: unknown;
       try {
-        response = await call.run(new Exchange(request, wire));
+        response = await call.run(new Exchange(request, wire, call.observer?.attempt(request)));
       } catch (failure) {
         error = failure;
       }

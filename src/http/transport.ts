@@ -8,6 +8,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
+import type { AttemptObserver } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { isRedirect } from './redirect.ts';
 import { Response, type ResponseHeaders } from './response.ts';
@@ -136,9 +137,13 @@ export class Exchange {
   // undefined when no phase timer runs.
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(request: PreparedRequest, options: WireOptions) {
+  // Told about this exchange's milestones when it is traced; undefined otherwise.
+  readonly #observer: AttemptObserver | undefined;
+
+  constructor(request: PreparedRequest, options: WireOptions, observer?: AttemptObserver) {
     this.#request = request;
     this.#options = options;
+    this.#observer = observer;
     this.#startedAt = performance.now();
     this.promise = new Promise<Response>((resolve, reject) => {
       this.#resolve = resolve;
@@ -178,6 +183,7 @@ export class Exchange {
 
   #fail(error: Error): void {
     this.#settled = true;
+    this.#observer?.ended(undefined, error);
     this.#reject(error);
   }
 
@@ -214,6 +220,7 @@ export class Exchange {
       return;
     }
     this.#abort = abort;
+    this.#observer?.sent();
     this.#arm('headers');
   }
 
@@ -221,6 +228,7 @@ export class Exchange {
     if (status < 200) return true;
     this.#status = status;
     this.#reason = statusText;
+    this.#observer?.headers(status);
     const headers = parseHeaders(rawHeaders);
     this.#headers = headers;
     // The content-length of a HEAD, 204 or 304 response describes a body that is not sent.
@@ -298,16 +306,16 @@ export class Exchange {
   #settle(body: Uint8Array | Readable): void {
     this.#settled = true;
     const elapsed = performance.now() - this.#startedAt;
-    this.#resolve(
-      new Response(
-        this.#request,
-        this.#status,
-        this.#reason,
-        this.#headers as ResponseHeaders,
-        body,
-        elapsed,
-      ),
+    const response = new Response(
+      this.#request,
+      this.#status,
+      this.#reason,
+      this.#headers as ResponseHeaders,
+      body,
+      elapsed,
     );
+    this.#observer?.ended(response, undefined);
+    this.#resolve(response);
   }
 
   #startStream(headers: ResponseHeaders, resume: () => void, hasBody: boolean): void {

@@ -1,0 +1,194 @@
+import { isFanoutError } from '../errors/fanout-error.ts';
+import type { AttemptObserver, CallObserver } from '../http/observer.ts';
+import type { PreparedRequest } from '../http/prepared-request.ts';
+import { redactHeaders } from '../http/prepared-request.ts';
+import type { Response } from '../http/response.ts';
+import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
+
+/** How a request or attempt ended. */
+export type Outcome = 'pending' | 'ok' | 'error' | 'cancelled';
+
+/** The clock and redaction rules of the trace a record belongs to. */
+export interface RecordContext {
+  /** `performance.now()` when the trace began. */
+  readonly origin: number;
+  /** Milliseconds since the trace began. */
+  now(): number;
+  /** The URL with credentials and secret query parameters redacted. */
+  redact(url: string): string;
+  /** Remembers that asking `handle` (a Future) asks for `record`. */
+  bind(handle: object, record: RequestRecord): void;
+}
+
+function outcomeOf(error: unknown): Outcome {
+  return (error as { code?: string } | undefined)?.code === 'FANOUT_CANCELLED'
+    ? 'cancelled'
+    : 'error';
+}
+
+function codeOf(error: unknown): string | undefined {
+  if (isFanoutError(error)) return error.code;
+  return (error as { code?: string } | undefined)?.code ?? (error as Error | undefined)?.name;
+}
+
+function headerList(headers: Readonly<Record<string, string | string[] | undefined>>) {
+  const list: [string, string][] = [];
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (name === 'set-cookie') list.push([name, '[REDACTED]']);
+    else list.push([name, Array.isArray(value) ? value.join(', ') : value]);
+  }
+  return list;
+}
+
+/**
+ * One exchange on the wire: the first try, a retry, or a redirect hop. Times are milliseconds
+ * since the trace began; a phase that did not happen stays `undefined`.
+ */
+export class AttemptRecord implements AttemptObserver, ConnectionTaker {
+  readonly method: string;
+  /** Redacted URL. */
+  readonly url: string;
+  /** Request headers as sent, secrets redacted. */
+  readonly requestHeaders: readonly [string, string][];
+  /** Dispatched to undici's pool. */
+  readonly startedAt: number;
+  /** TCP connect began and ended (only when this attempt opened the connection). */
+  connectStart: number | undefined;
+  connectEnd: number | undefined;
+  /** Whether the connection is TLS (its handshake is part of the connect phase). */
+  isSecure: boolean | undefined;
+  /** Whether the attempt used a keep-alive socket that was already open. */
+  reused: boolean | undefined;
+  /** The request went on the wire. */
+  sentAt: number | undefined;
+  /** The response headers arrived (first byte). */
+  firstByteAt: number | undefined;
+  /** The body was read, or the attempt failed. */
+  endedAt: number | undefined;
+  status: number | undefined;
+  statusText: string | undefined;
+  /** Response headers, `set-cookie` redacted. */
+  responseHeaders: readonly [string, string][] | undefined;
+  /** Body bytes received (decompressed). */
+  bytes = 0;
+  errorCode: string | undefined;
+  outcome: Outcome = 'pending';
+  readonly #context: RecordContext;
+
+  constructor(request: PreparedRequest, context: RecordContext) {
+    this.#context = context;
+    this.method = request.method;
+    this.url = context.redact(request.url);
+    this.requestHeaders = headerList(redactHeaders(request.headers));
+    this.startedAt = context.now();
+  }
+
+  sent(): void {
+    this.sentAt = this.#context.now();
+    takeConnection(this);
+  }
+
+  connection(facts: ConnectionFacts): void {
+    const origin = this.#context.origin;
+    this.reused = facts.reused;
+    if (facts.connectStart !== undefined) this.connectStart = facts.connectStart - origin;
+    if (facts.connectEnd !== undefined) this.connectEnd = facts.connectEnd - origin;
+    this.isSecure = facts.secure;
+  }
+
+  headers(status: number): void {
+    this.firstByteAt = this.#context.now();
+    this.status = status;
+  }
+
+  ended(response: Response | undefined, error: Error | undefined): void {
+    if (this.endedAt !== undefined) return;
+    this.endedAt = this.#context.now();
+    if (response !== undefined) {
+      this.outcome = 'ok';
+      this.status = response.status;
+      this.statusText = response.reason;
+      this.responseHeaders = headerList(response.headers);
+      this.bytes = response.body === undefined ? response.content.length : 0;
+    } else {
+      this.outcome = outcomeOf(error);
+      this.errorCode = codeOf(error);
+    }
+  }
+}
+
+/**
+ * One session call as the trace sees it: queued, started (worker slot acquired), its attempts,
+ * resolved; and on the consumer side, when its result was first asked for and how long the asker
+ * was blocked waiting for it.
+ */
+export class RequestRecord implements CallObserver {
+  /** 1, 2, 3… in the order the trace saw the calls. */
+  readonly id: number;
+  readonly method: string;
+  /** Redacted URL of the first request. */
+  readonly url: string;
+  readonly queuedAt: number;
+  startedAt: number | undefined;
+  resolvedAt: number | undefined;
+  readonly attempts: AttemptRecord[] = [];
+  status: number | undefined;
+  bytes = 0;
+  errorCode: string | undefined;
+  outcome: Outcome = 'pending';
+  /** When the consumer first asked for the result (`await`, `result()`, `wait`…). */
+  askedAt: number | undefined;
+  readonly #context: RecordContext;
+
+  constructor(id: number, request: PreparedRequest, context: RecordContext) {
+    this.id = id;
+    this.#context = context;
+    this.method = request.method;
+    this.url = context.redact(request.url);
+    this.queuedAt = context.now();
+  }
+
+  /**
+   * How long the consumer waited for this request, in ms: from the moment it first asked to the
+   * moment the result was there (0 when it was already there, or nobody asked).
+   */
+  get blocked(): number {
+    if (this.askedAt === undefined) return 0;
+    const end = this.resolvedAt ?? this.#context.now();
+    return Math.max(0, end - this.askedAt);
+  }
+
+  /** Marks the result as asked for now, unless it was asked for before. */
+  asked(): void {
+    this.askedAt ??= this.#context.now();
+  }
+
+  started(): void {
+    this.startedAt = this.#context.now();
+  }
+
+  bind(handle: object): void {
+    this.#context.bind(handle, this);
+  }
+
+  attempt(request: PreparedRequest): AttemptObserver {
+    const attempt = new AttemptRecord(request, this.#context);
+    this.attempts.push(attempt);
+    return attempt;
+  }
+
+  ended(response: Response | undefined, error: unknown): void {
+    if (this.resolvedAt !== undefined) return;
+    this.resolvedAt = this.#context.now();
+    if (response !== undefined) {
+      this.outcome = 'ok';
+      this.status = response.status;
+      this.bytes = response.body === undefined ? response.content.length : 0;
+    } else {
+      this.outcome = outcomeOf(error);
+      this.errorCode = codeOf(error);
+    }
+  }
+}

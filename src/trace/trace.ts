@@ -1,0 +1,120 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { consumerObservation } from '../futures/future.ts';
+import { observation } from '../http/observer.ts';
+import type { PreparedRequest } from '../http/prepared-request.ts';
+import { watchConnections } from './connections.ts';
+import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
+import { type RecordContext, RequestRecord } from './request-record.ts';
+import { serverTiming } from './server-timing.ts';
+import { summarize, type TraceSummary } from './summary.ts';
+
+/** Options of {@link Trace}. */
+export interface TraceOptions {
+  /** A name for the unit of work, such as the page or the incoming request. @default 'trace' */
+  name?: string;
+  /**
+   * Query parameters whose values are replaced by `REDACTED` in every output (names are
+   * case-insensitive). URL credentials are always removed.
+   * @default ['access_token', 'api_key', 'apikey', 'auth', 'code', 'key', 'password', 'secret', 'sig', 'signature', 'token']
+   */
+  redactParams?: readonly string[];
+}
+
+const storage = new AsyncLocalStorage<Trace>();
+// The record a consumer's handle (a Future) stands for, whatever context it is awaited in.
+const byHandle = new WeakMap<object, RequestRecord>();
+
+/** The trace of the current async context, if any. */
+export function currentTrace(): Trace | undefined {
+  return storage.getStore();
+}
+
+// Connects the HTTP and futures layers to the trace of the current context. Installed when the
+// first Trace is created: until then neither layer pays for tracing.
+function install(): void {
+  if (observation.observe !== undefined) return;
+  watchConnections();
+  observation.observe = (request) => storage.getStore()?.observe(request);
+  consumerObservation.asked = (future) => byHandle.get(future)?.asked();
+}
+
+/**
+ * The requests made for one unit of work (one incoming request, one page), with their timelines
+ * and how long the consumer was blocked on each. Requests join the trace of the async context
+ * they are made in, so concurrent pages never mix (AsyncLocalStorage).
+ *
+ * @example
+ * ```ts
+ * import { FuturesSession, Trace } from 'fanout';
+ *
+ * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
+ * const trace = new Trace({ name: 'home page' });
+ * await trace.run(async () => {
+ *   const user = session.get('/user');
+ *   const recs = session.get('/recs');
+ *   render(await user, await recs);
+ * });
+ * console.log(trace.summary().blocked, trace.serverTiming());
+ * ```
+ */
+export class Trace {
+  readonly name: string;
+  /** Wall-clock time the trace began. */
+  readonly startedAt: Date;
+  /** `performance.now()` when the trace began; record times count from here. */
+  readonly origin: number;
+  /** Every request made in the trace, in the order they were made. */
+  readonly requests: RequestRecord[] = [];
+  // When end() was called (ms since origin); undefined while open.
+  #endedAt: number | undefined;
+  readonly #context: RecordContext;
+
+  constructor(options: TraceOptions = {}) {
+    install();
+    this.name = options.name ?? 'trace';
+    this.startedAt = new Date();
+    this.origin = performance.now();
+    const params = new Set(
+      (options.redactParams ?? DEFAULT_REDACTED_PARAMS).map((name) => name.toLowerCase()),
+    );
+    const origin = this.origin;
+    this.#context = {
+      origin,
+      now: () => performance.now() - origin,
+      redact: (url) => redactURL(url, params),
+      bind: (handle, record) => byHandle.set(handle, record),
+    };
+  }
+
+  /** Runs `fn` with this trace as the current one: requests made inside join it. */
+  run<T>(fn: () => T): T {
+    return storage.run(this, fn);
+  }
+
+  /** Marks the end of the unit of work (the wall time stops here). */
+  end(): void {
+    this.#endedAt ??= this.#context.now();
+  }
+
+  /** Milliseconds from the start to `end()`, or to now while open. */
+  get wallTime(): number {
+    return this.#endedAt ?? this.#context.now();
+  }
+
+  /** Wall time, blocked time, top blockers and the critical path. */
+  summary(): TraceSummary {
+    return summarize(this.requests, this.wallTime);
+  }
+
+  /** A W3C `Server-Timing` header value summarising the trace (browsers show it in DevTools). */
+  serverTiming(): string {
+    return serverTiming(this.summary());
+  }
+
+  /** @internal A call starts in this trace: its record. */
+  observe(request: PreparedRequest): RequestRecord {
+    const record = new RequestRecord(this.requests.length + 1, request, this.#context);
+    this.requests.push(record);
+    return record;
+  }
+}
