@@ -1,6 +1,9 @@
 import { axiosClient } from './clients/axios.ts';
 import { bareDispatch } from './clients/bare-dispatch.ts';
-import { fanoutFuturesSession } from './clients/fanout-futures-session.ts';
+import {
+  fanoutFuturesSession,
+  fanoutFuturesSessionTraced,
+} from './clients/fanout-futures-session.ts';
 import { fanoutSession } from './clients/fanout-session.ts';
 import { globalFetch } from './clients/fetch.ts';
 import { gotClient } from './clients/got.ts';
@@ -20,6 +23,7 @@ export const nodeClients: readonly ClientFactory[] = [
   bareDispatch,
   fanoutSession,
   fanoutFuturesSession,
+  fanoutFuturesSessionTraced,
   globalFetch,
   nodeFetchClient,
   axiosClient,

@@ -48,14 +48,13 @@ export interface Canceller {
   abort(reason: CancelledError): void;
 }
 
-/**
- * @internal Told whenever a consumer asks for a future's outcome (`then`, `result`, `exception`,
- * `wait`): tracing measures how long the consumer was blocked from there. Unset until a trace
- * exists.
- */
-export const consumerObservation: { asked: ((future: Future<unknown>) => void) | undefined } = {
-  asked: undefined,
-};
+/** Told whenever a consumer asks for a future's outcome: tracing measures blocked time from there. */
+export interface AskWatcher {
+  asked(): void;
+}
+
+/** @internal Makes `watcher` hear every time a consumer asks for `future`'s outcome. */
+export let watchAsks: (future: Future<unknown>, watcher: AskWatcher) => void;
 
 /** @internal Creates a pending future whose cancellation calls `canceller`. */
 export let createFuture: <T>(canceller: Canceller) => Future<T>;
@@ -115,6 +114,8 @@ export class Future<T> implements PromiseLike<T> {
   #rejectPromise: ((reason: unknown) => void) | undefined = undefined;
   /** Stops the work on `cancel()`; dropped once done, so a done future holds no task or socket. */
   #canceller: Canceller | undefined;
+  /** Hears every ask (`then`, `result`, `exception`, `wait`) when the future is traced. */
+  #askWatcher: AskWatcher | undefined = undefined;
   /** Whether someone retrieved (or is waiting to retrieve) the outcome; never goes back to false. */
   #retrieved = false;
 
@@ -134,6 +135,9 @@ export class Future<T> implements PromiseLike<T> {
     };
     hasFailed = (future) => future.#state === 'rejected';
     noteWaiting = (future) => future.#ask('wait');
+    watchAsks = (future, watcher) => {
+      future.#askWatcher = watcher;
+    };
   }
 
   /**
@@ -453,7 +457,7 @@ export class Future<T> implements PromiseLike<T> {
    * for, how long the asker was blocked) belongs here.
    */
   #ask(asker: Asker): void {
-    consumerObservation.asked?.(this as Future<unknown>);
+    this.#askWatcher?.asked();
     if (asker === 'wait' || this.#retrieved) return;
     this.#retrieved = true;
     if (this.#state === 'rejected') forgetUnretrieved(this);

@@ -1,4 +1,5 @@
 import { isFanoutError } from '../errors/fanout-error.ts';
+import { Future, watchAsks } from '../futures/future.ts';
 import type { AttemptObserver, CallObserver } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { redactHeaders } from '../http/prepared-request.ts';
@@ -16,8 +17,6 @@ export interface RecordContext {
   now(): number;
   /** The URL with credentials and secret query parameters redacted. */
   redact(url: string): string;
-  /** Remembers that asking `handle` (a Future) asks for `record`. */
-  bind(handle: object, record: RequestRecord): void;
 }
 
 function outcomeOf(error: unknown): Outcome {
@@ -48,10 +47,6 @@ function headerList(headers: Readonly<Record<string, string | string[] | undefin
  */
 export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   readonly method: string;
-  /** Redacted URL. */
-  readonly url: string;
-  /** Request headers as sent, secrets redacted. */
-  readonly requestHeaders: readonly [string, string][];
   /** Dispatched to undici's pool. */
   readonly startedAt: number;
   /** TCP connect began and ended (only when this attempt opened the connection). */
@@ -69,20 +64,37 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   endedAt: number | undefined;
   status: number | undefined;
   statusText: string | undefined;
-  /** Response headers, `set-cookie` redacted. */
-  responseHeaders: readonly [string, string][] | undefined;
+
   /** Body bytes received (decompressed). */
   bytes = 0;
   errorCode: string | undefined;
   outcome: Outcome = 'pending';
   readonly #context: RecordContext;
+  // The request and the response headers as they were: kept by reference (immutable once sent or
+  // received) and redacted only when an output asks, so recording costs no copies.
+  readonly #request: PreparedRequest;
+  #responseHeaders: Response['headers'] | undefined;
 
   constructor(request: PreparedRequest, context: RecordContext) {
     this.#context = context;
+    this.#request = request;
     this.method = request.method;
-    this.url = context.redact(request.url);
-    this.requestHeaders = headerList(redactHeaders(request.headers));
     this.startedAt = context.now();
+  }
+
+  /** The URL, credentials and secret query parameters redacted. */
+  get url(): string {
+    return this.#context.redact(this.#request.url);
+  }
+
+  /** Request headers as sent, `authorization`, `cookie` and `proxy-authorization` redacted. */
+  get requestHeaders(): readonly [string, string][] {
+    return headerList(redactHeaders(this.#request.headers));
+  }
+
+  /** Response headers, `set-cookie` redacted; undefined without a response. */
+  get responseHeaders(): readonly [string, string][] | undefined {
+    return this.#responseHeaders === undefined ? undefined : headerList(this.#responseHeaders);
   }
 
   sent(): void {
@@ -108,9 +120,9 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     this.endedAt = this.#context.now();
     if (response !== undefined) {
       this.outcome = 'ok';
+      this.#responseHeaders = response.headers;
       this.status = response.status;
       this.statusText = response.reason;
-      this.responseHeaders = headerList(response.headers);
       this.bytes = response.body === undefined ? response.content.length : 0;
     } else {
       this.outcome = outcomeOf(error);
@@ -128,8 +140,6 @@ export class RequestRecord implements CallObserver {
   /** 1, 2, 3… in the order the trace saw the calls. */
   readonly id: number;
   readonly method: string;
-  /** Redacted URL of the first request. */
-  readonly url: string;
   readonly queuedAt: number;
   startedAt: number | undefined;
   resolvedAt: number | undefined;
@@ -142,12 +152,20 @@ export class RequestRecord implements CallObserver {
   askedAt: number | undefined;
   readonly #context: RecordContext;
 
+  // The first request, kept by reference; its URL is redacted when an output asks.
+  readonly #request: PreparedRequest;
+
   constructor(id: number, request: PreparedRequest, context: RecordContext) {
     this.id = id;
     this.#context = context;
+    this.#request = request;
     this.method = request.method;
-    this.url = context.redact(request.url);
     this.queuedAt = context.now();
+  }
+
+  /** The URL of the first request, credentials and secret query parameters redacted. */
+  get url(): string {
+    return this.#context.redact(this.#request.url);
   }
 
   /**
@@ -170,7 +188,7 @@ export class RequestRecord implements CallObserver {
   }
 
   bind(handle: object): void {
-    this.#context.bind(handle, this);
+    if (handle instanceof Future) watchAsks(handle, this);
   }
 
   attempt(request: PreparedRequest): AttemptObserver {

@@ -1,5 +1,4 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { consumerObservation } from '../futures/future.ts';
 import { observation } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { watchConnections } from './connections.ts';
@@ -7,6 +6,7 @@ import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
 import { type RecordContext, RequestRecord } from './request-record.ts';
 import { serverTiming } from './server-timing.ts';
 import { summarize, type TraceSummary } from './summary.ts';
+import { type WaterfallOptions, waterfall } from './waterfall.ts';
 
 /** Options of {@link Trace}. */
 export interface TraceOptions {
@@ -21,8 +21,6 @@ export interface TraceOptions {
 }
 
 const storage = new AsyncLocalStorage<Trace>();
-// The record a consumer's handle (a Future) stands for, whatever context it is awaited in.
-const byHandle = new WeakMap<object, RequestRecord>();
 
 /** The trace of the current async context, if any. */
 export function currentTrace(): Trace | undefined {
@@ -35,7 +33,6 @@ function install(): void {
   if (observation.observe !== undefined) return;
   watchConnections();
   observation.observe = (request) => storage.getStore()?.observe(request);
-  consumerObservation.asked = (future) => byHandle.get(future)?.asked();
 }
 
 /**
@@ -82,7 +79,6 @@ export class Trace {
       origin,
       now: () => performance.now() - origin,
       redact: (url) => redactURL(url, params),
-      bind: (handle, record) => byHandle.set(handle, record),
     };
   }
 
@@ -109,6 +105,14 @@ export class Trace {
   /** A W3C `Server-Timing` header value summarising the trace (browsers show it in DevTools). */
   serverTiming(): string {
     return serverTiming(this.summary());
+  }
+
+  /**
+   * A self-contained HTML page drawing the trace as a waterfall (phases per attempt, blocked
+   * time, critical path) with a table of the same timings. See {@link waterfall}.
+   */
+  waterfall(options?: WaterfallOptions): string {
+    return waterfall(this, options);
   }
 
   /** @internal A call starts in this trace: its record. */
