@@ -7,6 +7,7 @@ import { type RecordContext, RequestRecord } from './request-record.ts';
 import { serverTiming } from './server-timing.ts';
 import { summarize, type TraceSummary } from './summary.ts';
 import { type WaterfallOptions, waterfall } from './waterfall.ts';
+import { type WaterfallOptions, waterfall } from './waterfall.ts';
 
 /** Options of {@link Trace}. */
 export interface TraceOptions {
@@ -105,6 +106,14 @@ export class Trace {
   /** A W3C `Server-Timing` header value summarising the trace (browsers show it in DevTools). */
   serverTiming(): string {
     return serverTiming(this.summary());
+  }
+
+  /**
+   * A self-contained HTML page drawing the trace as a waterfall (phases per attempt, blocked
+   * time, critical path) with a table of the same timings. See {@link waterfall}.
+   */
+  waterfall(options?: WaterfallOptions): string {
+    return waterfall(this, options);
   }
 
   /**
