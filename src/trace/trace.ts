@@ -2,11 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { observation } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { watchConnections } from './connections.ts';
+import { type Har, toHAR } from './har.ts';
 import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
 import { type RecordContext, RequestRecord } from './request-record.ts';
 import { serverTiming } from './server-timing.ts';
 import { summarize, type TraceSummary } from './summary.ts';
-import { type WaterfallOptions, waterfall } from './waterfall.ts';
 import { type WaterfallOptions, waterfall } from './waterfall.ts';
 
 /** Options of {@link Trace}. */
@@ -109,11 +109,21 @@ export class Trace {
   }
 
   /**
-   * A self-contained HTML page drawing the trace as a waterfall (phases per attempt, blocked
-   * time, critical path) with a table of the same timings. See {@link waterfall}.
+   * The trace as a HAR 1.2 document (one entry per attempt), for browser DevTools and HAR
+   * viewers. Secrets are redacted as in the trace. See {@link toHAR}.
+   *
+   * @example
+   * ```ts
+   * import { writeFile } from 'node:fs/promises';
+   * import { Trace } from 'fanout';
+   *
+   * const trace = new Trace({ name: 'checkout' });
+   * await trace.run(() => checkout());
+   * await writeFile('checkout.har', JSON.stringify(trace.toHAR()));
+   * ```
    */
-  waterfall(options?: WaterfallOptions): string {
-    return waterfall(this, options);
+  toHAR(): Har {
+    return toHAR(this, this.#context.redact);
   }
 
   /**

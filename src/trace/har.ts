@@ -1,0 +1,318 @@
+import type { AttemptRecord, RequestRecord } from './request-record.ts';
+import type { Trace } from './trace.ts';
+import { fanoutVersion } from './version.ts';
+
+/** A name/value pair of a HAR header or query string list. */
+export interface HarNameValue {
+  name: string;
+  value: string;
+}
+
+/** A HAR cookie. fanout always gives empty cookie lists: cookie values are secrets. */
+export interface HarCookie {
+  name: string;
+  value: string;
+}
+
+/** The `log.creator` of a HAR file. */
+export interface HarCreator {
+  name: string;
+  version: string;
+}
+
+/** Page load timings, in ms since the page started; -1 when not applicable. */
+export interface HarPageTimings {
+  onContentLoad: number;
+  onLoad: number;
+}
+
+/** A HAR page: here, the whole trace. */
+export interface HarPage {
+  startedDateTime: string;
+  id: string;
+  title: string;
+  pageTimings: HarPageTimings;
+}
+
+/** The request of a HAR entry. */
+export interface HarRequest {
+  method: string;
+  url: string;
+  httpVersion: string;
+  cookies: HarCookie[];
+  headers: HarNameValue[];
+  queryString: HarNameValue[];
+  headersSize: number;
+  bodySize: number;
+}
+
+/** The response body of a HAR entry (its text is never included). */
+export interface HarContent {
+  /** Decoded body bytes. */
+  size: number;
+  mimeType: string;
+}
+
+/** The response of a HAR entry; status 0 when the attempt got none. */
+export interface HarResponse {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  cookies: HarCookie[];
+  headers: HarNameValue[];
+  content: HarContent;
+  redirectURL: string;
+  headersSize: number;
+  /** Body bytes as received (before decoding), or -1 when unknown. */
+  bodySize: number;
+}
+
+/**
+ * The phases of a HAR entry, in ms. `blocked`, `dns`, `connect` and `ssl` are -1 when they do
+ * not apply; `send`, `wait` and `receive` are never negative.
+ */
+export interface HarTimings {
+  blocked: number;
+  dns: number;
+  connect: number;
+  ssl: number;
+  send: number;
+  wait: number;
+  receive: number;
+  comment?: string;
+}
+
+/** One HAR entry: one attempt on the wire (a first try, a retry or a redirect hop). */
+export interface HarEntry {
+  pageref: string;
+  startedDateTime: string;
+  /** The sum of the non-negative timings, in ms. */
+  time: number;
+  request: HarRequest;
+  response: HarResponse;
+  cache: Record<string, never>;
+  timings: HarTimings;
+  /** The trace's id of the call this attempt belongs to ({@link RequestRecord.id}). */
+  _requestId: number;
+  /** 1 for the first attempt of the call, 2 for the next retry or hop, and so on. */
+  _attempt: number;
+  /** How long the consumer was blocked on the call, in ms ({@link RequestRecord.blocked}). */
+  _blocked: number;
+  /** How the attempt ended. */
+  _outcome: AttemptRecord['outcome'];
+  /** The error code of a failed or cancelled attempt. */
+  _error?: string;
+}
+
+/** A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/). */
+export interface Har {
+  log: {
+    version: '1.2';
+    creator: HarCreator;
+    pages: HarPage[];
+    entries: HarEntry[];
+  };
+}
+
+/** The parts of a {@link Trace} a HAR is made of. */
+export type HarSource = Pick<Trace, 'name' | 'startedAt' | 'wallTime' | 'requests'>;
+
+const PAGE_ID = 'page_1';
+const COMMENT =
+  'dns is -1: undici does not report name resolution apart. ssl is -1: connect includes the TLS ' +
+  'handshake. send is from the connection being ready to the request being written; undici does ' +
+  'not report the end of the upload, which is counted in wait.';
+
+// Milliseconds rounded to the microsecond, so that sums compare equal after a JSON round trip.
+const round = (ms: number) => Math.round(ms * 1000) / 1000;
+
+const nonNegative = (ms: number) => round(Math.max(0, ms));
+
+/**
+ * The HAR timings of `attempt`, ending at `end` when it has not ended yet. The phases are
+ * contiguous, so their sum is the attempt's duration: blocked (waiting in undici's pool for a
+ * connection), connect (only when this attempt opened the connection), send, wait (to the first
+ * byte), receive (the body).
+ */
+export function harTimings(attempt: AttemptRecord, end: number): HarTimings {
+  const start = attempt.startedAt;
+  const ended = attempt.endedAt ?? end;
+  const timings: HarTimings = {
+    blocked: nonNegative(ended - start),
+    dns: -1,
+    connect: -1,
+    ssl: -1,
+    send: 0,
+    wait: 0,
+    receive: 0,
+  };
+  const sent = attempt.sentAt;
+  if (sent === undefined) return timings; // never written: waited for a socket, or failed to get one
+  const { connectStart, connectEnd } = attempt;
+  if (connectStart !== undefined && connectEnd !== undefined) {
+    // The connection may have been opened for a request that gave up its place: clip to this one.
+    const opened = Math.min(Math.max(connectStart, start), sent);
+    const ready = Math.min(Math.max(connectEnd, opened), sent);
+    timings.blocked = nonNegative(opened - start);
+    timings.connect = nonNegative(ready - opened);
+    timings.send = nonNegative(sent - ready);
+  } else {
+    timings.blocked = nonNegative(sent - start);
+  }
+  const firstByte = attempt.firstByteAt;
+  if (firstByte === undefined) {
+    timings.wait = nonNegative(ended - sent);
+  } else {
+    timings.wait = nonNegative(firstByte - sent);
+    timings.receive = nonNegative(ended - firstByte);
+  }
+  return timings;
+}
+
+/** The sum of the non-negative phases of `timings`, as HAR defines an entry's `time`. */
+export function harTime(timings: HarTimings): number {
+  const phases = [
+    timings.blocked,
+    timings.dns,
+    timings.connect,
+    timings.ssl,
+    timings.send,
+    timings.wait,
+    timings.receive,
+  ];
+  return round(phases.reduce((sum, ms) => (ms > 0 ? sum + ms : sum), 0));
+}
+
+function header(headers: readonly (readonly [string, string])[], name: string): string | undefined {
+  return headers.find(([key]) => key === name)?.[1];
+}
+
+function queryOf(url: string): HarNameValue[] {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
+function harRequest(attempt: AttemptRecord): HarRequest {
+  const url = attempt.url;
+  return {
+    method: attempt.method,
+    url,
+    httpVersion: 'HTTP/1.1',
+    cookies: [],
+    headers: attempt.requestHeaders.map(([name, value]) => ({ name, value })),
+    queryString: queryOf(url),
+    headersSize: -1,
+    bodySize: -1,
+  };
+}
+
+function harResponse(attempt: AttemptRecord, redact: (url: string) => string): HarResponse {
+  const headers = attempt.responseHeaders;
+  if (attempt.outcome !== 'ok' || headers === undefined) {
+    return {
+      status: 0,
+      statusText: '',
+      httpVersion: '',
+      cookies: [],
+      headers: [],
+      content: { size: 0, mimeType: 'x-unknown' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: -1,
+    };
+  }
+  const location = header(headers, 'location');
+  // A Location may carry credentials or secret parameters like any URL: redact it resolved.
+  const redirectURL = location === undefined ? '' : redactLocation(location, attempt.url, redact);
+  const length = header(headers, 'content-length');
+  const isEncoded = header(headers, 'content-encoding') !== undefined;
+  return {
+    status: attempt.status ?? 0,
+    statusText: attempt.statusText ?? '',
+    httpVersion: 'HTTP/1.1',
+    cookies: [],
+    headers: headers.map(([name, value]) => ({
+      name,
+      value: name === 'location' ? redirectURL : value,
+    })),
+    content: { size: attempt.bytes, mimeType: header(headers, 'content-type') ?? 'x-unknown' },
+    redirectURL,
+    headersSize: -1,
+    bodySize: !isEncoded ? attempt.bytes : length === undefined ? -1 : Number(length),
+  };
+}
+
+function redactLocation(location: string, base: string, redact: (url: string) => string): string {
+  try {
+    return redact(new URL(location, base).href);
+  } catch {
+    return '[REDACTED]';
+  }
+}
+
+function harEntry(
+  record: RequestRecord,
+  attempt: AttemptRecord,
+  index: number,
+  source: HarSource,
+  redact: (url: string) => string,
+): HarEntry {
+  const timings = harTimings(attempt, source.wallTime);
+  timings.comment = COMMENT;
+  const entry: HarEntry = {
+    pageref: PAGE_ID,
+    startedDateTime: new Date(source.startedAt.getTime() + attempt.startedAt).toISOString(),
+    time: harTime(timings),
+    request: harRequest(attempt),
+    response: harResponse(attempt, redact),
+    cache: {},
+    timings,
+    _requestId: record.id,
+    _attempt: index + 1,
+    _blocked: round(record.blocked),
+    _outcome: attempt.outcome,
+  };
+  if (attempt.errorCode !== undefined) entry._error = attempt.errorCode;
+  return entry;
+}
+
+/**
+ * The trace as a HAR 1.2 document, to open in browser DevTools or any HAR viewer: one page (the
+ * trace) and one entry per attempt, as browsers record each redirect hop and retry apart. Entries
+ * are ordered by start; `_requestId` groups the attempts of one call and `_blocked` is how long
+ * the consumer waited for that call. URLs, headers and redirect targets are redacted as in the
+ * trace; cookies and bodies are never included.
+ *
+ * @param redact redacts a `Location` target like the trace's URLs (credentials and secret
+ * query parameters); {@link Trace.toHAR} passes the trace's own rules.
+ */
+export function toHAR(source: HarSource, redact: (url: string) => string): Har {
+  const entries: { at: number; entry: HarEntry }[] = [];
+  for (const record of source.requests) {
+    record.attempts.forEach((attempt, index) => {
+      entries.push({
+        at: attempt.startedAt,
+        entry: harEntry(record, attempt, index, source, redact),
+      });
+    });
+  }
+  entries.sort((a, b) => a.at - b.at);
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'fanout', version: fanoutVersion() },
+      pages: [
+        {
+          startedDateTime: source.startedAt.toISOString(),
+          id: PAGE_ID,
+          title: source.name,
+          pageTimings: { onContentLoad: -1, onLoad: round(source.wallTime) },
+        },
+      ],
+      entries: entries.map(({ entry }) => entry),
+    },
+  };
+}
