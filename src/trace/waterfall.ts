@@ -222,6 +222,10 @@ export function waterfall(trace: WaterfallSource, options: WaterfallOptions = {}
     const errorMark = failed
       ? `<rect class="error-mark" x="${x(end) - 1}" y="${barY - 3}" width="3" height="${BAR_HEIGHT + 6}"/>`
       : '';
+    // Drawn last so the blocked overlay does not hide it.
+    const outline = isCritical
+      ? `<rect class="critical-outline" ${box(record.queuedAt, end)} rx="2"/>`
+      : '';
     return (
       `<g class="${classes.join(' ')}" data-request-id="${record.id}">` +
       `<title>${escapeHTML(describeRequest(record, isCritical, end))}</title>` +
@@ -233,7 +237,7 @@ export function waterfall(trace: WaterfallSource, options: WaterfallOptions = {}
       `<tspan class="id">#${record.id}</tspan> <tspan class="method">${escapeHTML(record.method)}</tspan> ` +
       `${escapeHTML(truncate(pathAndQuery(record.url), PATH_CHARS))}</text>` +
       `<text class="result" x="${LABEL_WIDTH - 6}" y="${top + ROW_HEIGHT / 2}">${escapeHTML(result)}</text>` +
-      `<rect class="bar" ${box(record.queuedAt, end)} rx="2"/>${phases.join('')}${blocked}${errorMark}</g>`
+      `<rect class="bar" ${box(record.queuedAt, end)} rx="2"/>${phases.join('')}${blocked}${errorMark}${outline}</g>`
     );
   });
 
@@ -259,9 +263,9 @@ export function waterfall(trace: WaterfallSource, options: WaterfallOptions = {}
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${name} · waterfall</title>
 <style>
-:root { --queued: #cbd5e1; --connect: #f59e0b; --wait: #10b981; --receive: #3b82f6;
+:root { --queued: #94a3b8; --connect: #f59e0b; --wait: #10b981; --receive: #3b82f6;
   --blocked: #dc2626; --critical: #7c3aed; --muted: #64748b; color-scheme: light; }
-body { font: 14px/1.4 system-ui, sans-serif; color: #0f172a; margin: 24px; }
+body { font: 14px/1.4 system-ui, sans-serif; color: #0f172a; margin: 24px; width: ${width}px; }
 h1 { font-size: 20px; margin: 0 0 4px; }
 .meta { color: var(--muted); margin: 0 0 12px; }
 .meta b { color: #0f172a; }
@@ -270,7 +274,8 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .swatch { display: inline-block; width: 18px; height: 10px; border-radius: 2px; }
 .sw-queued { background: var(--queued); } .sw-connect { background: var(--connect); }
 .sw-wait { background: var(--wait); } .sw-receive { background: var(--receive); }
-.sw-other { background: #f1f5f9; border: 1px solid #94a3b8; }
+.sw-other { background: #f1f5f9; border: 1px solid #cbd5e1; }
+.sw-end { border-left: 2px dashed #0f172a; width: 2px; height: 14px; border-radius: 0; }
 .sw-blocked { border: 1px dashed var(--blocked);
   background: repeating-linear-gradient(45deg, #dc262670 0 2px, transparent 2px 5px); }
 .sw-critical { border: 2px solid var(--critical); height: 8px; width: 16px; }
@@ -282,17 +287,18 @@ svg { display: block; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace;
 .label, .result { dominant-baseline: central; } .label { fill: #0f172a; }
 .id { fill: var(--muted); } .method { font-weight: 600; }
 .result { text-anchor: end; fill: #047857; } .failed .result { fill: var(--blocked); font-weight: 600; }
-.bar { fill: #f1f5f9; stroke: #94a3b8; stroke-width: 1; }
-.critical .bar { stroke: var(--critical); stroke-width: 2; }
+.bar { fill: #f1f5f9; stroke: #cbd5e1; stroke-width: 1; }
+.critical-outline { fill: none; stroke: var(--critical); stroke-width: 2; }
 .critical .label { font-weight: 600; } .critical-mark { fill: var(--critical); }
 .phase-queued { fill: var(--queued); } .phase-connect { fill: var(--connect); }
 .phase-wait { fill: var(--wait); } .phase-receive { fill: var(--receive); }
 .blocked { fill: url(#hatch); stroke: var(--blocked); stroke-dasharray: 3 2; }
 .error-mark { fill: var(--blocked); }
-table { border-collapse: collapse; margin-top: 20px; font-size: 12px; font-variant-numeric: tabular-nums; }
+table { border-collapse: collapse; margin-top: 24px; min-width: 100%; font-size: 12px; font-variant-numeric: tabular-nums; }
 caption { text-align: left; font-weight: 600; margin-bottom: 6px; }
 th, td { padding: 3px 10px; border-bottom: 1px solid #e2e8f0; text-align: right; }
-.url, thead th:nth-child(2) { text-align: left; word-break: break-all; max-width: 420px; }
+.url, thead th:nth-child(2) { text-align: left; overflow-wrap: anywhere; max-width: 520px; }
+thead th { white-space: nowrap; vertical-align: bottom; }
 tr.critical th { box-shadow: inset 3px 0 var(--critical); }
 </style>
 </head>
@@ -309,6 +315,7 @@ tr.critical th { box-shadow: inset 3px 0 var(--critical); }
 <li><span class="swatch sw-other"></span>other (dispatch, retry backoff)</li>
 <li><span class="swatch sw-blocked"></span>consumer blocked</li>
 <li><span class="swatch sw-critical"></span>critical path</li>
+<li><span class="swatch sw-end"></span>end of trace</li>
 </ul>
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="Waterfall of ${records.length} requests; the table below lists the same timings">
 <defs><pattern id="hatch" width="5" height="5" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="5" fill="#dc2626" fill-opacity="0.45"/></pattern></defs>
