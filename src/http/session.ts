@@ -144,22 +144,93 @@ export class Session {
     return this.#run(plan, new Call(plan.request, plan.config.timeout.total, signal, observer));
   }
 
+  // One call: redirect hops (outer) and retries of a hop (inner) in one loop, so a request that
+  // needs neither costs a single async frame.
   async #run(plan: CallPlan, call: Call): Promise<Response> {
-    const { request, config } = plan;
+    const { config, wire } = plan;
+    const authOrigin = plan.request.origin;
+    let hop = plan.request;
+    let history: Response[] | undefined;
+    let retryCount = 0;
     try {
-      let response = await this.#follow(call, request, config, plan.wire);
-      const hooks = config.hooks?.afterResponse;
-      if (hooks !== undefined) {
-        for (const hook of hooks) response = (await hook({ response })) ?? response;
+      for (;;) {
+        call.check();
+        const jarCookie = this.cookies?.headerFor(hop.url) ?? '';
+        const request = needsWireCopy(hop, config, authOrigin, jarCookie)
+          ? await this.#wireRequest(hop, config, authOrigin, jarCookie)
+          : hop;
+        let response: Response | undefined;
+        let error: unknown;
+        try {
+          response = await call.run(new Exchange(request, wire, call.observer?.attempt(request)));
+        } catch (failure) {
+          error = failure;
+        }
+        if (response !== undefined) this.#storeCookies(request, response);
+        const delay =
+          config.retry === undefined
+            ? undefined
+            : this.#retryDelay(call, request, config.retry, retryCount, response, error);
+        if (delay !== undefined) {
+          retryCount++;
+          await this.#beforeRetry(call, config, request, response, error, retryCount, delay);
+          continue;
+        }
+        if (response === undefined) throw error;
+        const location = config.maxRedirects === 0 ? undefined : redirectLocation(response);
+        if (location === undefined) {
+          if (history !== undefined) response.history = history;
+          return await this.#finish(call, config, response);
+        }
+        history = redirected(history, response, config.maxRedirects, hop);
+        hop = followRedirect(hop, response, location);
+        call.request = hop;
+        retryCount = 0;
+        await runHooks(config.hooks, 'beforeRedirect', { response, request: hop });
       }
-      call.observer?.ended(response, undefined);
-      return response;
     } catch (error) {
       call.observer?.ended(undefined, error);
       throw error;
     } finally {
       call.dispose();
     }
+  }
+
+  // Runs the afterResponse hooks on the final response and reports it.
+  async #finish(call: Call, config: Config, final: Response): Promise<Response> {
+    let response = final;
+    const hooks = config.hooks?.afterResponse;
+    if (hooks !== undefined) {
+      for (const hook of hooks) response = (await hook({ response })) ?? response;
+    }
+    call.observer?.ended(response, undefined);
+    return response;
+  }
+
+  #storeCookies(request: PreparedRequest, response: Response): void {
+    const setCookie = response.headers['set-cookie'];
+    if (setCookie !== undefined) this.cookies?.store(request.url, setCookie);
+  }
+
+  // Discards the unread body of the outcome being retried, runs beforeRetry, sleeps the delay.
+  async #beforeRetry(
+    call: Call,
+    config: Config,
+    request: PreparedRequest,
+    response: Response | undefined,
+    error: unknown,
+    retryCount: number,
+    delay: number,
+  ): Promise<void> {
+    response?.body?.resume();
+    await runHooks(config.hooks, 'beforeRetry', {
+      request,
+      response,
+      error: error as Error | undefined,
+      retryCount,
+      delay,
+    });
+    await this.#sleep(call, delay);
   }
 
   /** `GET url`. */
@@ -230,81 +301,6 @@ export class Session {
       buffersRedirects: stream && config.maxRedirects > 0,
       isClosed: () => this.#isClosed,
     };
-  }
-
-  // Follows redirects: each hop is attempted (with retries) and its response's Location read.
-  async #follow(
-    call: Call,
-    first: PreparedRequest,
-    config: Config,
-    wire: WireOptions,
-  ): Promise<Response> {
-    let request = first;
-    let history: Response[] | undefined;
-    for (;;) {
-      const response = await this.#attempt(call, request, config, wire, first.origin);
-      const location = config.maxRedirects === 0 ? undefined : redirectLocation(response);
-      if (location === undefined) {
-        if (history !== undefined) response.history = history;
-        return response;
-      }
-      history ??= [];
-      if (history.length >= config.maxRedirects) {
-        response.body?.resume();
-        throw new TooManyRedirectsError(`More than ${config.maxRedirects} redirects`, { request });
-      }
-      response.body?.resume();
-      history.push(response);
-      request = followRedirect(request, response, location);
-      call.request = request;
-      await runHooks(config.hooks, 'beforeRedirect', { response, request });
-    }
-  }
-
-  // Sends one hop, retrying retryable failures within the policy, the deadline and the signal.
-  async #attempt(
-    call: Call,
-    hop: PreparedRequest,
-    config: Config,
-    wire: WireOptions,
-    authOrigin: string,
-  ): Promise<Response> {
-    const policy = config.retry;
-    for (let retryCount = 0; ; retryCount++) {
-      call.check();
-      const jarCookie = this.cookies?.headerFor(hop.url) ?? '';
-      const request = needsWireCopy(hop, config, authOrigin, jarCookie)
-        ? await this.#wireRequest(hop, config, authOrigin, jarCookie)
-        : hop;
-      let response: Response | undefined;
-      let error: unknown;
-      try {
-        response = await call.run(new Exchange(request, wire, call.observer?.attempt(request)));
-      } catch (failure) {
-        error = failure;
-      }
-      if (response !== undefined && this.cookies !== undefined) {
-        const setCookie = response.headers['set-cookie'];
-        if (setCookie !== undefined) this.cookies.store(request.url, setCookie);
-      }
-      const delay =
-        policy === undefined
-          ? undefined
-          : this.#retryDelay(call, request, policy, retryCount, response, error);
-      if (delay === undefined) {
-        if (response === undefined) throw error;
-        return response;
-      }
-      response?.body?.resume();
-      await runHooks(config.hooks, 'beforeRetry', {
-        request,
-        response,
-        error: error as Error | undefined,
-        retryCount: retryCount + 1,
-        delay,
-      });
-      await this.#sleep(call, delay);
-    }
   }
 
   // The delay before the next retry, or undefined when this outcome is final.
@@ -386,6 +382,22 @@ function needsWireCopy(
   return (
     hop.origin === authOrigin && (config.auth?.sign !== undefined || config.cookies !== undefined)
   );
+}
+
+// The history after following `response`: fails once more than `max` redirects were followed.
+function redirected(
+  history: Response[] | undefined,
+  response: Response,
+  max: number,
+  request: PreparedRequest,
+): Response[] {
+  const list = history ?? [];
+  response.body?.resume();
+  if (list.length >= max) {
+    throw new TooManyRedirectsError(`More than ${max} redirects`, { request });
+  }
+  list.push(response);
+  return list;
 }
 
 function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
