@@ -18,7 +18,7 @@ export class Call {
   readonly deadline: number;
   // Why the call was stopped; undefined while it may go on.
   #reason: Error | undefined;
-  // The exchange on the wire right now, if any.
+  // The latest exchange of the call (on the wire, or settled), if any.
   #current: Exchange | undefined;
   // Wakes a backoff sleep early with the stop reason; set only while sleeping.
   #wake: ((error: Error) => void) | undefined;
@@ -67,15 +67,14 @@ export class Call {
     if (this.#reason !== undefined) throw this.#reason;
   }
 
-  /** Runs `exchange` as the call's current one and waits for its response. */
-  async run(exchange: Exchange): Promise<Response> {
+  /**
+   * Makes `exchange` the call's current one (a stop cancels it) and returns its response's
+   * promise. It stays current once settled: cancelling a settled exchange only ends its stream.
+   */
+  run(exchange: Exchange): Promise<Response> {
     this.#current = exchange;
     if (this.#reason !== undefined) exchange.cancel(this.#reason);
-    try {
-      return await exchange.promise;
-    } finally {
-      this.#current = undefined;
-    }
+    return exchange.promise;
   }
 
   /** Milliseconds left before the total deadline. */
