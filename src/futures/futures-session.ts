@@ -5,7 +5,14 @@ import type { Cookies } from '../http/cookies.ts';
 import { type CallObserver, observation } from '../http/observer.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import type { Response } from '../http/response.ts';
-import { type CallPlan, type NoBodyOptions, planCall, runCall, Session } from '../http/session.ts';
+import {
+  type CallPlan,
+  type NoBodyOptions,
+  planCall,
+  runCall,
+  Session,
+  telemetryOf,
+} from '../http/session.ts';
 import { fail } from '../validate.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
@@ -84,7 +91,7 @@ class SessionTask implements CallPlan {
     this.config = plan.config;
     this.wire = plan.wire;
     this.#session = session;
-    this.observer = observation.observe?.(plan.request);
+    this.observer = observation.observe?.(plan.request, telemetryOf(session));
   }
 
   run(): Promise<Response> {

@@ -23,25 +23,140 @@ export interface AttemptObserver {
  * @internal
  */
 export interface CallObserver {
+  /**
+   * Whether {@link CallObserver.attempt} adds headers to the request it is given (trace context
+   * such as `traceparent`). When true, the session hands every attempt its own copy of the
+   * request, so the shared headers of the session are never touched.
+   */
+  readonly propagates?: boolean;
   /** The call got its worker slot and starts now. */
   started(): void;
   /** The consumer asks for the result now (a Session call: at once, since its caller awaits it). */
   asked(): void;
   /** The consumer holds the result as `handle` (a Future): asking it counts as asking the call. */
   bind(handle: object): void;
-  /** An attempt is about to be dispatched. */
+  /**
+   * An attempt is about to be dispatched: `request` is exactly what goes on the wire. An observer
+   * that `propagates` may set headers on `request.headers` here, and nowhere else.
+   */
   attempt(request: PreparedRequest): AttemptObserver;
   /** The call ended: with its final response, or with an error. */
   ended(response: Response | undefined, error: unknown): void;
 }
 
 /**
- * The seam between the HTTP layer and tracing: the tracing layer installs `observe`, which
- * returns an observer when the current async context is being traced. Until a trace exists it
- * is `undefined`, and a call costs one property read.
+ * A tracing layer's way in: given a call about to be made, it returns an observer when it wants
+ * to watch the call. `telemetry` is the session's `telemetry` option (false: no OpenTelemetry).
+ * It runs in the caller's async context (for a FuturesSession: when the request is submitted).
+ *
+ * @internal
+ */
+export type ObserverSource = (
+  request: PreparedRequest,
+  telemetry: boolean,
+) => CallObserver | undefined;
+
+/**
+ * The seam between the HTTP layer and tracing: `observe` asks every installed
+ * {@link ObserverSource} for an observer of a call. While no source is installed it is
+ * `undefined`, and a call costs one property read; with one source it is that source itself.
+ * Only {@link addObserverSource} sets it.
  *
  * @internal
  */
 export const observation: {
-  observe: ((request: PreparedRequest) => CallObserver | undefined) | undefined;
+  observe: ObserverSource | undefined;
 } = { observe: undefined };
+
+// The installed sources, in the order they were added (their observers hear events in it).
+const sources: ObserverSource[] = [];
+
+/**
+ * Installs `source`: from now on every call asks it for an observer. Disposing the result
+ * uninstalls it.
+ *
+ * @internal
+ */
+export function addObserverSource(source: ObserverSource): { dispose(): void } {
+  sources.push(source);
+  update();
+  return {
+    dispose() {
+      const at = sources.indexOf(source);
+      if (at === -1) return;
+      sources.splice(at, 1);
+      update();
+    },
+  };
+}
+
+function update(): void {
+  observation.observe =
+    sources.length === 0 ? undefined : sources.length === 1 ? sources[0] : observeAll;
+}
+
+// Asks every source; more than one observer for a call are told each event in turn.
+function observeAll(request: PreparedRequest, telemetry: boolean): CallObserver | undefined {
+  let first: CallObserver | undefined;
+  let all: CallObserver[] | undefined;
+  for (const source of sources) {
+    const observer = source(request, telemetry);
+    if (observer === undefined) continue;
+    if (first === undefined) first = observer;
+    else if (all === undefined) all = [first, observer];
+    else all.push(observer);
+  }
+  return all === undefined ? first : new CallFanout(all);
+}
+
+/** Several observers of one call, told each event in the order of their sources. */
+class CallFanout implements CallObserver {
+  readonly propagates: boolean;
+  readonly #observers: readonly CallObserver[];
+
+  constructor(observers: readonly CallObserver[]) {
+    this.#observers = observers;
+    this.propagates = observers.some((observer) => observer.propagates === true);
+  }
+
+  started(): void {
+    for (const observer of this.#observers) observer.started();
+  }
+
+  asked(): void {
+    for (const observer of this.#observers) observer.asked();
+  }
+
+  bind(handle: object): void {
+    for (const observer of this.#observers) observer.bind(handle);
+  }
+
+  attempt(request: PreparedRequest): AttemptObserver {
+    return new AttemptFanout(this.#observers.map((observer) => observer.attempt(request)));
+  }
+
+  ended(response: Response | undefined, error: unknown): void {
+    for (const observer of this.#observers) observer.ended(response, error);
+  }
+}
+
+/** Several observers of one attempt. */
+class AttemptFanout implements AttemptObserver {
+  readonly #observers: readonly AttemptObserver[];
+
+  constructor(observers: readonly AttemptObserver[]) {
+    this.#observers = observers;
+  }
+
+  sent(): void {
+    for (const observer of this.#observers) observer.sent();
+  }
+
+  headers(status: number): void {
+    for (const observer of this.#observers) observer.headers(status);
+  }
+
+  ended(response: Response | undefined, error: Error | undefined): void {
+    for (const observer of this.#observers) observer.ended(response, error);
+  }
+}

@@ -135,6 +135,20 @@ export interface SessionOptions extends CommonOptions, TLSOptions {
   keepAliveTimeout?: number;
   /** Requests pipelined on one connection (1 means no pipelining). @default 1 */
   pipelining?: number;
+  /**
+   * OpenTelemetry: when `@opentelemetry/api` is installed and an SDK has registered a tracer
+   * provider, every request sent gets a CLIENT span (HTTP semantic conventions) and carries its
+   * trace context (`traceparent`, `tracestate`) to the server. `false` turns both off for this
+   * session (a {@link Trace} still records it). Without the package or an SDK nothing is done.
+   *
+   * @default true
+   * @example
+   * ```ts
+   * import { Session } from 'fanout';
+   * const quiet = new Session({ baseURL: 'http://127.0.0.1:8080', telemetry: false });
+   * ```
+   */
+  telemetry?: boolean;
 }
 
 /** A request body. Strings, bytes and Blobs are replayable (for retries and 307/308); streams are not. */

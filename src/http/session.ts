@@ -37,6 +37,8 @@ export let planCall: (
 ) => CallPlan;
 /** @internal Sends a planned call as `call`, which the caller may stop at any time. */
 export let runCall: (session: Session, plan: CallPlan, call: Call) => Promise<Response>;
+/** @internal The session's `telemetry` option, for the observer of a call it did not start. */
+export let telemetryOf: (session: Session) => boolean;
 
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 
@@ -68,6 +70,8 @@ export class Session {
   // Set by close(); from then on every call fails with SessionClosedError.
   #isClosed = false;
   readonly #closing = new AbortController();
+  // The `telemetry` option: whether OpenTelemetry may observe this session's calls.
+  readonly #telemetry: boolean;
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -84,6 +88,8 @@ export class Session {
           : checkBoolean('allowAbsoluteURLs', options.allowAbsoluteURLs),
     };
     this.cookies = cookieStore(options.cookieJar);
+    this.#telemetry =
+      options.telemetry === undefined ? true : checkBoolean('telemetry', options.telemetry);
     this.#dispatchers = new Dispatchers({
       connections: checkInteger('connections', options.connections ?? DEFAULTS.connections, 1),
       keepAliveTimeout: checkInteger(
@@ -122,6 +128,7 @@ export class Session {
   static {
     planCall = (session, method, url, options) => session.#plan(method, url, options);
     runCall = (session, plan, call) => session.#run(plan, call);
+    telemetryOf = (session) => session.#telemetry;
   }
 
   // Merges and validates: every bad input throws here, before anything is queued or sent.
@@ -139,7 +146,7 @@ export class Session {
   }
 
   #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
-    const observer = observation.observe?.(plan.request);
+    const observer = observation.observe?.(plan.request, this.#telemetry);
     observer?.asked();
     return this.#run(plan, new Call(plan.request, plan.config.timeout.total, signal, observer));
   }
@@ -156,9 +163,12 @@ export class Session {
       for (;;) {
         call.check();
         const jarCookie = this.cookies?.headerFor(hop.url) ?? '';
+        // An observer that propagates trace context writes headers: it gets a copy.
         const request = needsWireCopy(hop, config, authOrigin, jarCookie)
           ? await this.#wireRequest(hop, config, authOrigin, jarCookie)
-          : hop;
+          : call.observer?.propagates === true
+            ? copyRequest(hop)
+            : hop;
         let response: Response | undefined;
         let error: unknown;
         try {
@@ -348,15 +358,8 @@ export class Session {
     authOrigin: string,
     jarCookie: string,
   ): Promise<PreparedRequest> {
-    const headers: Record<string, string> = Object.assign(Object.create(null), hop.headers);
-    const request = new PreparedRequest(
-      hop.method,
-      hop.origin,
-      hop.path,
-      headers,
-      hop.body,
-      hop.isBodyReplayable,
-    );
+    const request = copyRequest(hop);
+    const headers = request.headers;
     if (headers.cookie === undefined) {
       const cookie = cookieHeader(
         jarCookie,
@@ -398,6 +401,18 @@ function redirected(
   }
   list.push(response);
   return list;
+}
+
+// A copy of `hop` with headers of its own, which hooks, signers and observers may change.
+function copyRequest(hop: PreparedRequest): PreparedRequest {
+  return new PreparedRequest(
+    hop.method,
+    hop.origin,
+    hop.path,
+    Object.assign(Object.create(null), hop.headers),
+    hop.body,
+    hop.isBodyReplayable,
+  );
 }
 
 function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {

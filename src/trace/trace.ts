@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { observation } from '../http/observer.ts';
+import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { watchConnections } from './connections.ts';
 import { type Har, toHAR } from './har.ts';
@@ -30,10 +30,12 @@ export function currentTrace(): Trace | undefined {
 
 // Connects the HTTP and futures layers to the trace of the current context. Installed when the
 // first Trace is created: until then neither layer pays for tracing.
+let isInstalled = false;
 function install(): void {
-  if (observation.observe !== undefined) return;
+  if (isInstalled) return;
+  isInstalled = true;
   watchConnections();
-  observation.observe = (request) => storage.getStore()?.observe(request);
+  addObserverSource((request) => storage.getStore()?.observe(request));
 }
 
 /**
