@@ -3,6 +3,8 @@
  * listed (transport, config merging, redirect and retry internals) are implementation details.
  */
 
+import { installTelemetry } from './trace/otel.ts';
+
 export { BodyTooLargeError } from './errors/body-too-large-error.ts';
 export { CancelledError } from './errors/cancelled-error.ts';
 export { ConnectionError } from './errors/connection-error.ts';
@@ -81,3 +83,7 @@ export { type NoBodyOptions, Session } from './http/session.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';
 export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';
+
+// OpenTelemetry spans for every session with `telemetry` on: only installs a source into the
+// observer seam; `@opentelemetry/api` is looked up on the first such request (see trace/otel.ts).
+installTelemetry();
