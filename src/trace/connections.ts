@@ -23,8 +23,11 @@ interface SocketState {
   used: boolean;
 }
 
-// Connect start per undici connect attempt (keyed by its connectParams object).
-const connecting = new WeakMap<object, number>();
+// Connect starts not yet matched with their end, oldest first, per undici connector (one per
+// pool) and target. undici publishes a fresh `connectParams` object in each message, so the two
+// ends of a connect are matched by connector and target; among concurrent connects to one target
+// the oldest start goes to the first to finish.
+const connecting = new WeakMap<object, Map<string, number[]>>();
 // What is known of each socket undici opened while tracing was on.
 const sockets = new WeakMap<Socket, SocketState>();
 // The attempt whose headers undici is writing right now. undici calls the handler's onConnect
@@ -32,28 +35,57 @@ const sockets = new WeakMap<Socket, SocketState>();
 let writing: ConnectionTaker | undefined;
 let subscribed = false;
 
+interface ConnectMessage {
+  connectParams: { protocol: string; hostname: string; port: string | number };
+  connector: object;
+}
+
+// The pending connect starts of the connector and target of `message`.
+function startsOf(message: ConnectMessage): number[] {
+  const { connectParams: params, connector } = message;
+  const target = `${params.protocol}//${params.hostname}:${params.port}`;
+  let byTarget = connecting.get(connector);
+  if (byTarget === undefined) {
+    byTarget = new Map();
+    connecting.set(connector, byTarget);
+  }
+  let starts = byTarget.get(target);
+  if (starts === undefined) {
+    starts = [];
+    byTarget.set(target, starts);
+  }
+  return starts;
+}
+
 function onBeforeConnect(message: unknown): void {
-  connecting.set((message as { connectParams: object }).connectParams, performance.now());
+  startsOf(message as ConnectMessage).push(performance.now());
 }
 
 function onConnected(message: unknown): void {
-  const { connectParams, socket } = message as { connectParams: object; socket: Socket };
-  const connectStart = connecting.get(connectParams) ?? performance.now();
-  sockets.set(socket, { connectStart, connectEnd: performance.now(), used: false });
+  const connectEnd = performance.now();
+  const connectStart = startsOf(message as ConnectMessage).shift() ?? connectEnd;
+  const { socket } = message as { socket: Socket };
+  sockets.set(socket, { connectStart, connectEnd, used: false });
+}
+
+function onConnectError(message: unknown): void {
+  startsOf(message as ConnectMessage).shift();
 }
 
 function onSendHeaders(message: unknown): void {
   const taker = writing;
   writing = undefined;
-  if (taker === undefined) return;
   const socket = (message as { socket: Socket }).socket;
   const state = sockets.get(socket);
+  // Marked even for an untraced request: whoever writes next on this socket reuses it.
+  const isFirst = state !== undefined && !state.used;
+  if (state !== undefined) state.used = true;
+  if (taker === undefined) return;
   const secure = 'encrypted' in socket;
-  if (state === undefined || state.used) {
+  if (!isFirst) {
     taker.connection({ reused: true, connectStart: undefined, connectEnd: undefined, secure });
     return;
   }
-  state.used = true;
   taker.connection({
     reused: false,
     connectStart: state.connectStart,
@@ -68,6 +100,7 @@ export function watchConnections(): void {
   subscribed = true;
   diagnostics.subscribe('undici:client:beforeConnect', onBeforeConnect);
   diagnostics.subscribe('undici:client:connected', onConnected);
+  diagnostics.subscribe('undici:client:connectError', onConnectError);
   diagnostics.subscribe('undici:client:sendHeaders', onSendHeaders);
 }
 
