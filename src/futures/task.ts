@@ -23,6 +23,7 @@ import type { Entry } from './scheduler.ts';
  */
 export interface Runnable<T> {
   run(): PromiseLike<T>;
+  /** Stops the work; called also when it is cancelled while queued, before `run()`. */
   abort(reason: CancelledError): void;
 }
 
@@ -63,10 +64,18 @@ export class Task<T> implements Entry, Canceller {
     this.future = createFuture<T>(this);
   }
 
-  /** Cancels the work: takes a queued task out of the queue, or aborts a running one. */
+  /**
+   * Cancels the work: takes a queued task out of the queue, or aborts a running one. A
+   * {@link Runnable} taken out of the queue hears it too (it may hold state to close, such as
+   * its trace record).
+   */
   abort(reason: CancelledError): void {
-    if (this.controller === undefined) this.owner.withdraw(this);
-    else this.controller.abort(reason);
+    if (this.controller !== undefined) {
+      this.controller.abort(reason);
+      return;
+    }
+    this.owner.withdraw(this);
+    if (typeof this.work !== 'function') this.work.abort(reason);
   }
 
   /** The caller's signal was aborted: cancel the future (which calls {@link abort}). */
