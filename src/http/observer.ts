@@ -69,7 +69,8 @@ export const observation: {
 } = { observe: undefined };
 
 // The installed sources, in the order they were added (their observers hear events in it).
-const sources: ObserverSource[] = [];
+// Replaced, never changed in place: a source may uninstall itself while observeAll iterates.
+let sources: readonly ObserverSource[] = [];
 
 /**
  * Installs `source`: from now on every call asks it for an observer. Disposing the result
@@ -78,13 +79,12 @@ const sources: ObserverSource[] = [];
  * @internal
  */
 export function addObserverSource(source: ObserverSource): { dispose(): void } {
-  sources.push(source);
+  sources = [...sources, source];
   update();
   return {
     dispose() {
-      const at = sources.indexOf(source);
-      if (at === -1) return;
-      sources.splice(at, 1);
+      if (!sources.includes(source)) return;
+      sources = sources.filter((installed) => installed !== source);
       update();
     },
   };
