@@ -209,7 +209,7 @@ function harRequest(attempt: AttemptRecord): HarRequest {
   };
 }
 
-function harResponse(attempt: AttemptRecord, redact: (url: string) => string): HarResponse {
+function harResponse(attempt: AttemptRecord): HarResponse {
   const headers = attempt.responseHeaders;
   if (attempt.outcome !== 'ok' || headers === undefined) {
     return {
@@ -224,9 +224,7 @@ function harResponse(attempt: AttemptRecord, redact: (url: string) => string): H
       bodySize: -1,
     };
   }
-  const location = header(headers, 'location');
-  // A Location may carry credentials or secret parameters like any URL: redact it resolved.
-  const redirectURL = location === undefined ? '' : redactLocation(location, attempt.url, redact);
+  const redirectURL = header(headers, 'location') ?? ''; // resolved and redacted by the record
   const length = header(headers, 'content-length');
   const isEncoded = header(headers, 'content-encoding') !== undefined;
   return {
@@ -234,10 +232,7 @@ function harResponse(attempt: AttemptRecord, redact: (url: string) => string): H
     statusText: attempt.statusText ?? '',
     httpVersion: 'HTTP/1.1',
     cookies: [],
-    headers: headers.map(([name, value]) => ({
-      name,
-      value: name === 'location' ? redirectURL : value,
-    })),
+    headers: headers.map(([name, value]) => ({ name, value })),
     content: { size: attempt.bytes, mimeType: header(headers, 'content-type') ?? 'x-unknown' },
     redirectURL,
     headersSize: -1,
@@ -245,20 +240,11 @@ function harResponse(attempt: AttemptRecord, redact: (url: string) => string): H
   };
 }
 
-function redactLocation(location: string, base: string, redact: (url: string) => string): string {
-  try {
-    return redact(new URL(location, base).href);
-  } catch {
-    return '[REDACTED]';
-  }
-}
-
 function harEntry(
   record: RequestRecord,
   attempt: AttemptRecord,
   index: number,
   source: HarSource,
-  redact: (url: string) => string,
 ): HarEntry {
   const timings = harTimings(attempt, source.wallTime);
   timings.comment = COMMENT;
@@ -267,7 +253,7 @@ function harEntry(
     startedDateTime: new Date(source.startedAt.getTime() + attempt.startedAt).toISOString(),
     time: harTime(timings),
     request: harRequest(attempt),
-    response: harResponse(attempt, redact),
+    response: harResponse(attempt),
     cache: {},
     timings,
     _requestId: record.id,
@@ -285,17 +271,14 @@ function harEntry(
  * are ordered by start; `_requestId` groups the attempts of one call and `_blocked` is how long
  * the consumer waited for that call. URLs, headers and redirect targets are redacted as in the
  * trace; cookies and bodies are never included.
- *
- * @param redact redacts a `Location` target like the trace's URLs (credentials and secret
- * query parameters); {@link Trace.toHAR} passes the trace's own rules.
  */
-export function toHAR(source: HarSource, redact: (url: string) => string): Har {
+export function toHAR(source: HarSource): Har {
   const entries: { at: number; entry: HarEntry }[] = [];
   for (const record of source.requests) {
     record.attempts.forEach((attempt, index) => {
       entries.push({
         at: attempt.startedAt,
-        entry: harEntry(record, attempt, index, source, redact),
+        entry: harEntry(record, attempt, index, source),
       });
     });
   }

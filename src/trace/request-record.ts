@@ -30,12 +30,17 @@ function codeOf(error: unknown): string | undefined {
   return (error as { code?: string } | undefined)?.code ?? (error as Error | undefined)?.name;
 }
 
-function headerList(headers: Readonly<Record<string, string | string[] | undefined>>) {
+function headerList(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  redactLocation?: (location: string) => string,
+) {
   const list: [string, string][] = [];
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     if (value === undefined) continue;
     if (name === 'set-cookie') list.push([name, '[REDACTED]']);
+    else if (name === 'location' && redactLocation !== undefined && typeof value === 'string')
+      list.push([name, redactLocation(value)]);
     else list.push([name, Array.isArray(value) ? value.join(', ') : value]);
   }
   return list;
@@ -92,9 +97,22 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     return headerList(redactHeaders(this.#request.headers));
   }
 
-  /** Response headers, `set-cookie` redacted; undefined without a response. */
+  /**
+   * Response headers, `set-cookie` redacted and `location` resolved and redacted like a URL;
+   * undefined without a response.
+   */
   get responseHeaders(): readonly [string, string][] | undefined {
-    return this.#responseHeaders === undefined ? undefined : headerList(this.#responseHeaders);
+    if (this.#responseHeaders === undefined) return undefined;
+    return headerList(this.#responseHeaders, (location) => this.#redactLocation(location));
+  }
+
+  // A Location may carry credentials or secret parameters like any URL (an OAuth `code`).
+  #redactLocation(location: string): string {
+    try {
+      return this.#context.redact(new URL(location, this.#request.url).href);
+    } catch {
+      return '[REDACTED]';
+    }
   }
 
   sent(): void {

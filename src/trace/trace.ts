@@ -125,7 +125,7 @@ export class Trace {
    * ```
    */
   toHAR(): Har {
-    return toHAR(this, this.#context.redact);
+    return toHAR(this);
   }
 
   /**
