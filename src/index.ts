@@ -80,9 +80,23 @@ export type {
 export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
 export { Response, type ResponseHeaders } from './http/response.ts';
 export { type NoBodyOptions, Session } from './http/session.ts';
+export type {
+  Har,
+  HarContent,
+  HarCookie,
+  HarCreator,
+  HarEntry,
+  HarNameValue,
+  HarPage,
+  HarPageTimings,
+  HarRequest,
+  HarResponse,
+  HarTimings,
+} from './trace/har.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';
 export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';
+export type { WaterfallOptions } from './trace/waterfall.ts';
 
 // OpenTelemetry spans for every session with `telemetry` on: only installs a source into the
 // observer seam; `@opentelemetry/api` is looked up on the first such request (see trace/otel.ts).
