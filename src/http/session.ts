@@ -69,7 +69,8 @@ export class Session {
   readonly #wire: readonly [WireOptions, WireOptions];
   // Set by close(); from then on every call fails with SessionClosedError.
   #isClosed = false;
-  readonly #closing = new AbortController();
+  // Calls waiting out a retry backoff: close() stops them at once.
+  readonly #sleeping = new Set<Call>();
   // The `telemetry` option: whether OpenTelemetry may observe this session's calls.
   readonly #telemetry: boolean;
 
@@ -290,7 +291,7 @@ export class Session {
     if (this.#isClosed) return;
     this.#isClosed = true;
     const reason = new SessionClosedError('The session was closed');
-    this.#closing.abort(reason);
+    for (const call of this.#sleeping) call.stop(reason);
     await this.#dispatchers.destroy(reason);
   }
 
@@ -339,15 +340,14 @@ export class Session {
   }
 
   async #sleep(call: Call, ms: number): Promise<void> {
-    const closing = this.#closing.signal;
-    const onClose = () => call.stop(closing.reason as Error);
     // close() may have run while the beforeRetry hooks did: then there is no backoff to wait.
-    if (closing.aborted) onClose();
-    closing.addEventListener('abort', onClose, { once: true });
+    if (this.#isClosed)
+      call.stop(new SessionClosedError('The session was closed', { request: call.request }));
+    this.#sleeping.add(call);
     try {
       await call.sleep(ms);
     } finally {
-      closing.removeEventListener('abort', onClose);
+      this.#sleeping.delete(call);
     }
   }
 

@@ -272,3 +272,19 @@ test('a TimeoutError of the total deadline is not retried', async (t) => {
   assert.equal(error.phase, 'total');
   assert.equal(hits, 1);
 });
+
+test('many calls in backoff at once leave no listener warning behind', async (t) => {
+  const { server } = await sequence(
+    t,
+    Array.from({ length: 40 }, () => 503),
+  );
+  const session = openSession(t, { baseURL: server.origin, retry: { baseDelay: 5, maxDelay: 5 } });
+  const warnings: string[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning.name);
+  process.on('warning', onWarning);
+  t.after(() => process.off('warning', onWarning));
+  const responses = await Promise.all(Array.from({ length: 20 }, () => session.get('/')));
+  assert.ok(responses.every((response) => response.status === 503 || response.status === 200));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(warnings, []);
+});
