@@ -23,7 +23,6 @@ export const nodeClients: readonly ClientFactory[] = [
   bareDispatch,
   fanoutSession,
   fanoutFuturesSession,
-  fanoutFuturesSessionTraced,
   globalFetch,
   nodeFetchClient,
   axiosClient,
@@ -35,6 +34,15 @@ export const nodeClients: readonly ClientFactory[] = [
  * queue (it does not queue by itself), against fanout's FuturesSession, which does.
  */
 export const memoryClients: readonly ClientFactory[] = [undiciRequest, fanoutFuturesSession];
+
+/**
+ * W2 in a fresh process per round (bench/w2-child.ts): the FuturesSession untraced and traced,
+ * since tracing turns on process-wide promise hooks that every later client would pay for.
+ */
+export const isolatedClients: readonly ClientFactory[] = [
+  fanoutFuturesSession,
+  fanoutFuturesSessionTraced,
+];
 
 /** Looks a client up by its id (bench/w3-child.ts). */
 export function clientById(id: string): ClientFactory | undefined {

@@ -1,5 +1,7 @@
-import { nodeClients, undiciRequest } from './clients.ts';
+import { fileURLToPath } from 'node:url';
+import { type ClientFactory, isolatedClients, nodeClients, undiciRequest } from './clients.ts';
 import { nodeContender } from './node-contender.ts';
+import { run } from './processes.ts';
 import { pythonContender, requestsFutures } from './python.ts';
 import { type Contender, interleave } from './rounds.ts';
 import { type Row, rowOf } from './table.ts';
@@ -13,6 +15,30 @@ export interface W2Config {
   /** requests-futures does ~1,400 req/s here: fewer requests per round keep the run short. */
   readonly pythonTotal: number;
   readonly wrkSeconds: number;
+}
+
+const CHILD = fileURLToPath(new URL('./w2-child.ts', import.meta.url));
+
+/** A client measured in a fresh process each round (see bench/w2-child.ts). */
+function isolated(factory: ClientFactory, origin: string, config: W2Config): Contender<number> {
+  return {
+    name: `${factory.name}, own process`,
+    async start() {
+      return {
+        async measure() {
+          const args = ['--import', 'tsx', CHILD, factory.id, '--origin', origin];
+          const sizes = [
+            '--total',
+            String(config.total),
+            '--concurrency',
+            String(config.concurrency),
+          ];
+          return Number(await run(process.execPath, [...args, ...sizes]));
+        },
+        close: async () => {},
+      };
+    },
+  };
 }
 
 /**
@@ -37,6 +63,7 @@ export async function w2(origin: string, config: W2Config): Promise<Row[]> {
       ),
     ),
     wrkContender(origin, concurrency, config.wrkSeconds),
+    ...isolatedClients.map((factory) => isolated(factory, origin, config)),
   ];
   const outcomes = await interleave(contenders, rounds);
   const reference = outcomes.find((outcome) => outcome.name === undiciRequest.name);
