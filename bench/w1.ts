@@ -1,6 +1,6 @@
 import { nodeClients } from './clients.ts';
 import { fanOut } from './fan-out.ts';
-import { nodeContender } from './node-contender.ts';
+import { nodeContender, warm } from './node-contender.ts';
 import { pythonContender, requestsFutures } from './python.ts';
 import { type Contender, interleave } from './rounds.ts';
 import { type Row, rowOf } from './table.ts';
@@ -21,7 +21,12 @@ export async function w1(origin: string, config: W1Config): Promise<Row[]> {
   const path = `/delay?ms=${delayMs}`;
   const contenders: Contender<number>[] = [
     ...nodeClients.map((factory) =>
-      nodeContender(factory, origin, count, (client) => fanOut(client, path, count)),
+      // Warmed again right before each measured fan-out: between two rounds the other
+      // contenders run for seconds, longer than a keep-alive socket lives.
+      nodeContender(factory, origin, count, async (client) => {
+        await warm(client, count);
+        return fanOut(client, path, count);
+      }),
     ),
     ...[8, count].map((workers) =>
       pythonContender(workers, async () => {
