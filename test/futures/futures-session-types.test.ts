@@ -14,14 +14,7 @@ import {
   type Response,
   Session,
 } from '../../src/index.ts';
-
-/** Compiles only if the argument is assignable to `T`. */
-function expectType<T>(_value: T): void {}
-
-/** Compiles only if `A` and `B` are the same type. */
-type Equal<A, B> =
-  (<X>() => X extends A ? 1 : 2) extends <X>() => X extends B ? 1 : 2 ? true : false;
-function expectTrue<_T extends true>(): void {}
+import { type Equal, expectTrue, expectType } from '../helpers/types.ts';
 
 async function typeChecks(): Promise<void> {
   const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080', maxWorkers: 4 });
