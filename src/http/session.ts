@@ -191,7 +191,11 @@ export class Session {
         const location = config.maxRedirects === 0 ? undefined : redirectLocation(response);
         if (location === undefined) {
           if (history !== undefined) response.history = history;
-          return await this.#finish(call, config, response);
+          if (config.hooks?.afterResponse.length) {
+            response = await this.#afterResponse(config.hooks.afterResponse, response);
+          }
+          call.observer?.ended(response, undefined);
+          return response;
         }
         history = redirected(history, response, config.maxRedirects, hop);
         hop = followRedirect(hop, response, location);
@@ -207,14 +211,10 @@ export class Session {
     }
   }
 
-  // Runs the afterResponse hooks on the final response and reports it.
-  async #finish(call: Call, config: Config, final: Response): Promise<Response> {
+  // Runs the afterResponse hooks on the final response; each may replace it.
+  async #afterResponse(hooks: Hooks['afterResponse'], final: Response): Promise<Response> {
     let response = final;
-    const hooks = config.hooks?.afterResponse;
-    if (hooks !== undefined) {
-      for (const hook of hooks) response = (await hook({ response })) ?? response;
-    }
-    call.observer?.ended(response, undefined);
+    for (const hook of hooks) response = (await hook({ response })) ?? response;
     return response;
   }
 
