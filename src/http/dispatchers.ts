@@ -15,24 +15,36 @@ function keyOf(settings: TransportSettings): string {
   );
 }
 
+// When each socket opened by a session's connector finished its TCP connect (`performance.now()`);
+// for a TLS socket the handshake follows. Read by tracing to split TLS out of the connect phase.
+const tcpConnected = new WeakMap<Socket, number>();
+
+/** When `socket` (opened by a session) finished its TCP connect, in `performance.now()` time. */
+export function tcpConnectedAt(socket: Socket): number | undefined {
+  return tcpConnected.get(socket);
+}
+
 /**
- * undici's connector with a connect timeout that fires on time: undici's own timer ticks at about
- * one second, so a 200 ms limit would pass after a second. The socket is destroyed at expiry.
+ * undici's connector, noting when each socket's TCP connect ends (see {@link tcpConnectedAt}),
+ * with a connect timeout that fires on time: undici's own timer ticks at about one second, so a
+ * 200 ms limit would pass after a second. The socket is destroyed at expiry.
  */
 function connector(
   tls: buildConnector.BuildOptions,
   ms: number | undefined,
 ): buildConnector.connector {
   const connect = buildConnector({ ...tls, timeout: 0 });
-  if (ms === undefined) return connect;
   return (options, callback) => {
     let socket: Socket | undefined;
-    const timer = setTimeout(() => {
-      const where = `${options.hostname}:${options.port}`;
-      socket?.destroy(
-        new errors.ConnectTimeoutError(`Connect timeout (${where}, timeout: ${ms} ms)`),
-      );
-    }, ms);
+    const timer =
+      ms === undefined
+        ? undefined
+        : setTimeout(() => {
+            const where = `${options.hostname}:${options.port}`;
+            socket?.destroy(
+              new errors.ConnectTimeoutError(`Connect timeout (${where}, timeout: ${ms} ms)`),
+            );
+          }, ms);
     try {
       // buildConnector's connect returns the socket it opens (its type says `void`).
       socket = connect(options, (...args) => {
@@ -43,6 +55,8 @@ function connector(
       clearTimeout(timer);
       throw error;
     }
+    const opened = socket;
+    opened?.once('connect', () => tcpConnected.set(opened, performance.now()));
   };
 }
 

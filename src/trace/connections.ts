@@ -1,5 +1,6 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import { tcpConnectedAt } from '../http/dispatchers.ts';
 
 /** Connection facts for one attempt, in `performance.now()` time. */
 export interface ConnectionFacts {
@@ -10,6 +11,8 @@ export interface ConnectionFacts {
   readonly connectEnd: number | undefined;
   /** Whether the socket is a TLS socket. */
   readonly secure: boolean;
+  /** For a TLS socket opened by a session: when the TCP connect ended and the handshake began. */
+  readonly tlsStart: number | undefined;
 }
 
 /** Receives the connection facts of the attempt it was handed to. */
@@ -20,6 +23,7 @@ export interface ConnectionTaker {
 interface SocketState {
   connectStart: number;
   connectEnd: number;
+  tlsStart: number | undefined;
   used: boolean;
 }
 
@@ -65,7 +69,8 @@ function onConnected(message: unknown): void {
   const connectEnd = performance.now();
   const connectStart = startsOf(message as ConnectMessage).shift() ?? connectEnd;
   const { socket } = message as { socket: Socket };
-  sockets.set(socket, { connectStart, connectEnd, used: false });
+  const tlsStart = 'encrypted' in socket ? tcpConnectedAt(socket) : undefined;
+  sockets.set(socket, { connectStart, connectEnd, tlsStart, used: false });
 }
 
 function onConnectError(message: unknown): void {
@@ -83,7 +88,13 @@ function onSendHeaders(message: unknown): void {
   if (taker === undefined) return;
   const secure = 'encrypted' in socket;
   if (!isFirst) {
-    taker.connection({ reused: true, connectStart: undefined, connectEnd: undefined, secure });
+    taker.connection({
+      reused: true,
+      connectStart: undefined,
+      connectEnd: undefined,
+      secure,
+      tlsStart: undefined,
+    });
     return;
   }
   taker.connection({
@@ -91,6 +102,7 @@ function onSendHeaders(message: unknown): void {
     connectStart: state.connectStart,
     connectEnd: state.connectEnd,
     secure,
+    tlsStart: state.tlsStart,
   });
 }
 

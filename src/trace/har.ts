@@ -119,8 +119,9 @@ export type HarSource = Pick<Trace, 'name' | 'startedAt' | 'wallTime' | 'request
 
 const PAGE_ID = 'page_1';
 const COMMENT =
-  'dns is -1: undici does not report name resolution apart. ssl is -1: connect includes the TLS ' +
-  'handshake. send is from the connection being ready to the request being written; undici does ' +
+  'dns is -1: undici does not report name resolution apart. ssl is the TLS handshake, included ' +
+  'in connect (as HAR 1.2 asks) and so not counted again in time; -1 for plain http, a reused ' +
+  'socket or a proxy. send is from the connection being ready to the request being written; undici does ' +
   'not report the end of the upload, which is counted in wait.';
 
 // Milliseconds rounded to the microsecond, so that sums compare equal after a JSON round trip.
@@ -156,6 +157,9 @@ export function harTimings(attempt: AttemptRecord, end: number): HarTimings {
     timings.blocked = nonNegative(opened - start);
     timings.connect = nonNegative(ready - opened);
     timings.send = nonNegative(sent - ready);
+    if (attempt.tlsStart !== undefined) {
+      timings.ssl = nonNegative(ready - Math.min(Math.max(attempt.tlsStart, opened), ready));
+    }
   } else {
     timings.blocked = nonNegative(sent - start);
   }
@@ -169,13 +173,15 @@ export function harTimings(attempt: AttemptRecord, end: number): HarTimings {
   return timings;
 }
 
-/** The sum of the non-negative phases of `timings`, as HAR defines an entry's `time`. */
+/**
+ * An entry's `time`: the sum of its non-negative phases, `ssl` left out since HAR 1.2 counts it
+ * inside `connect` (as browsers' HAR files do).
+ */
 export function harTime(timings: HarTimings): number {
   const phases = [
     timings.blocked,
     timings.dns,
     timings.connect,
-    timings.ssl,
     timings.send,
     timings.wait,
     timings.receive,

@@ -59,6 +59,11 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   connectEnd: number | undefined;
   /** Whether the connection is TLS (its handshake is part of the connect phase). */
   isSecure: boolean | undefined;
+  /**
+   * When the TLS handshake began (the TCP connect ended); it ends at `connectEnd`. Undefined for
+   * plain http, a reused socket, or a connection made through a proxy.
+   */
+  tlsStart: number | undefined;
   /** Whether the attempt used a keep-alive socket that was already open. */
   reused: boolean | undefined;
   /** The request went on the wire. */
@@ -126,6 +131,7 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     if (facts.connectStart !== undefined) this.connectStart = facts.connectStart - origin;
     if (facts.connectEnd !== undefined) this.connectEnd = facts.connectEnd - origin;
     this.isSecure = facts.secure;
+    if (facts.tlsStart !== undefined) this.tlsStart = facts.tlsStart - origin;
   }
 
   headers(status: number): void {

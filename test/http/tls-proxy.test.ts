@@ -1,84 +1,30 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHTTPServer, type IncomingMessage } from 'node:http';
-import { createServer as createHTTPSServer, type ServerOptions } from 'node:https';
+import type { ServerOptions } from 'node:https';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { before, test } from 'node:test';
 import type { TLSSocket } from 'node:tls';
 import { ConnectionError, InvalidRequestError } from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
+import { type KeyPair, selfSigned, startHTTPS as startTLSServer } from '../helpers/tls.ts';
 import { type Echo, echo, openSession } from './fixtures.ts';
 
 type Context = Parameters<typeof startServer>[0];
 
-interface KeyPair {
-  key: string;
-  cert: string;
-}
-
 let server: KeyPair;
 let client: KeyPair;
 
-/** A fresh self-signed certificate, made with openssl for this run. */
-function selfSigned(dir: string, name: string, subject: string): KeyPair {
-  const key = join(dir, `${name}.key`);
-  const cert = join(dir, `${name}.crt`);
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      subject,
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
-  return { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8') };
-}
-
 before(() => {
-  const dir = mkdtempSync(join(tmpdir(), 'fanout-tls-'));
-  try {
-    server = selfSigned(dir, 'server', '/CN=localhost');
-    client = selfSigned(dir, 'client', '/CN=fanout-client');
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  [server, client] = selfSigned('/CN=localhost', '/CN=fanout-client') as [KeyPair, KeyPair];
 });
 
-/** An https server on 127.0.0.1, port 0, closed at the end of `t`. */
-async function startHTTPS(
+/** An https server on 127.0.0.1 with the server certificate, closed at the end of `t`. */
+function startHTTPS(
   t: Context,
-  handler: (request: IncomingMessage, response: import('node:http').ServerResponse) => void,
+  handler: Parameters<typeof startTLSServer>[2],
   options: ServerOptions = {},
 ) {
-  const sockets = new Set<Socket>();
-  const https = createHTTPSServer({ ...server, ...options }, handler);
-  https.on('secureConnection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', resolve));
-  t.after(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => https.close(() => resolve()));
-  });
-  const { port } = https.address() as { port: number };
-  return { origin: `https://127.0.0.1:${port}`, port };
+  return startTLSServer(t, server, handler, options);
 }
 
 test('an untrusted certificate is rejected by default: ConnectionError', async (t) => {
