@@ -48,9 +48,10 @@ export function prepare(
   const authHeader =
     config.auth?.header ??
     (target.username || target.password ? basicAuth(target.username, target.password) : undefined);
-  const mutable = config.auth?.sign !== undefined || (config.hooks?.beforeRequest.length ?? 0) > 0;
+  // The session's shared headers unless this request adds its own; signers and hooks work on the
+  // wire copy each attempt makes (Session#wireRequest), never on these.
   let headers = config.headers as Record<string, string>;
-  if (mutable || authHeader !== undefined || encoded?.contentType !== undefined) {
+  if (authHeader !== undefined || encoded?.contentType !== undefined) {
     headers = Object.assign(Object.create(null), headers);
     if (authHeader !== undefined) headers.authorization = authHeader;
     if (encoded?.contentType !== undefined && headers['content-type'] === undefined)

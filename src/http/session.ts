@@ -73,6 +73,8 @@ export class Session {
   readonly #sleeping = new Set<Call>();
   // The `telemetry` option: whether OpenTelemetry may observe this session's calls.
   readonly #telemetry: boolean;
+  // Tells an exchange whether the session was closed; one function for all of them.
+  readonly #checkClosed = () => this.#isClosed;
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -139,10 +141,9 @@ export class Session {
     }
     const config = merge(this.#config, options);
     const request = prepare(method, url, config, options, this.#rules);
-    const wire =
-      config === this.#config
-        ? this.#wire[options.stream ? 1 : 0]
-        : this.#wireOptions(config, options.stream === true);
+    const wire = sharesWire(config, this.#config)
+      ? this.#wire[options.stream ? 1 : 0]
+      : this.#wireOptions(config, options.stream === true);
     return { request, config, wire };
   }
 
@@ -310,7 +311,7 @@ export class Session {
       decompress: config.decompress,
       stream,
       buffersRedirects: stream && config.maxRedirects > 0,
-      isClosed: () => this.#isClosed,
+      isClosed: this.#checkClosed,
     };
   }
 
@@ -372,6 +373,19 @@ export class Session {
     await runHooks(config.hooks, 'beforeRequest', { request });
     return request;
   }
+}
+
+// Whether a request's config needs no wire options of its own: the settings they are made of
+// (merge() keeps those objects when a request does not override them) are the session's.
+function sharesWire(config: Config, session: Config): boolean {
+  return (
+    config === session ||
+    (config.transport === session.transport &&
+      config.timeout === session.timeout &&
+      config.maxBodySize === session.maxBodySize &&
+      config.decompress === session.decompress &&
+      config.maxRedirects > 0 === session.maxRedirects > 0)
+  );
 }
 
 // Whether the wire request differs from the hop: cookies to add, a signer or hooks to run.
