@@ -1,5 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { applyHeaders, normalizeHeaders } from './headers.ts';
+import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import type {
   Auth,
@@ -181,7 +181,7 @@ function resolveAuth(auth: Auth | null | undefined, base: ResolvedAuth | undefin
 }
 
 function checkHeaderSafe(name: string, value: string): string {
-  if (/[\r\n\0]/.test(value)) {
+  if (UNSAFE_CHARS.test(value)) {
     throw new InvalidOptionError(`\`${name}\` contains CR, LF or NUL`);
   }
   return value;

@@ -2,7 +2,8 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { HeadersInit } from './options.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-const FORBIDDEN_VALUE_CHARS = /[\r\n\0]/;
+/** CR, LF or NUL: never allowed in a header, a method or a path (request smuggling). */
+export const UNSAFE_CHARS = /[\r\n\0]/;
 
 /** A header set where `null` marks a header removed from the session's set. */
 export type HeaderPatch = Record<string, string | null>;
@@ -15,7 +16,7 @@ function checkName(name: string): string {
 }
 
 function checkValue(name: string, value: string): string {
-  if (FORBIDDEN_VALUE_CHARS.test(value)) {
+  if (UNSAFE_CHARS.test(value)) {
     throw new InvalidRequestError(
       `Invalid value for header "${name}": it contains CR, LF or NUL (request smuggling)`,
     );

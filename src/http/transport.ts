@@ -276,7 +276,7 @@ export class Exchange {
         : chunks.length === 0
           ? EMPTY
           : Buffer.concat(chunks, this.#size);
-    this.#chunks = [];
+    chunks.length = 0;
     const codecs =
       this.#options.decompress && body.length > 0
         ? codecsOf(this.#header('content-encoding'))

@@ -1,4 +1,5 @@
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import { UNSAFE_CHARS } from './headers.ts';
 import type { ParamsInit } from './options.ts';
 
 /** A parsed `baseURL`: its origin and its path without a trailing slash. */
@@ -17,7 +18,6 @@ export interface Target {
   password: string;
 }
 
-const FORBIDDEN = /[\r\n\0]/;
 const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 // Printable ASCII without space and '#': a path made of these needs no encoding.
 const PLAIN_PATH = /^[\x21\x22\x24-\x7e]*$/;
@@ -42,7 +42,7 @@ function refuse(input: string, why: string): never {
 
 function parseAbsolute(input: string | URL): URL {
   const text = String(input);
-  if (FORBIDDEN.test(text)) refuse(text, 'contains CR, LF or NUL');
+  if (UNSAFE_CHARS.test(text)) refuse(text, 'contains CR, LF or NUL');
   let url: URL;
   try {
     url = typeof input === 'string' ? new URL(input) : input;
@@ -97,7 +97,7 @@ export function resolveTarget(
     const absolute = base !== undefined && input.startsWith('//') ? base.scheme + input : input;
     return targetOf(parseAbsolute(absolute));
   }
-  if (FORBIDDEN.test(input)) refuse(input, 'contains CR, LF or NUL');
+  if (UNSAFE_CHARS.test(input)) refuse(input, 'contains CR, LF or NUL');
   const path = base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`);
   if (PLAIN_PATH.test(path)) return { origin: base.origin, path, username: '', password: '' };
   const url = new URL(path, base.origin);
