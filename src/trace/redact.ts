@@ -1,3 +1,5 @@
+import { redactURL as redactCredentials } from '../http/url.ts';
+
 /** Query parameters whose values are replaced in traces unless configured otherwise. */
 export const DEFAULT_REDACTED_PARAMS: readonly string[] = [
   'access_token',
@@ -24,7 +26,7 @@ export function redactURL(url: string, params: ReadonlySet<string>): string {
   try {
     parsed = new URL(url);
   } catch {
-    return url;
+    return redactCredentials(url);
   }
   parsed.username = '';
   parsed.password = '';
