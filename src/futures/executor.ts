@@ -373,6 +373,8 @@ export class Executor {
   #finish(task: Task<unknown>, ok: boolean, outcome: unknown): void {
     this.#scheduler.release(task);
     this.#completed++;
+    if (typeof task.work !== 'function') task.work.release?.();
+    task.controller = undefined;
     task.signal?.removeEventListener('abort', task);
     settleFuture(task.future, ok, outcome);
     this.#drain();

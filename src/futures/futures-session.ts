@@ -103,6 +103,12 @@ class SessionTask implements CallPlan {
     if (this.#call === undefined) this.observer?.ended(undefined, reason);
     this.#call?.stop(reason);
   }
+
+  // The call is over: drop it, or this long-lived task keeps the call's young objects (exchange,
+  // response) alive through every minor GC until a major one.
+  release(): void {
+    this.#call = undefined;
+  }
 }
 
 /**

@@ -25,6 +25,8 @@ export interface Runnable<T> {
   run(): PromiseLike<T>;
   /** Stops the work; called also when it is cancelled while queued, before `run()`. */
   abort(reason: CancelledError): void;
+  /** The work has ended: drop what it held for cancelling (called after `run()` settles). */
+  release?(): void;
 }
 
 /** What a task needs of its executor: a way out of the queue when its future is cancelled. */
