@@ -36,6 +36,7 @@ export {
   type FutureRequestOptions,
   FutureSet,
   type FutureSetOptions,
+  FuturesScope,
   FuturesSession,
   type FuturesSessionOptions,
   type FutureValue,

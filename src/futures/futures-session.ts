@@ -16,6 +16,7 @@ import {
 import { fail } from '../validate.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
+import { FuturesScope } from './futures-scope.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
 export interface FuturesSessionOptions extends SessionOptions {
@@ -230,6 +231,21 @@ export class FuturesSession {
   /** `DELETE url`, as a future. */
   delete(url: string | URL, options?: FutureRequestOptions): Future<Response> {
     return this.request('DELETE', url, options);
+  }
+
+  /**
+   * A view of this session for one unit of work (such as one incoming request): it shares the
+   * executor and pool, and its {@link FuturesScope.cancelAll} cancels only its own futures.
+   *
+   * @example
+   * ```ts
+   * const scope = session.scope();
+   * const user = scope.get('/user');
+   * scope.cancelAll('the client disconnected'); // cancels `user`, nothing else
+   * ```
+   */
+  scope(): FuturesScope {
+    return new FuturesScope(this);
   }
 
   /**

@@ -15,6 +15,7 @@ export type { DoneCallback, ResultOptions, TaskFunction } from './future.ts';
 export { Future } from './future.ts';
 export type { FutureSetOptions } from './future-set.ts';
 export { FutureSet } from './future-set.ts';
+export { FuturesScope } from './futures-scope.ts';
 export type {
   CloseOptions,
   FutureNoBodyOptions,

@@ -1,0 +1,172 @@
+import { CancelledError } from '../errors/cancelled-error.ts';
+import type { Response } from '../http/response.ts';
+import { fail } from '../validate.ts';
+import { type Canceller, cancelFuture, createFuture, Future } from './future.ts';
+// A cycle by design: FuturesSession#scope() makes scopes, and a scope checks its session.
+import {
+  type FutureNoBodyOptions,
+  type FutureRequestOptions,
+  FuturesSession,
+} from './futures-session.ts';
+
+/** The canceller of a future that was cancelled before it was made: there is no work to stop. */
+const NO_WORK: Canceller = { abort() {} };
+
+/**
+ * A view of a {@link FuturesSession} for one unit of work — one incoming request of a server,
+ * one page, one job — that shares the session's executor and connection pool and remembers the
+ * futures made through it, so that {@link FuturesScope.cancelAll} cancels exactly those (queued
+ * ones leave the queue; running ones are aborted and their sockets released) and nothing of other
+ * scopes. A future leaves the scope when it is done, so a scope holds only the work outstanding.
+ *
+ * A scope costs one small object, plus a set allocated by its first future; it needs no closing.
+ * After `cancelAll`, requests made through it are cancelled at once, never sent.
+ *
+ * @example
+ * ```ts
+ * import { FuturesSession } from 'fanout';
+ *
+ * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
+ * const scope = session.scope();
+ * const user = scope.get('/user');
+ * const recs = scope.get('/recs');
+ * clientSocket.once('close', () => scope.cancelAll('the client left'));
+ * ```
+ */
+export class FuturesScope {
+  /** The session the requests go through (its executor and pool are shared by every scope). */
+  readonly session: FuturesSession;
+  /** The futures made through the scope and not done yet; allocated by the first one. */
+  #pending: Set<Future<unknown>> | undefined = undefined;
+  /** Why the scope was cancelled; set once by `cancelAll`, never cleared. */
+  #cancelled: CancelledError | undefined = undefined;
+  /** The done callback of every tracked future: it leaves the scope (one function per scope). */
+  readonly #untrack = (future: Future<unknown>): void => {
+    this.#pending?.delete(future);
+  };
+
+  /**
+   * Creates a scope of `session`; {@link FuturesSession.scope} does the same.
+   *
+   * @throws {InvalidOptionError} if `session` is not a `FuturesSession`.
+   */
+  constructor(session: FuturesSession) {
+    if (!(session instanceof FuturesSession)) fail('session', 'a FuturesSession', session);
+    this.session = session;
+  }
+
+  /** How many futures made through the scope are not done yet. */
+  get pending(): number {
+    return this.#pending?.size ?? 0;
+  }
+
+  /** Whether {@link cancelAll} has been called. */
+  get isCancelled(): boolean {
+    return this.#cancelled !== undefined;
+  }
+
+  /** Like {@link FuturesSession.request}, and the future belongs to this scope. */
+  request(method: string, url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    if (this.#cancelled !== undefined) return cancelledFuture(this.#cancelled);
+    return this.track(this.session.request(method, url, options));
+  }
+
+  /** `GET url`, as a future of this scope. */
+  get(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
+    return this.request('GET', url, options);
+  }
+
+  /** `HEAD url`, as a future of this scope. Redirects are not followed unless `redirect` is given. */
+  head(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
+    return this.request(
+      'HEAD',
+      url,
+      options?.redirect === undefined ? { ...options, redirect: false } : options,
+    );
+  }
+
+  /** `OPTIONS url`, as a future of this scope. */
+  options(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('OPTIONS', url, options);
+  }
+
+  /** `POST url`, as a future of this scope. */
+  post(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('POST', url, options);
+  }
+
+  /** `PUT url`, as a future of this scope. */
+  put(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('PUT', url, options);
+  }
+
+  /** `PATCH url`, as a future of this scope. */
+  patch(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('PATCH', url, options);
+  }
+
+  /** `DELETE url`, as a future of this scope. */
+  delete(url: string | URL, options?: FutureRequestOptions): Future<Response> {
+    return this.request('DELETE', url, options);
+  }
+
+  /**
+   * Makes any future (from `executor.submit`, a flow, a combinator) belong to the scope, so that
+   * {@link cancelAll} cancels it too. A future given after `cancelAll` is cancelled at once.
+   *
+   * @returns `future` itself.
+   * @throws {InvalidOptionError} if `future` is not a `Future`.
+   * @example
+   * ```ts
+   * const stock = scope.track(session.executor.submit((signal) => readStock(signal)));
+   * ```
+   */
+  track<T>(future: Future<T>): Future<T> {
+    if (!(future instanceof Future)) fail('future', 'a Future', future);
+    if (this.#cancelled !== undefined) {
+      cancelFuture(future, this.#cancelled);
+      return future;
+    }
+    if (future.done()) return future;
+    this.#pending ??= new Set();
+    this.#pending.add(future);
+    future.addDoneCallback(this.#untrack);
+    return future;
+  }
+
+  /**
+   * Cancels every future of the scope that is not done, and every one made through it later.
+   * Each is cancelled with a `CancelledError` whose `cause` is `reason` (`reason` itself if it is
+   * a `CancelledError`). Calling it again cancels nothing more and keeps the first reason.
+   *
+   * @returns how many futures it cancelled.
+   * @example
+   * ```ts
+   * response.once('close', () => {
+   *   if (!response.writableFinished) scope.cancelAll('the client disconnected');
+   * });
+   * ```
+   */
+  cancelAll(reason?: unknown): number {
+    this.#cancelled ??=
+      reason instanceof CancelledError
+        ? reason
+        : new CancelledError('Cancelled with its scope', { cause: reason });
+    const pending = this.#pending;
+    if (pending === undefined) return 0;
+    this.#pending = undefined;
+    let count = 0;
+    for (const future of pending) {
+      if (future.done()) continue;
+      cancelFuture(future, this.#cancelled);
+      count++;
+    }
+    return count;
+  }
+}
+
+function cancelledFuture(reason: CancelledError): Future<Response> {
+  const future = createFuture<Response>(NO_WORK);
+  cancelFuture(future, reason);
+  return future;
+}
