@@ -1,6 +1,7 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { type BodySource, encodeBody } from './body.ts';
 import { basicAuth, type Config } from './config.ts';
+import { HeaderRecord } from './headers.ts';
 import { PreparedRequest } from './prepared-request.ts';
 import { type BaseURL, resolveTarget, withQuery } from './url.ts';
 
@@ -52,7 +53,7 @@ export function prepare(
   // wire copy each attempt makes (Session#wireRequest), never on these.
   let headers = config.headers as Record<string, string>;
   if (authHeader !== undefined || encoded?.contentType !== undefined) {
-    headers = Object.assign(Object.create(null), headers);
+    headers = Object.assign(new HeaderRecord(), headers);
     if (authHeader !== undefined) headers.authorization = authHeader;
     if (encoded?.contentType !== undefined && headers['content-type'] === undefined)
       headers['content-type'] = encoded.contentType;

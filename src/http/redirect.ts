@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import { HeaderRecord } from './headers.ts';
 import { PreparedRequest } from './prepared-request.ts';
 import type { Response, ResponseHeaders } from './response.ts';
 import { quoteURL } from './url.ts';
@@ -50,7 +51,7 @@ export function followRedirect(
       `Redirect to ${quoteURL(location)} refused: only http and https are followed (${request.method} ${request.url})`,
     );
   }
-  const headers: Record<string, string> = Object.assign(Object.create(null), request.headers);
+  const headers: Record<string, string> = Object.assign(new HeaderRecord(), request.headers);
   if (target.origin !== request.origin)
     for (const name of ORIGIN_BOUND_HEADERS) delete headers[name];
   const status = response.status;

@@ -10,6 +10,8 @@ import type { PreparedRequest } from './prepared-request.ts';
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 const NOT_PARSED = Symbol('not parsed');
+// The history of every response that followed no redirect: one shared, frozen empty list.
+const NO_HISTORY: readonly Response[] = Object.freeze([]);
 
 function charsetOf(contentType: string | undefined): string {
   const match =
@@ -48,7 +50,7 @@ export class Response {
    * The redirect responses that led here, oldest first (each one buffered). Set by the session;
    * treat it as read-only.
    */
-  history: readonly Response[] = [];
+  history: readonly Response[] = NO_HISTORY;
   // The raw body bytes; undefined exactly when the response is streamed.
   readonly #content: Uint8Array | undefined;
   // The decoded text, computed on first use.

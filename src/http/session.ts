@@ -6,6 +6,7 @@ import { Call } from './call.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
 import { Dispatchers } from './dispatchers.ts';
+import { HeaderRecord } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
@@ -423,7 +424,7 @@ function copyRequest(hop: PreparedRequest): PreparedRequest {
     hop.method,
     hop.origin,
     hop.path,
-    Object.assign(Object.create(null), hop.headers),
+    Object.assign(new HeaderRecord(), hop.headers),
     hop.body,
     hop.isBodyReplayable,
   );

@@ -8,6 +8,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
+import { HeaderRecord } from './headers.ts';
 import type { AttemptObserver } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { isRedirect } from './redirect.ts';
@@ -39,7 +40,7 @@ const ignore = () => {};
 
 /** Parses undici's raw header list into a record by lower-case name. */
 export function parseHeaders(raw: readonly Buffer[]): Record<string, string | string[]> {
-  const headers: Record<string, string | string[]> = Object.create(null);
+  const headers: Record<string, string | string[]> = new HeaderRecord();
   for (let i = 0; i < raw.length; i += 2) {
     const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
     const value = (raw[i + 1] as Buffer).toString('latin1');
