@@ -78,9 +78,21 @@ export type {
   TimeoutOptions,
   TLSOptions,
 } from './http/options.ts';
+export type {
+  AttemptRole,
+  AttemptState,
+  Dispatch,
+  Next,
+  PolicyContext,
+  PolicyEvent,
+  RetryState,
+  Send,
+  SessionPolicy,
+} from './http/policy.ts';
 export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
 export { Response, type ResponseHeaders } from './http/response.ts';
 export { type NoBodyOptions, Session } from './http/session.ts';
+export { remainingTime, withDeadline } from './resilience/deadline.ts';
 export type {
   Har,
   HarContent,
@@ -94,6 +106,7 @@ export type {
   HarResponse,
   HarTimings,
 } from './trace/har.ts';
+export type { PolicyRecord } from './trace/policy-record.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';
 export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';

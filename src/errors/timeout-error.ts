@@ -3,9 +3,11 @@ import { RequestError, type RequestErrorOptions } from './request-error.ts';
 /**
  * The phase a timeout bounds: `connect` (TCP/TLS connection), `headers` (time to the first byte of
  * the response), `body` (idle time between body chunks), `total` (one deadline across redirects
- * and retries), or `result` (a caller's wait in `future.result({ timeout })`, `asCompleted`, …).
+ * and retries), `deadline` (the budget of the page or flow the request belongs to, propagated to
+ * it: see `withDeadline`), or `result` (a caller's wait in `future.result({ timeout })`,
+ * `asCompleted`, …).
  */
-export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'total' | 'result';
+export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'total' | 'deadline' | 'result';
 
 /** Options of {@link TimeoutError}. */
 export interface TimeoutErrorOptions extends RequestErrorOptions {

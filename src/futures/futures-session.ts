@@ -81,6 +81,7 @@ class SessionTask implements CallPlan {
   readonly request: CallPlan['request'];
   readonly config: CallPlan['config'];
   readonly wire: CallPlan['wire'];
+  readonly deadline: CallPlan['deadline'];
   readonly #session: Session;
   /** The tracer of the context that queued the request, if it was traced. */
   readonly observer: CallObserver | undefined;
@@ -91,12 +92,19 @@ class SessionTask implements CallPlan {
     this.request = plan.request;
     this.config = plan.config;
     this.wire = plan.wire;
+    this.deadline = plan.deadline;
     this.#session = session;
     this.observer = observation.observe?.(plan.request, telemetryOf(session));
   }
 
   run(): Promise<Response> {
-    this.#call = new Call(this.request, this.config.timeout.total, undefined, this.observer);
+    this.#call = new Call(
+      this.request,
+      this.config.timeout.total,
+      undefined,
+      this.observer,
+      this.deadline,
+    );
     return runCall(this.#session, this, this.#call);
   }
 

@@ -10,6 +10,10 @@ import type { Exchange } from './transport.ts';
  * The life of one session call across its redirects and retries: the total deadline, the
  * caller's AbortSignal, and the exchange or backoff currently in progress. When the deadline
  * passes or the signal fires, the call fails with that reason at once and its socket is released.
+ *
+ * The deadline is the sooner of the `total` timeout (from the call's start) and the propagated
+ * `deadline` of the page or flow it belongs to (see `deadline.ts`); the latter fails the call with
+ * a {@link TimeoutError} of phase `deadline`, at once if it has already passed.
  */
 export class Call {
   /** The request currently being sent (it changes as redirects are followed). */
@@ -20,6 +24,10 @@ export class Call {
   #reason: Error | undefined;
   // The latest exchange of the call (on the wire, or settled), if any.
   #current: Exchange | undefined;
+  // Exchanges a dispatching policy sent besides #current (hedges): stop() cancels them too.
+  // Undefined until the first; kept until the call ends (cancelling a settled one only ends its
+  // stream).
+  #tracked: Exchange[] | undefined;
   // Wakes a backoff sleep early with the stop reason; set only while sleeping.
   #wake: ((error: Error) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
@@ -34,17 +42,19 @@ export class Call {
     total: number | undefined,
     signal: AbortSignal | undefined,
     observer?: CallObserver,
+    deadline?: number,
   ) {
     this.request = request;
     this.observer = observer;
     observer?.started();
-    this.deadline = total === undefined ? Number.POSITIVE_INFINITY : performance.now() + total;
-    if (total !== undefined) {
-      this.#timer = setTimeout(
-        () =>
-          this.stop(new TimeoutError({ phase: 'total', timeout: total, request: this.request })),
-        total,
-      );
+    const now = performance.now();
+    const end = total === undefined ? Number.POSITIVE_INFINITY : now + total;
+    if (deadline !== undefined && deadline < end) {
+      this.deadline = deadline;
+      this.#expireAt('deadline', Math.max(0, Math.round(deadline - now)), deadline - now);
+    } else {
+      this.deadline = end;
+      if (total !== undefined) this.#expireAt('total', total, total);
     }
     if (signal !== undefined) {
       this.#signal = signal;
@@ -54,11 +64,24 @@ export class Call {
     }
   }
 
+  // Stops the call with a TimeoutError of `phase` in `ms` (at once when `ms <= 0`).
+  #expireAt(phase: 'total' | 'deadline', timeout: number, ms: number): void {
+    if (ms <= 0) {
+      this.#reason = new TimeoutError({ phase, timeout, request: this.request });
+      return;
+    }
+    this.#timer = setTimeout(
+      () => this.stop(new TimeoutError({ phase, timeout, request: this.request })),
+      ms,
+    );
+  }
+
   /** Stops the call with `reason`: the exchange in flight is cancelled and any backoff ends. */
   stop(reason: Error): void {
     if (this.#reason !== undefined) return;
     this.#reason = reason;
     this.#current?.cancel(reason);
+    if (this.#tracked !== undefined) for (const exchange of this.#tracked) exchange.cancel(reason);
     this.#wake?.(reason);
   }
 
@@ -75,6 +98,17 @@ export class Call {
     this.#current = exchange;
     if (this.#reason !== undefined) exchange.cancel(this.#reason);
     return exchange.promise;
+  }
+
+  /**
+   * Adds `exchange` to the call's exchanges on the wire, alongside the current one (a policy that
+   * sends more than one per attempt): a stop cancels it too.
+   */
+  track(exchange: Exchange): Exchange {
+    if (this.#tracked === undefined) this.#tracked = [exchange];
+    else this.#tracked.push(exchange);
+    if (this.#reason !== undefined) exchange.cancel(this.#reason);
+    return exchange;
   }
 
   /** Milliseconds left before the total deadline. */

@@ -276,7 +276,15 @@ export const BASE_CONFIG: Config = {
 };
 
 // Request options that only describe the body or the call leave the config as it is.
-const CALL_ONLY_KEYS = new Set(['json', 'form', 'body', 'signal', 'stream', 'priority']);
+const CALL_ONLY_KEYS = new Set([
+  'json',
+  'form',
+  'body',
+  'signal',
+  'stream',
+  'priority',
+  'deadline',
+]);
 
 function touchesConfig(options: object): boolean {
   for (const key in options) {

@@ -1,3 +1,4 @@
+import type { AttemptRole, PolicyEvent } from './policy.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 
@@ -37,9 +38,12 @@ export interface CallObserver {
   bind(handle: object): void;
   /**
    * An attempt is about to be dispatched: `request` is exactly what goes on the wire. An observer
-   * that `propagates` may set headers on `request.headers` here, and nowhere else.
+   * that `propagates` may set headers on `request.headers` here, and nowhere else. `role` says
+   * why a policy sent it (`hedge`: a second copy of an attempt still in flight).
    */
-  attempt(request: PreparedRequest): AttemptObserver;
+  attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver;
+  /** A policy of the session acted on the call (a retry denied, a circuit opened, …). */
+  event?(event: PolicyEvent): void;
   /** The call ended: with its final response, or with an error. */
   ended(response: Response | undefined, error: unknown): void;
 }
@@ -131,8 +135,12 @@ class CallFanout implements CallObserver {
     for (const observer of this.#observers) observer.bind(handle);
   }
 
-  attempt(request: PreparedRequest): AttemptObserver {
-    return new AttemptFanout(this.#observers.map((observer) => observer.attempt(request)));
+  attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver {
+    return new AttemptFanout(this.#observers.map((observer) => observer.attempt(request, role)));
+  }
+
+  event(event: PolicyEvent): void {
+    for (const observer of this.#observers) observer.event?.(event);
   }
 
   ended(response: Response | undefined, error: unknown): void {

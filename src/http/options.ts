@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { CookieJar } from 'tough-cookie';
 import type { Hooks } from './hooks.ts';
+import type { SessionPolicy } from './policy.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 /**
@@ -149,6 +150,21 @@ export interface SessionOptions extends CommonOptions, TLSOptions {
    * ```
    */
   telemetry?: boolean;
+  /**
+   * Policies that take part in every call: a retry budget, hedging, a circuit breaker, a cache
+   * (see `docs/RESILIENCE.md`). Their order is the order of their `attempt` hooks, outermost
+   * first. A session without policies pays nothing for them.
+   *
+   * @default []
+   * @example
+   * ```ts
+   * import { CircuitBreaker, Hedging, RetryBudget, Session } from 'fanout';
+   * const session = new Session({
+   *   policies: [new CircuitBreaker(), new RetryBudget(), new Hedging({ delay: 50 })],
+   * });
+   * ```
+   */
+  policies?: readonly SessionPolicy[];
 }
 
 /** A request body. Strings, bytes and Blobs are replayable (for retries and 307/308); streams are not. */
@@ -176,4 +192,11 @@ export interface RequestOptions extends CommonOptions, TLSOptions {
   stream?: boolean;
   /** A proxy for this request only. */
   proxy?: ProxyOptions;
+  /**
+   * The budget of the work this request is for: ms from now, or a point in time. The call ends by
+   * the sooner of it, the `total` timeout and the context's `withDeadline` budget, with a
+   * {@link TimeoutError} of phase `deadline` (at once if it has passed). For a FuturesSession it
+   * counts from when the request is submitted, queueing included.
+   */
+  deadline?: number | Date;
 }

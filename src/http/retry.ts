@@ -25,8 +25,11 @@ export function backoffDelay(
   return Math.round(random() * ceiling);
 }
 
-/** Whether an error is worth another attempt: connection failures and per-phase timeouts. */
+/**
+ * Whether an error is worth another attempt: connection failures and per-phase timeouts (not the
+ * call's own `total` or `deadline`, after which nothing more may be sent).
+ */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof ConnectionError) return true;
-  return error instanceof TimeoutError && error.phase !== 'total';
+  return error instanceof TimeoutError && error.phase !== 'total' && error.phase !== 'deadline';
 }

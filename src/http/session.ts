@@ -5,11 +5,13 @@ import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
 import { Call } from './call.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
+import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
 import { HeaderRecord } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
+import { Policies } from './policies.ts';
 import { prepare, type URLRules } from './prepare.ts';
 import { PreparedRequest } from './prepared-request.ts';
 import { followRedirect, redirectLocation } from './redirect.ts';
@@ -27,6 +29,8 @@ export interface CallPlan {
   readonly request: PreparedRequest;
   readonly config: Config;
   readonly wire: WireOptions;
+  /** The `performance.now()` time the call must end by (its page's or flow's), if any. */
+  readonly deadline: number | undefined;
 }
 
 /** @internal Merges and validates a call without sending it; throws on bad input. */
@@ -76,6 +80,8 @@ export class Session {
   readonly #telemetry: boolean;
   // Tells an exchange whether the session was closed; one function for all of them.
   readonly #checkClosed = () => this.#isClosed;
+  // The `policies` option sorted by hook; undefined without policies (the loop then skips them).
+  readonly #policies: Policies | undefined;
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -104,6 +110,7 @@ export class Session {
       pipelining: checkInteger('pipelining', options.pipelining ?? DEFAULTS.pipelining, 1),
     });
     this.#wire = [this.#wireOptions(this.#config, false), this.#wireOptions(this.#config, true)];
+    this.#policies = Policies.compose(options.policies);
   }
 
   /** Whether {@link Session.close} was called. */
@@ -145,13 +152,16 @@ export class Session {
     const wire = sharesWire(config, this.#config)
       ? this.#wire[options.stream ? 1 : 0]
       : this.#wireOptions(config, options.stream === true);
-    return { request, config, wire };
+    return { request, config, wire, deadline: callDeadline(options.deadline) };
   }
 
   #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
     const observer = observation.observe?.(plan.request, this.#telemetry);
     observer?.asked();
-    return this.#run(plan, new Call(plan.request, plan.config.timeout.total, signal, observer));
+    return this.#run(
+      plan,
+      new Call(plan.request, plan.config.timeout.total, signal, observer, plan.deadline),
+    );
   }
 
   // One call: redirect hops (outer) and retries of a hop (inner) in one loop, so a request that
@@ -162,7 +172,9 @@ export class Session {
     let hop = plan.request;
     let history: Response[] | undefined;
     let retryCount = 0;
+    const policies = this.#policies;
     try {
+      policies?.started(call);
       for (;;) {
         call.check();
         const jarCookie = this.cookies?.headerFor(hop.url) ?? '';
@@ -175,15 +187,23 @@ export class Session {
         let response: Response | undefined;
         let error: unknown;
         try {
-          response = await call.run(new Exchange(request, wire, call.observer?.attempt(request)));
+          response = await (policies === undefined
+            ? call.run(new Exchange(request, wire, call.observer?.attempt(request)))
+            : policies.attempt(call, wire, request, retryCount));
         } catch (failure) {
           error = failure;
         }
         if (response !== undefined) this.#storeCookies(request, response);
-        const delay =
+        let delay =
           config.retry === undefined
             ? undefined
             : this.#retryDelay(call, request, config.retry, retryCount, response, error);
+        if (
+          delay !== undefined &&
+          policies?.allowsRetry(call, request, response, error, retryCount + 1) === false
+        ) {
+          delay = undefined;
+        }
         if (delay !== undefined) {
           retryCount++;
           await this.#beforeRetry(call, config, request, response, error, retryCount, delay);

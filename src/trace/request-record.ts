@@ -1,10 +1,12 @@
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { Future, watchAsks } from '../futures/future.ts';
 import type { AttemptObserver, CallObserver } from '../http/observer.ts';
+import type { AttemptRole, PolicyEvent } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { redactHeaders } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
+import { NO_POLICY_RECORDS, type PolicyRecord } from './policy-record.ts';
 
 /** How a request or attempt ended. */
 export type Outcome = 'pending' | 'ok' | 'error' | 'cancelled';
@@ -52,6 +54,11 @@ function headerList(
  */
 export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   readonly method: string;
+  /**
+   * Why a policy sent this attempt: `hedge` for the second copy of an attempt still in flight
+   * (the copy that loses the race ends `cancelled`, not `error`). Undefined for the session's own.
+   */
+  readonly role: AttemptRole | undefined;
   /** Dispatched to undici's pool. */
   readonly startedAt: number;
   /** TCP connect began and ended (only when this attempt opened the connection). */
@@ -85,10 +92,11 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   readonly #request: PreparedRequest;
   #responseHeaders: Response['headers'] | undefined;
 
-  constructor(request: PreparedRequest, context: RecordContext) {
+  constructor(request: PreparedRequest, context: RecordContext, role?: AttemptRole) {
     this.#context = context;
     this.#request = request;
     this.method = request.method;
+    this.role = role;
     this.startedAt = context.now();
   }
 
@@ -175,6 +183,8 @@ export class RequestRecord implements CallObserver {
   /** When the consumer first asked for the result (`await`, `result()`, `wait`…). */
   askedAt: number | undefined;
   readonly #context: RecordContext;
+  // The policies' records, in order; no array until the first (most calls have none).
+  #events: PolicyRecord[] | undefined;
 
   // The first request, kept by reference; its URL is redacted when an output asks.
   readonly #request: PreparedRequest;
@@ -215,10 +225,21 @@ export class RequestRecord implements CallObserver {
     if (handle instanceof Future) watchAsks(handle, this);
   }
 
-  attempt(request: PreparedRequest): AttemptObserver {
-    const attempt = new AttemptRecord(request, this.#context);
+  /** What the session's policies did during the call (retries denied, circuits opened, …). */
+  get events(): readonly PolicyRecord[] {
+    return this.#events ?? NO_POLICY_RECORDS;
+  }
+
+  attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver {
+    const attempt = new AttemptRecord(request, this.#context, role);
     this.attempts.push(attempt);
     return attempt;
+  }
+
+  event(event: PolicyEvent): void {
+    const record = { ...event, at: this.#context.now() };
+    if (this.#events === undefined) this.#events = [record];
+    else this.#events.push(record);
   }
 
   ended(response: Response | undefined, error: unknown): void {

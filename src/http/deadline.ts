@@ -1,0 +1,52 @@
+import { fail } from '../validate.ts';
+
+/*
+ * Deadline propagation, the HTTP layer's half. A call may belong to a unit of work with a budget
+ * of its own (a page that must render in 800 ms, a flow): its deadline. The session applies the
+ * sooner of its own `total` timeout and that deadline, so a request never outlives the work it is
+ * for, and one made after the deadline passed fails at once (TimeoutError, phase `deadline`).
+ *
+ * The deadline comes from the `deadline` request option or from the caller's context: a later
+ * layer (resilience/deadline.ts, `withDeadline`) installs `ambientDeadline.current`. While nothing
+ * is installed a call costs one property read. Both are read when the call is made (for a
+ * FuturesSession: when it is submitted), in the caller's context.
+ */
+
+/**
+ * The seam for a deadline carried by the caller's context: `current()` returns the
+ * `performance.now()` time at which the current unit of work's budget runs out, or `undefined`.
+ *
+ * @internal
+ */
+export const ambientDeadline: { current: (() => number | undefined) | undefined } = {
+  current: undefined,
+};
+
+/**
+ * The `performance.now()` time by which a call made now must end: the sooner of the `deadline`
+ * option (ms from now, or a `Date`) and the context's; `undefined` when neither is set.
+ *
+ * @throws {InvalidOptionError} when `option` is not a finite number >= 0 or a valid Date.
+ */
+export function callDeadline(option: number | Date | undefined): number | undefined {
+  const ambient = ambientDeadline.current?.();
+  if (option === undefined) return ambient;
+  const own = toDeadline(option);
+  return ambient === undefined || own < ambient ? own : ambient;
+}
+
+/**
+ * `option` as a `performance.now()` time: a number is a budget in ms from now, a `Date` a point
+ * in wall-clock time.
+ *
+ * @throws {InvalidOptionError} when it is neither a finite number >= 0 nor a valid Date.
+ */
+export function toDeadline(option: unknown, name = 'deadline'): number {
+  if (typeof option === 'number' && Number.isFinite(option) && option >= 0) {
+    return performance.now() + option;
+  }
+  if (option instanceof Date && !Number.isNaN(option.getTime())) {
+    return performance.now() + (option.getTime() - Date.now());
+  }
+  return fail(name, 'a finite number >= 0 (ms from now) or a valid Date', option);
+}

@@ -1,0 +1,186 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { describe } from '../validate.ts';
+import type { Call } from './call.ts';
+import type {
+  AttemptRole,
+  AttemptState,
+  Dispatch,
+  PolicyEvent,
+  RetryState,
+  SessionPolicy,
+} from './policy.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
+import { Exchange, type WireOptions } from './transport.ts';
+
+const HOOKS = ['started', 'attempt', 'dispatch', 'retry'] as const;
+
+/**
+ * A session's policies, sorted once by the hooks they have (see `policy.ts` for when each runs).
+ * A session without policies has none of these: {@link Policies.compose} returns `undefined`.
+ */
+export class Policies {
+  // Each list holds, in the order given, the policies that have that hook.
+  readonly #started: readonly SessionPolicy[];
+  readonly #attempt: readonly SessionPolicy[];
+  readonly #retry: readonly SessionPolicy[];
+  // The one policy that puts attempts on the wire itself, if any.
+  readonly #dispatch: SessionPolicy | undefined;
+
+  private constructor(policies: readonly SessionPolicy[]) {
+    this.#started = policies.filter((policy) => policy.started !== undefined);
+    this.#attempt = policies.filter((policy) => policy.attempt !== undefined);
+    this.#retry = policies.filter((policy) => policy.retry !== undefined);
+    const dispatchers = policies.filter((policy) => policy.dispatch !== undefined);
+    if (dispatchers.length > 1) {
+      throw new InvalidOptionError(
+        `Expected at most one policy with \`dispatch\`, got ${dispatchers.map((p) => p.name).join(', ')}`,
+      );
+    }
+    this.#dispatch = dispatchers[0];
+  }
+
+  /**
+   * Validates the `policies` option and sorts it; `undefined` when there are none.
+   * @throws {InvalidOptionError} when it is not an array of policies, or two of them dispatch.
+   */
+  static compose(option: unknown): Policies | undefined {
+    if (option === undefined) return undefined;
+    if (!Array.isArray(option)) {
+      throw new InvalidOptionError(
+        `Expected \`policies\` to be an array of policies, got ${describe(option)}`,
+      );
+    }
+    option.forEach(checkPolicy);
+    return option.length === 0 ? undefined : new Policies(option as SessionPolicy[]);
+  }
+
+  /** Runs every `started` hook for a call about to make its first attempt. */
+  started(call: Call): void {
+    for (const policy of this.#started) policy.started?.(call.request, new CallContext(call));
+  }
+
+  /** Runs one attempt through the policies' chain, down to the wire. */
+  attempt(
+    call: Call,
+    wire: WireOptions,
+    request: PreparedRequest,
+    retryCount: number,
+  ): Promise<Response> {
+    return this.#step(0, new PolicyAttempt(call, wire, request, retryCount));
+  }
+
+  // Runs the attempt from the chain's link `index` on.
+  #step(index: number, state: PolicyAttempt): Promise<Response> {
+    const policy = this.#attempt[index];
+    if (policy?.attempt !== undefined) {
+      return policy.attempt(state, (request) =>
+        this.#step(index + 1, request === state.request ? state : state.with(request)),
+      );
+    }
+    if (this.#dispatch?.dispatch !== undefined) return this.#dispatch.dispatch(state, state.send);
+    return state.call.run(state.exchange(state.request, undefined));
+  }
+
+  /** Whether every policy lets the retry the session's rules allow happen. */
+  allowsRetry(
+    call: Call,
+    request: PreparedRequest,
+    response: Response | undefined,
+    error: unknown,
+    retryCount: number,
+  ): boolean {
+    if (this.#retry.length === 0) return true;
+    const state = new PolicyRetry(call, request, response, error, retryCount);
+    return this.#retry.every((policy) => policy.retry?.(state) !== false);
+  }
+}
+
+function checkPolicy(policy: unknown, index: number): void {
+  const name = `policies[${index}]`;
+  if (typeof policy !== 'object' || policy === null) {
+    throw new InvalidOptionError(
+      `Expected \`${name}\` to be a policy object, got ${describe(policy)}`,
+    );
+  }
+  const record = policy as Record<string, unknown>;
+  if (typeof record.name !== 'string') {
+    throw new InvalidOptionError(
+      `Expected \`${name}.name\` to be a string, got ${describe(record.name)}`,
+    );
+  }
+  for (const hook of HOOKS) {
+    if (record[hook] !== undefined && typeof record[hook] !== 'function') {
+      throw new InvalidOptionError(
+        `Expected \`${name}.${hook}\` to be a function, got ${describe(record[hook])}`,
+      );
+    }
+  }
+}
+
+/** The call as policies see it: its deadline and its trace. */
+class CallContext {
+  readonly call: Call;
+
+  constructor(call: Call) {
+    this.call = call;
+  }
+
+  remaining(): number {
+    return this.call.remaining();
+  }
+
+  note(event: PolicyEvent): void {
+    this.call.observer?.event?.(event);
+  }
+}
+
+/** One attempt going through the chain. */
+class PolicyAttempt extends CallContext implements AttemptState {
+  readonly request: PreparedRequest;
+  readonly retryCount: number;
+  readonly #wire: WireOptions;
+
+  constructor(call: Call, wire: WireOptions, request: PreparedRequest, retryCount: number) {
+    super(call);
+    this.#wire = wire;
+    this.request = request;
+    this.retryCount = retryCount;
+  }
+
+  /** The same attempt with another request (a policy passed a changed copy to `next`). */
+  with(request: PreparedRequest): PolicyAttempt {
+    return new PolicyAttempt(this.call, this.#wire, request, this.retryCount);
+  }
+
+  /** A new exchange of `request` on the wire, watched by the call's observer. */
+  exchange(request: PreparedRequest, role: AttemptRole | undefined): Exchange {
+    return new Exchange(request, this.#wire, this.call.observer?.attempt(request, role));
+  }
+
+  /** The {@link Send} handed to a dispatching policy. */
+  readonly send = (request: PreparedRequest, role?: AttemptRole): Dispatch =>
+    this.call.track(this.exchange(request, role));
+}
+
+/** A retry about to be decided. */
+class PolicyRetry extends CallContext implements RetryState {
+  readonly request: PreparedRequest;
+  readonly response: Response | undefined;
+  readonly error: unknown;
+  readonly retryCount: number;
+
+  constructor(
+    call: Call,
+    request: PreparedRequest,
+    response: Response | undefined,
+    error: unknown,
+    retryCount: number,
+  ) {
+    super(call);
+    this.request = request;
+    this.response = response;
+    this.error = error;
+    this.retryCount = retryCount;
+  }
+}
