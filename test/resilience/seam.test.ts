@@ -11,7 +11,7 @@ import { deferred, startServer } from '../helpers/server.ts';
 import { openSession } from '../http/fixtures.ts';
 
 test('policies: attempt hooks wrap each attempt in list order, outermost first', async (t) => {
-  const server = await startServer(t, (_request, response) => response.end('ok'));
+  const server = await startServer(t, (_request, response) => void response.end('ok'));
   const seen: string[] = [];
   const wrap = (name: string): SessionPolicy => ({
     name,
@@ -105,7 +105,7 @@ test('policies: a retry hook vetoes a retry, and the outcome is final', async (t
 });
 
 test('policies: events noted by a policy land in the trace of the call', async (t) => {
-  const server = await startServer(t, (_request, response) => response.end());
+  const server = await startServer(t, (_request, response) => void response.end());
   const session = openSession(t, {
     baseURL: server.origin,
     policies: [
