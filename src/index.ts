@@ -4,6 +4,7 @@
  */
 
 import { installTelemetry } from './trace/otel.ts';
+import { installSessionTrace } from './trace/session-trace.ts';
 
 export { BodyTooLargeError } from './errors/body-too-large-error.ts';
 export { CancelledError } from './errors/cancelled-error.ts';
@@ -108,6 +109,8 @@ export type {
 } from './trace/har.ts';
 export type { PolicyRecord } from './trace/policy-record.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
+// Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
+export type { TracedFunction } from './trace/session-trace.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';
 export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';
 export type { WaterfallOptions } from './trace/waterfall.ts';
@@ -115,3 +118,5 @@ export type { WaterfallOptions } from './trace/waterfall.ts';
 // OpenTelemetry spans for every session with `telemetry` on: only installs a source into the
 // observer seam; `@opentelemetry/api` is looked up on the first such request (see trace/otel.ts).
 installTelemetry();
+// `session.trace(fn)` on Session and FuturesSession (see trace/session-trace.ts).
+installSessionTrace();
