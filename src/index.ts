@@ -15,6 +15,7 @@ export { HTTPError } from './errors/http-error.ts';
 export { InvalidOptionError } from './errors/invalid-option-error.ts';
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
 export { InvalidURLError } from './errors/invalid-url-error.ts';
+export { PageDefinitionError } from './errors/page-definition-error.ts';
 export { QueueFullError } from './errors/queue-full-error.ts';
 export {
   type ErrorRequest,
@@ -22,9 +23,14 @@ export {
   type RequestErrorOptions,
 } from './errors/request-error.ts';
 export { ResponseParseError } from './errors/response-parse-error.ts';
+export {
+  SectionDependencyError,
+  type SectionDependencyErrorOptions,
+} from './errors/section-dependency-error.ts';
 export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
+export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
 export {
   type AsCompletedOptions,
   asCompleted,
@@ -93,6 +99,32 @@ export type {
 export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
 export { Response, type ResponseHeaders } from './http/response.ts';
 export { type NoBodyOptions, Session } from './http/session.ts';
+export {
+  definePage,
+  escapeHTML,
+  type FailureReason,
+  HTML,
+  html,
+  isHTML,
+  type LatePolicy,
+  type LayoutPart,
+  type Markup,
+  Page,
+  type PageHead,
+  type PageOptions,
+  PageRendering,
+  type PipeOptions,
+  pageServerTiming,
+  type RenderedPage,
+  type RenderOptions,
+  type RenderSettings,
+  raw,
+  type SectionContext,
+  type SectionDefinition,
+  type SectionFailure,
+  type SectionTiming,
+  type StreamMode,
+} from './page/index.ts';
 export { remainingTime, withDeadline } from './resilience/deadline.ts';
 export type {
   Har,
@@ -109,6 +141,7 @@ export type {
 } from './trace/har.ts';
 export type { PolicyRecord } from './trace/policy-record.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
+export type { SectionOutcome, SectionRecord } from './trace/section-record.ts';
 // Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
 export type { TracedFunction } from './trace/session-trace.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';

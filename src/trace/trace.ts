@@ -5,6 +5,7 @@ import { watchConnections } from './connections.ts';
 import { type Har, toHAR } from './har.ts';
 import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
 import { type RecordContext, RequestRecord } from './request-record.ts';
+import type { SectionRecord } from './section-record.ts';
 import { serverTiming } from './server-timing.ts';
 import { summarize, type TraceSummary } from './summary.ts';
 import { type WaterfallOptions, waterfall } from './waterfall.ts';
@@ -65,6 +66,8 @@ export class Trace {
   readonly origin: number;
   /** Every request made in the trace, in the order they were made. */
   readonly requests: RequestRecord[] = [];
+  /** Every page section rendered in the trace, in the order they were flushed. */
+  readonly sections: SectionRecord[] = [];
   // When end() was called (ms since origin); undefined while open.
   #endedAt: number | undefined;
   readonly #context: RecordContext;
@@ -134,6 +137,11 @@ export class Trace {
    */
   waterfall(options?: WaterfallOptions): string {
     return waterfall(this, options);
+  }
+
+  /** Records a page section's timings (the page composer calls it as each section is flushed). */
+  recordSection(record: SectionRecord): void {
+    this.sections.push(record);
   }
 
   /** @internal A call starts in this trace: its record. */
