@@ -31,6 +31,7 @@ export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
+export { CoalesceScope, coalesce } from './flow/coalesce-scope.ts';
 export {
   type AsCompletedOptions,
   asCompleted,

@@ -1,6 +1,7 @@
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call } from '../http/call.ts';
+import type { FlightTicket } from '../http/coalescing.ts';
 import type { Cookies } from '../http/cookies.ts';
 import { type CallObserver, observation } from '../http/observer.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
@@ -14,9 +15,11 @@ import {
   telemetryOf,
 } from '../http/session.ts';
 import { fail } from '../validate.ts';
+import { coalescedFuture } from './coalesced-future.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FuturesScope } from './futures-scope.ts';
+import { expectPriority, expectSignal } from './validate.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
 export interface FuturesSessionOptions extends SessionOptions {
@@ -189,6 +192,7 @@ export class FuturesSession {
   ): Future<Response> {
     try {
       const plan = planCall(this.session, method, url, options);
+      if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
       const task = new SessionTask(this.session, plan);
       const future = submitRunnable(this.executor, task, {
         key: plan.request.origin,
@@ -200,6 +204,21 @@ export class FuturesSession {
     } catch (error) {
       return Future.reject(error) as Future<Response>;
     }
+  }
+
+  // A call identical to others in flight: one task for all of them, a future for each caller.
+  #coalesced(plan: CallPlan, ticket: FlightTicket, options: FutureRequestOptions) {
+    const signal = expectSignal(options.signal);
+    const priority = expectPriority(options.priority);
+    const join = () =>
+      ticket.group.join(ticket.key, (shared) =>
+        submitRunnable(this.executor, new SessionTask(this.session, plan), {
+          key: plan.request.origin,
+          priority,
+          signal: shared,
+        }),
+      );
+    return coalescedFuture(join, signal);
   }
 
   /** `GET url`, as a future. */

@@ -139,7 +139,8 @@ export class Call {
   }
 }
 
-function cancellation(reason: unknown, request: PreparedRequest): Error {
+/** The error of a call stopped by its AbortSignal: a TimeoutError as it is, else a CancelledError. */
+export function cancellation(reason: unknown, request: PreparedRequest): Error {
   if (reason instanceof TimeoutError) return reason;
   const why = isFanoutError(reason) ? reason.message : 'Request aborted';
   return new CancelledError(why, { request, cause: reason });

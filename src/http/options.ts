@@ -165,6 +165,22 @@ export interface SessionOptions extends CommonOptions, TLSOptions {
    * ```
    */
   policies?: readonly SessionPolicy[];
+  /**
+   * Single-flight: identical GET and HEAD calls of this session in flight at the same time go
+   * over the wire once, and each caller gets its own {@link Response}. Identical means the same
+   * URL, every header as sent (Authorization and the jar's cookies included) and the same call
+   * options; a streamed call, a call with an `auth` function or `beforeRequest` hooks never
+   * coalesces. To coalesce only within one unit of work, use a `CoalesceScope` instead.
+   *
+   * @default false
+   * @example
+   * ```ts
+   * import { Session } from 'fanout';
+   * const session = new Session({ baseURL: 'http://127.0.0.1:8080', coalesce: true });
+   * const [a, b] = await Promise.all([session.get('/config'), session.get('/config')]); // one request
+   * ```
+   */
+  coalesce?: boolean;
 }
 
 /** A request body. Strings, bytes and Blobs are replayable (for retries and 307/308); streams are not. */

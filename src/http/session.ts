@@ -3,6 +3,14 @@ import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
 import { Call } from './call.ts';
+import {
+  coalescing,
+  createFlightGroup,
+  type FlightGroup,
+  type FlightTicket,
+  flightTicket,
+  joinFlight,
+} from './coalescing.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
@@ -31,6 +39,8 @@ export interface CallPlan {
   readonly wire: WireOptions;
   /** The `performance.now()` time the call must end by (its page's or flow's), if any. */
   readonly deadline: number | undefined;
+  /** Where the call coalesces with identical ones; absent when it does not. */
+  readonly flight?: FlightTicket | undefined;
 }
 
 /** @internal Merges and validates a call without sending it; throws on bad input. */
@@ -82,6 +92,8 @@ export class Session {
   readonly #checkClosed = () => this.#isClosed;
   // The `policies` option sorted by hook; undefined without policies (the loop then skips them).
   readonly #policies: Policies | undefined;
+  // The `coalesce` option: the session's own group of shared calls, or undefined.
+  readonly #flights: FlightGroup | undefined;
 
   constructor(options: SessionOptions = {}) {
     if (typeof options !== 'object' || options === null) {
@@ -100,6 +112,10 @@ export class Session {
     this.cookies = cookieStore(options.cookieJar);
     this.#telemetry =
       options.telemetry === undefined ? true : checkBoolean('telemetry', options.telemetry);
+    this.#flights =
+      options.coalesce !== undefined && checkBoolean('coalesce', options.coalesce)
+        ? createFlightGroup()
+        : undefined;
     this.#dispatchers = new Dispatchers({
       connections: checkInteger('connections', options.connections ?? DEFAULTS.connections, 1),
       keepAliveTimeout: checkInteger(
@@ -152,10 +168,27 @@ export class Session {
     const wire = sharesWire(config, this.#config)
       ? this.#wire[options.stream ? 1 : 0]
       : this.#wireOptions(config, options.stream === true);
-    return { request, config, wire, deadline: callDeadline(options.deadline) };
+    const deadline = callDeadline(options.deadline);
+    const flights = this.#flights ?? coalescing.scope?.();
+    const flight =
+      flights === undefined
+        ? undefined
+        : flightTicket(flights, request, {
+            session: this,
+            config,
+            jarCookie: this.cookies?.headerFor(request.url) ?? '',
+            isStream: options.stream === true,
+            deadline,
+          });
+    return { request, config, wire, deadline, flight };
   }
 
   #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
+    if (plan.flight === undefined) return this.#sendNow(plan, signal);
+    return joinFlight(plan.flight, plan.request, signal, (shared) => this.#sendNow(plan, shared));
+  }
+
+  #sendNow(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
     const observer = observation.observe?.(plan.request, this.#telemetry);
     observer?.asked();
     return this.#run(

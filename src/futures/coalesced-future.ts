@@ -1,0 +1,39 @@
+import { CancelledError } from '../errors/cancelled-error.ts';
+import type { Membership } from '../http/single-flight.ts';
+import { cancelFuture, createFuture, type Future, settleFuture, startFuture } from './future.ts';
+
+/**
+ * A caller's future of a shared (coalesced) call, joined by `join` unless `signal` is already
+ * aborted. It settles with the caller's own outcome, and cancelling it — by
+ * {@link Future.cancel} or by `signal` — only takes this caller out of the flight (the last one
+ * out aborts the shared call).
+ *
+ * @internal
+ */
+export function coalescedFuture<T>(
+  join: () => Membership<T>,
+  signal: AbortSignal | undefined,
+): Future<T> {
+  let membership: Membership<T> | undefined;
+  const future = createFuture<T>({ abort: (reason) => membership?.leave(reason) });
+  startFuture(future);
+  const onAbort = () =>
+    cancelFuture(
+      future,
+      new CancelledError('Cancelled by an AbortSignal', { cause: signal?.reason }),
+    );
+  if (signal?.aborted) {
+    onAbort();
+    return future;
+  }
+  membership = join();
+  membership.promise.then(
+    (value) => settleFuture(future, true, value),
+    (error: unknown) => settleFuture(future, false, error),
+  );
+  if (signal !== undefined) {
+    signal.addEventListener('abort', onAbort, { once: true });
+    future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
+  }
+  return future;
+}

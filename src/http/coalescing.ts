@@ -1,0 +1,143 @@
+import { cancellation } from './call.ts';
+import type { Config } from './config.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
+import { responseView } from './response-view.ts';
+import { type FlightStart, SingleFlight } from './single-flight.ts';
+
+/**
+ * Identical calls in flight that share one exchange: every caller gets its own
+ * {@link Response} (see {@link responseView}).
+ *
+ * @internal
+ */
+export type FlightGroup = SingleFlight<Response>;
+
+/** A new, empty {@link FlightGroup}: a session's (`coalesce: true`) or a scope's. */
+export function createFlightGroup(): FlightGroup {
+  return new SingleFlight(responseView);
+}
+
+/**
+ * The seam through which a later layer coalesces the calls made in a scope (flow's
+ * `CoalesceScope`, on AsyncLocalStorage). `scope` answers the group of the caller's async
+ * context, if any; while no scope layer is installed it is `undefined`, and a call costs one
+ * property read. A session with `coalesce: true` uses its own group instead.
+ *
+ * @internal
+ */
+export const coalescing: { scope: (() => FlightGroup | undefined) | undefined } = {
+  scope: undefined,
+};
+
+/** Where a call coalesces: its group, and the key of the calls it is identical to. */
+export interface FlightTicket {
+  readonly group: FlightGroup;
+  readonly key: string;
+}
+
+/** What decides whether two calls are identical, besides the request itself. */
+export interface FlightIdentity {
+  /** The session (its cookie jar, pools and defaults): calls never coalesce across sessions. */
+  readonly session: object;
+  readonly config: Config;
+  /** The `Cookie` header the session's jar adds for the request's URL, or `''`. */
+  readonly jarCookie: string;
+  readonly isStream: boolean;
+  /** The call's deadline (`performance.now()` time), if any: the shared call keeps it. */
+  readonly deadline: number | undefined;
+}
+
+/**
+ * The ticket of a call that may coalesce, or `undefined` when it may not: only buffered GET and
+ * HEAD without a body, and never a call whose wire headers a function computes (an `auth`
+ * function or `beforeRequest` hooks): its credentials cannot be compared before it is sent.
+ * Two calls share a key only when everything that goes on the wire is the same — method, URL,
+ * every header (Authorization included), the jar's and the option's cookies — and so is
+ * everything that shapes the outcome: the session, timeouts and deadline, retries, redirects,
+ * hooks, body limits, decompression, TLS and proxy.
+ *
+ * @internal
+ */
+export function flightTicket(
+  group: FlightGroup,
+  request: PreparedRequest,
+  identity: FlightIdentity,
+): FlightTicket | undefined {
+  const { config } = identity;
+  if (identity.isStream || request.body !== null) return undefined;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
+  if (config.auth?.sign !== undefined || (config.hooks?.beforeRequest.length ?? 0) > 0)
+    return undefined;
+  const key = JSON.stringify([
+    request.method,
+    request.url,
+    sortedEntries(request.headers),
+    identity.jarCookie,
+    config.cookies === undefined ? null : sortedEntries(config.cookies),
+    idOf(identity.session),
+    timeoutValues(config.timeout),
+    retryValues(config.retry),
+    idOf(config.hooks),
+    idOf(config.transport),
+    config.maxRedirects,
+    config.maxBodySize,
+    config.decompress,
+    identity.deadline ?? null,
+  ]);
+  return { group, key };
+}
+
+/**
+ * Joins the flight of `ticket` as one caller with its own `signal`: aborting it rejects this
+ * caller at once (as a cancelled call does) and leaves the shared call to the others; the last
+ * caller out aborts it.
+ *
+ * @internal
+ */
+export function joinFlight(
+  ticket: FlightTicket,
+  request: PreparedRequest,
+  signal: AbortSignal | undefined,
+  start: FlightStart<Response>,
+): Promise<Response> {
+  if (signal?.aborted) return Promise.reject(cancellation(signal.reason, request));
+  const membership = ticket.group.join(ticket.key, start);
+  if (signal === undefined) return membership.promise;
+  const onAbort = () => membership.leave(cancellation(signal.reason, request));
+  signal.addEventListener('abort', onAbort, { once: true });
+  const cleanup = () => signal.removeEventListener('abort', onAbort);
+  membership.promise.then(cleanup, cleanup);
+  return membership.promise;
+}
+
+function timeoutValues(timeout: Config['timeout']): unknown[] {
+  return [timeout.connect, timeout.headers, timeout.body, timeout.total];
+}
+
+function retryValues(retry: Config['retry']): unknown[] | null {
+  if (retry === undefined) return null;
+  const { limit, methods, statusCodes, baseDelay, maxDelay, maxRetryAfter } = retry;
+  return [limit, [...methods], [...statusCodes], baseDelay, maxDelay, maxRetryAfter];
+}
+
+function sortedEntries(record: Readonly<Record<string, string>>): string[][] {
+  return Object.keys(record)
+    .sort()
+    .map((name) => [name, record[name] as string]);
+}
+
+// A number per object, so that keys tell settings apart by identity: merge() keeps the session's
+// objects for a call that does not override them, and builds new ones for a call that does.
+const ids = new WeakMap<object, number>();
+let lastId = 0;
+
+function idOf(value: object | undefined): number {
+  if (value === undefined) return 0;
+  let id = ids.get(value);
+  if (id === undefined) {
+    id = ++lastId;
+    ids.set(value, id);
+  }
+  return id;
+}
