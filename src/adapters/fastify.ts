@@ -1,0 +1,78 @@
+/**
+ * `fanout/fastify`: a Fastify 5 plugin that installs the request's {@link RequestFanout} as
+ * `request.fanout`. Fastify is only referenced by types: importing this module does not load it.
+ */
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyPluginCallback } from 'fastify';
+import { Fanout, type FanoutOptions } from './fanout.ts';
+import type { RequestFanout } from './request-fanout.ts';
+
+export {
+  Fanout,
+  type FanoutErrorHandler,
+  type FanoutHandler,
+  type FanoutOptions,
+} from './fanout.ts';
+export { RequestFanout } from './request-fanout.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The incoming request's view of the app's shared session (installed by {@link fastifyFanout}). */
+    fanout: RequestFanout;
+  }
+  interface FastifyInstance {
+    /** The app's shared session and its per-request views (installed by {@link fastifyFanout}). */
+    fanout: Fanout;
+  }
+}
+
+function fanoutPlugin(
+  app: Parameters<FastifyPluginCallback<FanoutOptions>>[0],
+  options: FanoutOptions,
+  done: (error?: Error) => void,
+): void {
+  let fanout: Fanout;
+  try {
+    fanout = new Fanout(options);
+  } catch (error) {
+    done(error as Error); // a callback plugin's throw would escape Fastify's boot as uncaught
+    return;
+  }
+  app.decorate('fanout', fanout);
+  app.decorateRequest('fanout', null as unknown as RequestFanout);
+  app.addHook('onRequest', (request, reply, next) => {
+    const view = fanout.open(request.raw as IncomingMessage, reply.raw as ServerResponse);
+    request.fanout = view;
+    if (view.trace === undefined) next();
+    else view.trace.run(next);
+  });
+  app.addHook('onClose', () => fanout.close());
+  done();
+}
+
+/**
+ * A plugin that creates one {@link Fanout} for the app (`app.fanout`, options as
+ * {@link FanoutOptions}), gives each request `request.fanout`, its view of the shared session,
+ * and closes the session with the app (`app.close()`; a session given in the options is left
+ * open). It applies to the whole app, not just the context it is registered in.
+ *
+ * @example
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { fastifyFanout } from 'fanout/fastify';
+ *
+ * const app = Fastify();
+ * await app.register(fastifyFanout, { session: { baseURL: 'http://127.0.0.1:8080' } });
+ * app.get('/', async (request, reply) => {
+ *   const [user, cart] = await Promise.all([request.fanout.get('/user'), request.fanout.get('/cart')]);
+ *   reply.header('server-timing', request.fanout.trace?.serverTiming() ?? '');
+ *   return render(user, cart);
+ * });
+ * ```
+ */
+export const fastifyFanout: FastifyPluginCallback<FanoutOptions> = Object.assign(fanoutPlugin, {
+  // What `fastify-plugin` sets: decorations and hooks reach the whole app, under this name.
+  [Symbol.for('skip-override')]: true,
+  [Symbol.for('fastify.display-name')]: 'fanout',
+});
