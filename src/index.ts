@@ -8,6 +8,10 @@ import { installSessionTrace } from './trace/session-trace.ts';
 
 export { BodyTooLargeError } from './errors/body-too-large-error.ts';
 export { CancelledError } from './errors/cancelled-error.ts';
+export {
+  CircuitOpenError,
+  type CircuitOpenErrorOptions,
+} from './errors/circuit-open-error.ts';
 export { ConnectionError } from './errors/connection-error.ts';
 export { ExecutorShutdownError } from './errors/executor-shutdown-error.ts';
 export { FanoutError, type FanoutErrorOptions, isFanoutError } from './errors/fanout-error.ts';
@@ -126,7 +130,23 @@ export {
   type SectionTiming,
   type StreamMode,
 } from './page/index.ts';
+export {
+  CircuitBreaker,
+  type CircuitBreakerOptions,
+  type CircuitOutcome,
+  type CircuitState,
+  type CircuitStateChange,
+  type ConsecutiveTrip,
+  isServerFailure,
+  type RatioTrip,
+} from './resilience/circuit-breaker.ts';
 export { remainingTime, withDeadline } from './resilience/deadline.ts';
+export { Hedging, type HedgingOptions } from './resilience/hedging.ts';
+export {
+  RetryBudget,
+  type RetryBudgetOptions,
+  type RetryBudgetStats,
+} from './resilience/retry-budget.ts';
 export type {
   Har,
   HarContent,
