@@ -1,0 +1,35 @@
+/**
+ * `?mode=serial`: the page as a plain `Session` writes it — one request after another, each
+ * awaited before the next is sent. The time is the sum of every latency.
+ */
+import type { Session } from '../../src/index.ts';
+import { inputFrom } from './inputs.ts';
+import { frame } from './layout.ts';
+import type { Raw } from './markup.ts';
+import type { StoreSection } from './sections.ts';
+
+/** Every section's frame, fetched in page order; `signal` stops the requests left. */
+export async function serialSections(
+  session: Session,
+  sections: readonly StoreSection[],
+  signal: AbortSignal,
+): Promise<Raw[]> {
+  const answers = new Map<string, unknown>();
+  const input = inputFrom(answers);
+  const frames: Raw[] = [];
+  for (const section of sections) {
+    try {
+      const params = section.query(input);
+      const response = await session.get(`/api/${section.name}`, {
+        signal,
+        ...(params ? { params } : {}),
+      });
+      const data = response.raiseForStatus().json();
+      answers.set(section.name, data);
+      frames.push(frame(section, section.render(data), 'ok'));
+    } catch {
+      frames.push(frame(section, section.fallback, 'fallback'));
+    }
+  }
+  return frames;
+}
