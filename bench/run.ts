@@ -5,11 +5,13 @@ import { format, type Row } from './table.ts';
 import { w1 } from './w1.ts';
 import { w2 } from './w2.ts';
 import { w3 } from './w3.ts';
+import { w4, w4Config } from './w4.ts';
 
 // `npm run bench` — fanout against its peers, side by side in one run (see ../shared/BENCHMARKS.md):
 //   W1 fan-out     100 GETs of /delay?ms=50 at once, wall time ÷ 50 ms
 //   W2 throughput  20,000 GETs of /fast, 64 in flight, req/s ÷ undici.request
 //   W3 memory      100,000 GETs of /fast queued at once to 64 workers, peak RSS per request
+//   W4 page        the demo storefront in each mode: first and last byte ÷ the critical path
 // Peers: undici.request, a bare dispatch floor, fetch, node-fetch, axios, got, Python's
 // requests-futures and wrk; a peer missing or failing gets a note in its row, never fails the run.
 // Each client is warmed first; rounds are interleaved across clients; median and min–max.
@@ -40,6 +42,8 @@ const W3 = {
   pythonTotal: quick ? 2_000 : 10_000,
 };
 
+const W4 = w4Config(quick);
+
 const started = performance.now();
 const backend = await startBackend();
 let rows: Row[];
@@ -48,6 +52,7 @@ try {
     ...(await w1(backend.origin, W1)),
     ...(await w2(backend.origin, W2)),
     ...(await w3(backend.origin, W3)),
+    ...(await w4(W4)),
   ];
 } finally {
   await backend.stop();
@@ -55,6 +60,6 @@ try {
 const seconds = (performance.now() - started) / 1000;
 const machine = `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores${quick ? ' · --quick' : ''} · ${seconds.toFixed(0)} s`;
 if (args.json) {
-  const config = { quick, W1, W2, W3 };
+  const config = { quick, W1, W2, W3, W4 };
   process.stdout.write(`${JSON.stringify({ machine, config, rows }, null, 2)}\n`);
 } else process.stdout.write(`${machine}\n\n${format(rows)}\n`);

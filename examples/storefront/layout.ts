@@ -2,7 +2,7 @@
  * The page around the sections: the document head and style, the bar that switches modes and
  * links to this view's waterfall, each section's frame, and the footer with the timings.
  */
-import { html, type Raw, raw } from './markup.ts';
+import { type HTML, html, raw } from '../../src/index.ts';
 import type { StoreSection } from './sections.ts';
 
 /** How the page is composed (see docs/DEMO.md). */
@@ -25,7 +25,7 @@ body{margin:0;font:15px/1.4 system-ui,sans-serif;background:#f4f1ea;color:#222}
 main{display:grid;grid-template-columns:repeat(auto-fill,minmax(240px,1fr));gap:10px;padding:10px}
 section{background:#fff;border-radius:6px;padding:.4em .9em;box-shadow:0 1px 2px #0002}
 section.wide{grid-column:1/-1}section h2{font-size:13px;text-transform:uppercase;color:#777;margin:.3em 0}
-section[data-state=fallback]{background:#fff6e0}
+section[data-state=fallback]{background:#fff6e0}section.wide h2{display:none}section.loading{opacity:.5}
 ul{margin:.2em 0;padding-left:1.2em}blockquote{margin:.3em 0}.muted{color:#777}.brand{font-size:20px}
 nav a{margin-right:.6em}footer{padding:.5em 1em 2em;color:#555;font-size:13px}
 `;
@@ -49,7 +49,7 @@ export function head(mode: Mode, waterfall: string): string {
 }
 
 /** One section's frame around its content (or its fallback). */
-export function frame(section: StoreSection, content: Raw, state: 'ok' | 'fallback'): Raw {
+export function frame(section: StoreSection, content: HTML, state: 'ok' | 'fallback'): HTML {
   return html`<section data-section="${section.name}" data-state="${state}"${raw(section.wide ? ' class="wide"' : '')}><h2>${section.title}</h2>${content}</section>`;
 }
 

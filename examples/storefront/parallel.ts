@@ -4,17 +4,18 @@
  * there), then the sections render in order, each waiting only for its own data. Nothing is sent
  * before the last one is ready, so the first byte comes as late as the last.
  */
+
+import type { HTML } from '../../src/index.ts';
 import { Future, type FuturesScope } from '../../src/index.ts';
 import { inputFrom } from './inputs.ts';
 import { frame } from './layout.ts';
-import type { Raw } from './markup.ts';
 import type { StoreSection } from './sections.ts';
 
 /** Every section's frame; the requests run at once on `scope`. */
 export async function parallelSections(
   scope: FuturesScope,
   sections: readonly StoreSection[],
-): Promise<Raw[]> {
+): Promise<HTML[]> {
   // Phase one: fire. A section with needs waits for their futures, then sends its own request.
   const futures = new Map<string, Future<unknown>>();
   const answers = new Map<string, unknown>();
@@ -35,7 +36,7 @@ export async function parallelSections(
     futures.set(section.name, future);
   }
   // Phase two: render in page order.
-  const frames: Raw[] = [];
+  const frames: HTML[] = [];
   for (const section of sections) {
     try {
       const data = await (futures.get(section.name) as Future<unknown>);

@@ -3,8 +3,9 @@
  * section's answer), how it renders that answer, and what it shows when the answer is late or
  * failed.
  */
+
+import { type HTML, html } from '../../src/index.ts';
 import type { Cart, Product, User, Wishlist } from './catalog.ts';
-import { html, type Raw } from './markup.ts';
 
 /** The answers other sections' requests are built from. */
 export interface Inputs {
@@ -28,9 +29,9 @@ export interface StoreSection {
   /** The query of its request, built from the answers it needs. */
   query(input: Input): Record<string, string | number | string[]> | undefined;
   /** Its content from the service's answer. */
-  render(data: unknown): Raw;
+  render(data: unknown): HTML;
   /** What it shows when its answer (or one it needs) is late or failed. */
-  readonly fallback: Raw;
+  readonly fallback: HTML;
 }
 
 interface Definition<T> {
@@ -39,8 +40,8 @@ interface Definition<T> {
   readonly needs?: readonly (keyof Inputs)[];
   readonly wide?: boolean;
   query?(input: Input): Record<string, string | number | string[]>;
-  render(data: T): Raw;
-  readonly fallback?: Raw;
+  render(data: T): HTML;
+  readonly fallback?: HTML;
 }
 
 /** A section whose service answers `T` (our own simulated services: the shape is known). */

@@ -2,10 +2,9 @@
  * `?mode=serial`: the page as a plain `Session` writes it — one request after another, each
  * awaited before the next is sent. The time is the sum of every latency.
  */
-import type { Session } from '../../src/index.ts';
+import type { HTML, Session } from '../../src/index.ts';
 import { inputFrom } from './inputs.ts';
 import { frame } from './layout.ts';
-import type { Raw } from './markup.ts';
 import type { StoreSection } from './sections.ts';
 
 /** Every section's frame, fetched in page order; `signal` stops the requests left. */
@@ -13,10 +12,10 @@ export async function serialSections(
   session: Session,
   sections: readonly StoreSection[],
   signal: AbortSignal,
-): Promise<Raw[]> {
+): Promise<HTML[]> {
   const answers = new Map<string, unknown>();
   const input = inputFrom(answers);
-  const frames: Raw[] = [];
+  const frames: HTML[] = [];
   for (const section of sections) {
     try {
       const params = section.query(input);

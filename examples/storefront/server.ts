@@ -7,13 +7,13 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { FuturesSession, Session, Trace } from '../../src/index.ts';
+import { FuturesSession, html, Session, Trace } from '../../src/index.ts';
 import { foot, head, MODES, type Mode } from './layout.ts';
-import { html } from './markup.ts';
 import { parallelSections } from './parallel.ts';
 import { RecentTraces } from './recent-traces.ts';
 import { SECTIONS } from './sections.ts';
 import { serialSections } from './serial.ts';
+import { storefrontPage } from './streamed.ts';
 
 /** Options of {@link startStorefront}. */
 export interface StorefrontOptions {
@@ -21,6 +21,12 @@ export interface StorefrontOptions {
   readonly services: string;
   /** How many recent views keep their trace for the waterfall link. @default 50 */
   readonly traces?: number;
+  /**
+   * Streamed mode: ms from a view's start after which a section still waiting for its data
+   * renders its fallback (and its request is cancelled).
+   * @default 1000
+   */
+  readonly deadline?: number;
 }
 
 /** The running storefront. */
@@ -48,15 +54,22 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
   const session = new Session({ baseURL: options.services, retry: false, timeout: 10_000 });
   const api = new FuturesSession({ session });
   const traces = new RecentTraces(options.traces);
+  const page = storefrontPage(SECTIONS, { session: api, deadline: options.deadline ?? 1_000 });
 
-  async function home(request: IncomingMessage, response: ServerResponse, mode: Mode) {
+  async function home(response: ServerResponse, mode: Mode) {
     const arrived = performance.now();
     const trace = new Trace({ name: `storefront ?mode=${mode}` });
     const waterfall = `/waterfall/${traces.add(trace)}`;
+    if (mode === 'streamed') {
+      // The composer cancels this view's requests if the visitor leaves before the end.
+      await page.render({ input: { waterfall, arrived }, trace }).pipe(response);
+      trace.end();
+      return;
+    }
     // The visitor leaving stops this view's requests, and only this view's.
     const left = new AbortController();
     const scope = api.scope();
-    request.once('close', () => {
+    response.once('close', () => {
       if (response.writableFinished) return;
       left.abort();
       scope.cancelAll('the visitor left');
@@ -78,7 +91,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     const waterfall = /^\/waterfall\/(\d+)$/.exec(url.pathname);
     if (url.pathname === '/') {
       const mode = url.searchParams.get('mode') ?? 'streamed';
-      if (isMode(mode)) return home(request, response, mode);
+      if (isMode(mode)) return home(response, mode);
       sendPage(
         response,
         400,

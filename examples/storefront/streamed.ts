@@ -1,0 +1,80 @@
+/**
+ * `?mode=streamed`: the page composer (`definePage`) over the same sections. Every section's
+ * request starts at once (those that need another's answer the moment it is there); the shell goes
+ * out at once with a placeholder per section, and each section streams in the moment its data is
+ * ready (out of order), moved into place by a one-line script. A section late past its deadline
+ * or failed renders its fallback.
+ */
+import {
+  definePage,
+  type FuturesSession,
+  html,
+  type Page,
+  type SectionDefinition,
+} from '../../src/index.ts';
+import { foot, frame, head } from './layout.ts';
+import type { Input, Inputs, StoreSection } from './sections.ts';
+
+/** One streamed view: what its layout shows, and when its bytes went out. */
+export interface StreamedView {
+  /** The link to this view's waterfall. */
+  readonly waterfall: string;
+  /** `performance.now()` when the request arrived. */
+  readonly arrived: number;
+  /** `performance.now()` when the shell was composed, just before the first byte. */
+  firstByteAt?: number;
+}
+
+/** Options of {@link storefrontPage}. */
+export interface StorefrontPageOptions {
+  readonly session: FuturesSession;
+  /** Ms from the view's start after which a section not ready renders its fallback. */
+  readonly deadline: number;
+}
+
+// The sections come from a list, so the compiler cannot follow each one's name and data type
+// through `section()` as it does for a chain written out: the page is built through this view of
+// it, with the data typed at each section's own render instead (see sections.ts).
+interface SectionAdder {
+  section(
+    name: string,
+    definition: SectionDefinition<StreamedView, Record<string, unknown>, unknown, string>,
+  ): SectionAdder;
+}
+
+/** The storefront home page for the composer: one section per entry of `sections`. */
+export function storefrontPage(
+  sections: readonly StoreSection[],
+  options: StorefrontPageOptions,
+): Page<StreamedView, Record<string, unknown>> {
+  const page = definePage<StreamedView>({
+    name: 'storefront',
+    session: options.session,
+    mode: 'out-of-order',
+    deadline: options.deadline,
+    head: (view) => {
+      view.firstByteAt = performance.now();
+      return head('streamed', view.waterfall);
+    },
+    tail: (view) => {
+      const now = performance.now();
+      const firstByte = (view.firstByteAt ?? now) - view.arrived;
+      return foot({ firstByte, total: now - view.arrived }, view.waterfall);
+    },
+  }) as unknown as SectionAdder;
+  let adder = page;
+  for (const section of sections) {
+    adder = adder.section(section.name, {
+      after: section.needs,
+      data: (deps, { json }) => {
+        const input: Input = (name) => deps[name] as Inputs[typeof name];
+        const params = section.query(input);
+        return json(`/api/${section.name}`, params ? { params } : {});
+      },
+      render: (data) => frame(section, section.render(data), 'ok'),
+      fallback: () => frame(section, section.fallback, 'fallback'),
+      placeholder: html`<section class="${section.wide ? 'wide loading' : 'loading'}" data-placeholder="${section.name}"><h2>${section.title}</h2><p class="muted">Loading…</p></section>`,
+    });
+  }
+  return adder as unknown as Page<StreamedView, Record<string, unknown>>;
+}
