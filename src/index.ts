@@ -7,6 +7,7 @@ import { installTelemetry } from './trace/otel.ts';
 import { installSessionTrace } from './trace/session-trace.ts';
 
 export { BodyTooLargeError } from './errors/body-too-large-error.ts';
+export { CacheStoreError } from './errors/cache-store-error.ts';
 export { CancelledError } from './errors/cancelled-error.ts';
 export {
   CircuitOpenError,

@@ -1,0 +1,317 @@
+import { CacheStoreError } from '../../errors/cache-store-error.ts';
+import { isFanoutError } from '../../errors/fanout-error.ts';
+import type { PreparedRequest } from '../../http/prepared-request.ts';
+import type { Response } from '../../http/response.ts';
+import { type CacheControl, parseCacheControl } from './cache-control.ts';
+import { decodeEntry, encodeEntry, type StoredResponse } from './cache-entry.ts';
+import { primaryKey, variantKey, varyNames } from './cache-key.ts';
+import {
+  type CacheOptions,
+  type NormalizedCacheOptions,
+  normalizeCacheOptions,
+} from './cache-options.ts';
+import type { CacheOutcome } from './cache-outcome.ts';
+import { currentAge, freshnessLifetime } from './freshness.ts';
+import { maySubstituteOnError, reuseVerdict, type Staleness } from './reuse.ts';
+import { conditionalRequest, freshen, isCallerConditional } from './revalidation.ts';
+import { CACHED_METHODS, isStorable } from './storability.ts';
+import { fromStoredResponse, toStoredResponse, withOutcome } from './stored-response.ts';
+
+/** What the cache tells the trace about one attempt. */
+export interface CacheEvent {
+  readonly policy: 'cache';
+  readonly type: CacheOutcome | 'store-error';
+  readonly origin: string;
+  readonly detail?: Readonly<Record<string, string | number | boolean>>;
+}
+
+/** One attempt as the cache sees it: the request going out, and where to note what it did. */
+export interface CacheAttempt {
+  readonly request: PreparedRequest;
+  note(event: CacheEvent): void;
+}
+
+/** A stored response found for a request, where it lives, and how stale it is now. */
+interface Found {
+  readonly stored: StoredResponse;
+  readonly key: string;
+  readonly facts: Staleness;
+}
+
+// Statuses of a failing origin (RFC 5861 §4): a stored response may stand in for them.
+const ERROR_STATUSES = new Set([500, 502, 503, 504]);
+// Errors that are not the origin failing: the caller gave up, or the request itself is wrong.
+const NOT_ORIGIN_FAILURES = new Set([
+  'FANOUT_CANCELLED',
+  'FANOUT_SESSION_CLOSED',
+  'FANOUT_INVALID_REQUEST',
+  'FANOUT_INVALID_URL',
+]);
+// Unsafe methods whose success invalidates what is stored for their URL (RFC 9111 §4.4).
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/**
+ * An HTTP cache (RFC 9111) as a session policy: fresh responses to GET and HEAD are served from
+ * its store without a request; stale ones with an `ETag` or `Last-Modified` are revalidated
+ * (`304 Not Modified` serves the stored body); `Vary`, `no-store`, `no-cache`, `private`,
+ * `max-age`, `s-maxage`, `Expires` and `Age` are honoured; and a stored response may stand in for
+ * a failing origin (`stale-if-error`, RFC 5861). Each response that went through it says how in
+ * its `x-fanout-cache` header ({@link cacheOutcome}), and the call's trace records it.
+ *
+ * The store is a {@link MemoryStore} unless given one; a {@link RedisStore} shares the cache
+ * between instances. A store that fails makes a lookup a miss, never a failed request.
+ *
+ * @example
+ * ```ts
+ * import { HttpCache, Session, cacheOutcome } from 'fanout';
+ * const session = new Session({
+ *   baseURL: 'http://127.0.0.1:8080',
+ *   policies: [new HttpCache({ staleIfError: 300_000 })],
+ * });
+ * const response = await session.get('/catalog');
+ * console.log(cacheOutcome(response)); // 'miss', then 'hit' while fresh
+ * ```
+ */
+export class HttpCache {
+  /** The policy's name in trace events. */
+  readonly name = 'cache';
+  readonly #options: NormalizedCacheOptions;
+
+  constructor(options: CacheOptions = {}) {
+    this.#options = normalizeCacheOptions(options);
+  }
+
+  /** Answers one attempt from the store, or through `next` (the origin), storing what it may. */
+  async attempt(
+    state: CacheAttempt,
+    next: (request: PreparedRequest) => Promise<Response>,
+  ): Promise<Response> {
+    const request = state.request;
+    if (!CACHED_METHODS.has(request.method)) {
+      const response = await next(request);
+      if (!SAFE_METHODS.has(request.method) && response.status < 400) {
+        this.#invalidate(state, response);
+      }
+      return response;
+    }
+    if (isCallerConditional(request)) return next(request);
+    return this.#exchange(state, next, parseCacheControl(request.headers['cache-control']));
+  }
+
+  async #exchange(
+    state: CacheAttempt,
+    next: (request: PreparedRequest) => Promise<Response>,
+    requestControl: CacheControl,
+  ): Promise<Response> {
+    const { request } = state;
+    const { now } = this.#options;
+    const start = now();
+    const found = await this.#lookup(state, requestControl, start);
+    if (found !== undefined) {
+      const verdict = reuseVerdict(found.facts);
+      if (verdict !== 'revalidate') {
+        const outcome = verdict === 'fresh' ? 'hit' : 'stale';
+        return this.#serve(state, found.stored, outcome, found.facts.age, start);
+      }
+    }
+    if (requestControl.onlyIfCached) return this.#gatewayTimeout(state, start);
+    const conditional = found === undefined ? undefined : conditionalRequest(request, found.stored);
+    const requestTime = now();
+    let response: Response;
+    try {
+      response = await next(conditional ?? request);
+    } catch (error) {
+      if (found !== undefined && isOriginFailure(error) && this.#maySubstitute(found)) {
+        return this.#serve(state, found.stored, 'stale', found.facts.age, start, codeOf(error));
+      }
+      throw error;
+    }
+    const responseTime = now();
+    if (found !== undefined && conditional !== undefined && response.status === 304) {
+      response.body?.resume();
+      return this.#revalidated(state, found, response, requestControl, requestTime, responseTime);
+    }
+    if (found !== undefined && ERROR_STATUSES.has(response.status) && this.#maySubstitute(found)) {
+      response.body?.resume();
+      const cause = String(response.status);
+      return this.#serve(state, found.stored, 'stale', found.facts.age, start, cause);
+    }
+    this.#store(state, response, requestControl, requestTime, responseTime);
+    this.#note(state, 'miss', { status: response.status });
+    return withOutcome(response, 'miss');
+  }
+
+  // The stored response for the request (its variant, when the URL's responses Vary).
+  async #lookup(
+    state: CacheAttempt,
+    requestControl: CacheControl,
+    now: number,
+  ): Promise<Found | undefined> {
+    const { request } = state;
+    let key = primaryKey(request.method, request.url);
+    let entry = await this.#read(state, key);
+    if (entry?.kind === 'vary') {
+      key = variantKey(key, entry.names, request.headers);
+      entry = await this.#read(state, key);
+    }
+    if (entry?.kind !== 'response') return undefined;
+    return { stored: entry, key, facts: this.#facts(entry, requestControl, now) };
+  }
+
+  #maySubstitute(found: Found): boolean {
+    return maySubstituteOnError(found.facts, this.#options.staleIfError);
+  }
+
+  async #read(state: CacheAttempt, key: string) {
+    try {
+      const bytes = await this.#options.store.get(key);
+      return bytes === undefined ? undefined : decodeEntry(bytes);
+    } catch (error) {
+      this.#storeFailed(state, error);
+      return undefined;
+    }
+  }
+
+  #facts(stored: StoredResponse, requestControl: CacheControl, now: number): Staleness {
+    const { isShared, heuristic } = this.#options;
+    const control = parseCacheControl(stored.headers['cache-control']);
+    return {
+      age: currentAge(stored, now),
+      lifetime: freshnessLifetime(stored, control, isShared, heuristic),
+      control,
+      requestControl,
+      isShared,
+    };
+  }
+
+  #revalidated(
+    state: CacheAttempt,
+    found: Found,
+    notModified: Response,
+    requestControl: CacheControl,
+    requestTime: number,
+    responseTime: number,
+  ): Response {
+    const stored = freshen(found.stored, notModified, requestTime, responseTime);
+    const control = parseCacheControl(stored.headers['cache-control']);
+    if (!requestControl.noStore && !control.noStore) this.#put(state, found.key, stored, control);
+    const age = currentAge(stored, responseTime);
+    return this.#serve(state, stored, 'revalidated', age, requestTime);
+  }
+
+  #serve(
+    state: CacheAttempt,
+    stored: StoredResponse,
+    outcome: CacheOutcome,
+    age: number,
+    start: number,
+    cause?: string,
+  ): Response {
+    const seconds = Math.floor(age / 1000);
+    this.#note(state, outcome, cause === undefined ? { age: seconds } : { age: seconds, cause });
+    const elapsed = Math.max(0, this.#options.now() - start);
+    return fromStoredResponse(stored, state.request, outcome, age, elapsed);
+  }
+
+  // RFC 9111 §5.2.1.7: `only-if-cached` with nothing usable stored is answered with a 504.
+  #gatewayTimeout(state: CacheAttempt, start: number): Response {
+    const stored: StoredResponse = {
+      kind: 'response',
+      status: 504,
+      reason: 'Gateway Timeout',
+      headers: { 'content-length': '0' },
+      body: new Uint8Array(0),
+      requestTime: start,
+      responseTime: start,
+    };
+    this.#note(state, 'miss', { status: 504, cause: 'only-if-cached' });
+    return fromStoredResponse(stored, state.request, 'miss', 0, 0);
+  }
+
+  // Stores `response` when it may be (fire and forget: a slow store never delays the caller).
+  #store(
+    state: CacheAttempt,
+    response: Response,
+    requestControl: CacheControl,
+    requestTime: number,
+    responseTime: number,
+  ): void {
+    const { request } = state;
+    const control = parseCacheControl(response.headers['cache-control']);
+    if (!isStorable(request, response, requestControl, control, this.#options.isShared)) return;
+    const vary = varyNames(response.headers.vary);
+    if (vary === '*') return;
+    const stored = toStoredResponse(response, requestTime, responseTime);
+    const primary = primaryKey(request.method, request.url);
+    const ttl = this.#ttl(stored, control);
+    if (vary.length === 0) {
+      this.#put(state, primary, stored, control);
+      return;
+    }
+    this.#write(state, primary, encodeEntry({ kind: 'vary', names: vary }), ttl);
+    this.#write(state, variantKey(primary, vary, request.headers), encodeEntry(stored), ttl);
+  }
+
+  #put(state: CacheAttempt, key: string, stored: StoredResponse, control: CacheControl): void {
+    this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control));
+  }
+
+  // How long to keep an entry: while fresh plus the stale-if-error window, or `maxTTL` when it
+  // can be revalidated later.
+  #ttl(stored: StoredResponse, control: CacheControl): number {
+    const { isShared, heuristic, staleIfError, maxTTL } = this.#options;
+    if (stored.headers.etag !== undefined || stored.headers['last-modified'] !== undefined) {
+      return maxTTL;
+    }
+    const lifetime = freshnessLifetime(stored, control, isShared, heuristic);
+    const window = Math.max(staleIfError, (control.staleIfError ?? 0) * 1000);
+    return Math.min(maxTTL, lifetime - currentAge(stored, stored.responseTime) + window);
+  }
+
+  #write(state: CacheAttempt, key: string, bytes: Uint8Array, ttl: number): void {
+    if (!(ttl > 0)) return;
+    this.#options.store.set(key, bytes, ttl).catch((error) => this.#storeFailed(state, error));
+  }
+
+  // RFC 9111 §4.4: a successful unsafe request invalidates the stored responses for its URL
+  // and, on the same origin, for its Location and Content-Location.
+  #invalidate(state: CacheAttempt, response: Response): void {
+    const { request } = state;
+    const urls = [request.url];
+    for (const name of ['location', 'content-location']) {
+      const value = response.headers[name];
+      if (typeof value !== 'string') continue;
+      const url = URL.parse(value, request.url);
+      if (url !== null && url.origin === request.origin) urls.push(url.href);
+    }
+    for (const url of urls) {
+      for (const method of CACHED_METHODS) {
+        this.#options.store
+          .delete(primaryKey(method, url))
+          .catch((error) => this.#storeFailed(state, error));
+      }
+    }
+  }
+
+  #storeFailed(state: CacheAttempt, error: unknown): void {
+    this.#note(state, 'store-error', { code: codeOf(error) });
+    this.#options.onError?.(
+      error instanceof CacheStoreError
+        ? error
+        : new CacheStoreError(`The cache store failed: ${codeOf(error)}`, { cause: error }),
+    );
+  }
+
+  #note(state: CacheAttempt, type: CacheEvent['type'], detail: CacheEvent['detail']): void {
+    state.note({ policy: 'cache', type, origin: state.request.origin, ...(detail && { detail }) });
+  }
+}
+
+function isOriginFailure(error: unknown): boolean {
+  return !isFanoutError(error) || !NOT_ORIGIN_FAILURES.has(error.code);
+}
+
+function codeOf(error: unknown): string {
+  if (isFanoutError(error)) return error.code;
+  return (error as Error | undefined)?.name ?? 'Error';
+}

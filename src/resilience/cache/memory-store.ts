@@ -1,0 +1,102 @@
+import { checkFunction, checkInteger } from '../../http/validate.ts';
+import { fail } from '../../validate.ts';
+import type { CacheStore } from './cache-store.ts';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** The most entries kept; the least recently used goes first. @default 1_000 */
+  maxEntries?: number;
+  /** The most bytes kept (values and keys); the least recently used goes first. @default 33_554_432 (32 MiB) */
+  maxBytes?: number;
+  /** The clock, in epoch ms (inject one in tests). @default Date.now */
+  now?: () => number;
+}
+
+interface Slot {
+  readonly value: Uint8Array;
+  readonly expiresAt: number;
+  readonly size: number;
+}
+
+/**
+ * The default {@link CacheStore}: entries in this process's memory, bounded by count and bytes,
+ * least recently used evicted first, each dropped when its time to live passes. It is private to
+ * the process (`isShared: false`); use {@link RedisStore} to share a cache between instances.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore, Session, cache } from 'fanout';
+ * const session = new Session({ policies: [cache({ store: new MemoryStore({ maxBytes: 8 << 20 }) })] });
+ * ```
+ */
+export class MemoryStore implements CacheStore {
+  readonly isShared = false;
+  readonly #maxEntries: number;
+  readonly #maxBytes: number;
+  readonly #now: () => number;
+  // Entries in least- to most-recently-used order (a Map iterates in insertion order; a get
+  // re-inserts). Every slot counts its key and value in #bytes, which never exceeds #maxBytes.
+  readonly #slots = new Map<string, Slot>();
+  #bytes = 0;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+    this.#maxEntries = checkInteger('maxEntries', options.maxEntries ?? 1_000, 1);
+    this.#maxBytes = checkInteger('maxBytes', options.maxBytes ?? 32 * 1024 * 1024, 1);
+    this.#now = checkFunction('now', options.now ?? Date.now);
+  }
+
+  /** Entries held now (expired ones included until they are touched or evicted). */
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** Bytes held now, keys and values. */
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  async get(key: string): Promise<Uint8Array | undefined> {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return undefined;
+    this.#remove(key, slot);
+    if (slot.expiresAt <= this.#now()) return undefined;
+    this.#slots.set(key, slot);
+    this.#bytes += slot.size;
+    return slot.value;
+  }
+
+  async set(key: string, value: Uint8Array, ttl: number): Promise<void> {
+    const old = this.#slots.get(key);
+    if (old !== undefined) this.#remove(key, old);
+    const size = value.byteLength + key.length;
+    if (!(ttl > 0) || size > this.#maxBytes) return;
+    this.#slots.set(key, { value, expiresAt: this.#now() + ttl, size });
+    this.#bytes += size;
+    this.#evict();
+  }
+
+  async delete(key: string): Promise<void> {
+    const slot = this.#slots.get(key);
+    if (slot !== undefined) this.#remove(key, slot);
+  }
+
+  /** Forgets every entry. */
+  clear(): void {
+    this.#slots.clear();
+    this.#bytes = 0;
+  }
+
+  #remove(key: string, slot: Slot): void {
+    this.#slots.delete(key);
+    this.#bytes -= slot.size;
+  }
+
+  // Drops least recently used entries until both bounds hold.
+  #evict(): void {
+    for (const [key, slot] of this.#slots) {
+      if (this.#slots.size <= this.#maxEntries && this.#bytes <= this.#maxBytes) return;
+      this.#remove(key, slot);
+    }
+  }
+}
