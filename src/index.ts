@@ -131,6 +131,17 @@ export {
   type SectionTiming,
   type StreamMode,
 } from './page/index.ts';
+export type { CacheOptions } from './resilience/cache/cache-options.ts';
+export {
+  CACHE_OUTCOME_HEADER,
+  type CacheOutcome,
+  cacheOutcome,
+} from './resilience/cache/cache-outcome.ts';
+export type { CacheStore } from './resilience/cache/cache-store.ts';
+export { HttpCache } from './resilience/cache/http-cache.ts';
+export { MemoryStore, type MemoryStoreOptions } from './resilience/cache/memory-store.ts';
+export type { RedisClientOptions } from './resilience/cache/redis-client.ts';
+export { RedisStore, type RedisStoreOptions } from './resilience/cache/redis-store.ts';
 export {
   CircuitBreaker,
   type CircuitBreakerOptions,

@@ -148,6 +148,10 @@ class PolicyAttempt extends CallContext implements AttemptState {
     this.retryCount = retryCount;
   }
 
+  get stream(): boolean {
+    return this.#wire.stream;
+  }
+
   /** The same attempt with another request (a policy passed a changed copy to `next`). */
   with(request: PreparedRequest): PolicyAttempt {
     return new PolicyAttempt(this.call, this.#wire, request, this.retryCount);

@@ -69,6 +69,8 @@ export interface AttemptState extends PolicyContext {
   readonly request: PreparedRequest;
   /** Retries of this hop before this attempt: 0 for the first try. */
   readonly retryCount: number;
+  /** Whether the caller asked for the body as a stream (`stream: true`): an answer made without the wire must give `body`. */
+  readonly stream: boolean;
 }
 
 /** A retry the session's retry rules allow, before its backoff. */

@@ -1,6 +1,6 @@
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { isFanoutError } from '../../errors/fanout-error.ts';
-import type { PreparedRequest } from '../../http/prepared-request.ts';
+import type { AttemptState, Next, PolicyEvent, SessionPolicy } from '../../http/policy.ts';
 import type { Response } from '../../http/response.ts';
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
 import { decodeEntry, encodeEntry, type StoredResponse } from './cache-entry.ts';
@@ -17,19 +17,8 @@ import { conditionalRequest, freshen, isCallerConditional } from './revalidation
 import { CACHED_METHODS, isStorable } from './storability.ts';
 import { fromStoredResponse, toStoredResponse, withOutcome } from './stored-response.ts';
 
-/** What the cache tells the trace about one attempt. */
-export interface CacheEvent {
-  readonly policy: 'cache';
-  readonly type: CacheOutcome | 'store-error';
-  readonly origin: string;
-  readonly detail?: Readonly<Record<string, string | number | boolean>>;
-}
-
-/** One attempt as the cache sees it: the request going out, and where to note what it did. */
-export interface CacheAttempt {
-  readonly request: PreparedRequest;
-  note(event: CacheEvent): void;
-}
+/** The `type`s of the cache's trace events: an outcome, or a store that failed. */
+type CacheEventType = CacheOutcome | 'store-error';
 
 /** A stored response found for a request, where it lives, and how stale it is now. */
 interface Found {
@@ -72,7 +61,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * console.log(cacheOutcome(response)); // 'miss', then 'hit' while fresh
  * ```
  */
-export class HttpCache {
+export class HttpCache implements SessionPolicy {
   /** The policy's name in trace events. */
   readonly name = 'cache';
   readonly #options: NormalizedCacheOptions;
@@ -82,10 +71,7 @@ export class HttpCache {
   }
 
   /** Answers one attempt from the store, or through `next` (the origin), storing what it may. */
-  async attempt(
-    state: CacheAttempt,
-    next: (request: PreparedRequest) => Promise<Response>,
-  ): Promise<Response> {
+  async attempt(state: AttemptState, next: Next): Promise<Response> {
     const request = state.request;
     if (!CACHED_METHODS.has(request.method)) {
       const response = await next(request);
@@ -99,8 +85,8 @@ export class HttpCache {
   }
 
   async #exchange(
-    state: CacheAttempt,
-    next: (request: PreparedRequest) => Promise<Response>,
+    state: AttemptState,
+    next: Next,
     requestControl: CacheControl,
   ): Promise<Response> {
     const { request } = state;
@@ -143,7 +129,7 @@ export class HttpCache {
 
   // The stored response for the request (its variant, when the URL's responses Vary).
   async #lookup(
-    state: CacheAttempt,
+    state: AttemptState,
     requestControl: CacheControl,
     now: number,
   ): Promise<Found | undefined> {
@@ -162,7 +148,7 @@ export class HttpCache {
     return maySubstituteOnError(found.facts, this.#options.staleIfError);
   }
 
-  async #read(state: CacheAttempt, key: string) {
+  async #read(state: AttemptState, key: string) {
     try {
       const bytes = await this.#options.store.get(key);
       return bytes === undefined ? undefined : decodeEntry(bytes);
@@ -185,7 +171,7 @@ export class HttpCache {
   }
 
   #revalidated(
-    state: CacheAttempt,
+    state: AttemptState,
     found: Found,
     notModified: Response,
     requestControl: CacheControl,
@@ -200,7 +186,7 @@ export class HttpCache {
   }
 
   #serve(
-    state: CacheAttempt,
+    state: AttemptState,
     stored: StoredResponse,
     outcome: CacheOutcome,
     age: number,
@@ -210,11 +196,11 @@ export class HttpCache {
     const seconds = Math.floor(age / 1000);
     this.#note(state, outcome, cause === undefined ? { age: seconds } : { age: seconds, cause });
     const elapsed = Math.max(0, this.#options.now() - start);
-    return fromStoredResponse(stored, state.request, outcome, age, elapsed);
+    return fromStoredResponse(stored, state.request, outcome, age, elapsed, state.stream);
   }
 
   // RFC 9111 §5.2.1.7: `only-if-cached` with nothing usable stored is answered with a 504.
-  #gatewayTimeout(state: CacheAttempt, start: number): Response {
+  #gatewayTimeout(state: AttemptState, start: number): Response {
     const stored: StoredResponse = {
       kind: 'response',
       status: 504,
@@ -225,12 +211,12 @@ export class HttpCache {
       responseTime: start,
     };
     this.#note(state, 'miss', { status: 504, cause: 'only-if-cached' });
-    return fromStoredResponse(stored, state.request, 'miss', 0, 0);
+    return fromStoredResponse(stored, state.request, 'miss', 0, 0, state.stream);
   }
 
   // Stores `response` when it may be (fire and forget: a slow store never delays the caller).
   #store(
-    state: CacheAttempt,
+    state: AttemptState,
     response: Response,
     requestControl: CacheControl,
     requestTime: number,
@@ -252,7 +238,7 @@ export class HttpCache {
     this.#write(state, variantKey(primary, vary, request.headers), encodeEntry(stored), ttl);
   }
 
-  #put(state: CacheAttempt, key: string, stored: StoredResponse, control: CacheControl): void {
+  #put(state: AttemptState, key: string, stored: StoredResponse, control: CacheControl): void {
     this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control));
   }
 
@@ -268,14 +254,14 @@ export class HttpCache {
     return Math.min(maxTTL, lifetime - currentAge(stored, stored.responseTime) + window);
   }
 
-  #write(state: CacheAttempt, key: string, bytes: Uint8Array, ttl: number): void {
+  #write(state: AttemptState, key: string, bytes: Uint8Array, ttl: number): void {
     if (!(ttl > 0)) return;
     this.#options.store.set(key, bytes, ttl).catch((error) => this.#storeFailed(state, error));
   }
 
   // RFC 9111 §4.4: a successful unsafe request invalidates the stored responses for its URL
   // and, on the same origin, for its Location and Content-Location.
-  #invalidate(state: CacheAttempt, response: Response): void {
+  #invalidate(state: AttemptState, response: Response): void {
     const { request } = state;
     const urls = [request.url];
     for (const name of ['location', 'content-location']) {
@@ -293,7 +279,7 @@ export class HttpCache {
     }
   }
 
-  #storeFailed(state: CacheAttempt, error: unknown): void {
+  #storeFailed(state: AttemptState, error: unknown): void {
     this.#note(state, 'store-error', { code: codeOf(error) });
     this.#options.onError?.(
       error instanceof CacheStoreError
@@ -302,7 +288,7 @@ export class HttpCache {
     );
   }
 
-  #note(state: CacheAttempt, type: CacheEvent['type'], detail: CacheEvent['detail']): void {
+  #note(state: AttemptState, type: CacheEventType, detail: PolicyEvent['detail']): void {
     state.note({ policy: 'cache', type, origin: state.request.origin, ...(detail && { detail }) });
   }
 }

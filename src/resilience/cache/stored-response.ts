@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { PreparedRequest } from '../../http/prepared-request.ts';
 import { Response } from '../../http/response.ts';
 import type { StoredResponse } from './cache-entry.ts';
@@ -57,7 +58,8 @@ export function toStoredResponse(
 
 /**
  * A stored response served for `request`, with its current `Age` (RFC 9111 §5.1, whole seconds)
- * and the outcome in `x-fanout-cache`. `elapsed` is the time the cache took to answer.
+ * and the outcome in `x-fanout-cache`. `elapsed` is the time the cache took to answer; `stream`
+ * gives the body as a stream, as the caller asked.
  */
 export function fromStoredResponse(
   stored: StoredResponse,
@@ -65,11 +67,14 @@ export function fromStoredResponse(
   outcome: CacheOutcome,
   age: number,
   elapsed: number,
+  stream: boolean,
 ): Response {
   const headers: Record<string, string> = Object.assign(Object.create(null), stored.headers);
   headers.age = String(Math.floor(age / 1000));
   headers[CACHE_OUTCOME_HEADER] = outcome;
-  return new Response(request, stored.status, stored.reason, headers, stored.body, elapsed);
+  const chunks = stored.body.byteLength === 0 ? [] : [Buffer.from(stored.body)];
+  const body = stream ? Readable.from(chunks, { objectMode: false }) : stored.body;
+  return new Response(request, stored.status, stored.reason, headers, body, elapsed);
 }
 
 /** `response` with the outcome in `x-fanout-cache` (a copy: responses are not changed). */
