@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Future } from '../src/index.ts';
 import { type Client, clientById } from './clients.ts';
 import { warm } from './node-contender.ts';
 import { drain } from './promise-queue.ts';
@@ -47,13 +48,22 @@ async function settle(): Promise<void> {
 /** Submits `total` requests at once; calls `submitted` once they are all queued. */
 async function submitAll(client: Client, total: number, submitted: () => void): Promise<void> {
   if (client.queues) {
-    // The client is an executor: every request goes to it now, each dropped once settled.
+    // The client is an executor: every request goes to it now, each dropped once settled. A
+    // future is watched the concurrent.futures way, with a done callback (requests-futures' W3
+    // does the same with add_done_callback): a `then` per queued future would add a promise
+    // pair to each entry of the queue, measuring the harness rather than the queue.
     await new Promise<void>((resolve, reject) => {
       let left = total;
       const done = () => {
         if (--left === 0) resolve();
       };
-      for (let i = 0; i < total; i++) client.get('/fast').then(done, reject);
+      const settled = (future: Future<unknown>) =>
+        future.exception().then((error) => (error === undefined ? done() : reject(error)), reject);
+      for (let i = 0; i < total; i++) {
+        const request = client.get('/fast');
+        if (request instanceof Future) request.addDoneCallback(settled);
+        else request.then(done, reject);
+      }
       submitted();
     });
     return;

@@ -100,10 +100,11 @@ export class Future<T> implements PromiseLike<T> {
   /** The value once fulfilled, the error once rejected or cancelled; `undefined` before. */
   #outcome: unknown = undefined;
   /**
-   * Callbacks to run when done, in the order added; allocated by the first one, dropped once run.
-   * Each was added as a `DoneCallback<T>`; the `never` keeps `Future` covariant in `T`.
+   * Callbacks to run when done, in the order added: the first one alone (most futures have at most
+   * one, and a queued future stays small), a list from the second; dropped once run. Each was
+   * added as a `DoneCallback<T>`; the `never` keeps `Future` covariant in `T`.
    */
-  #callbacks: DoneCallback<never>[] | undefined = undefined;
+  #callbacks: DoneCallback<never> | DoneCallback<never>[] | undefined = undefined;
   /** The promise behind `then`, created by the first `then` call and settled with the future. */
   #promise: Promise<T> | undefined = undefined;
   /**
@@ -409,8 +410,13 @@ export class Future<T> implements PromiseLike<T> {
   removeDoneCallback(fn: DoneCallback<T>): number {
     const callbacks = this.#callbacks;
     if (callbacks === undefined) return 0;
+    if (!Array.isArray(callbacks)) {
+      if (callbacks !== fn) return 0;
+      this.#callbacks = undefined;
+      return 1;
+    }
     const kept = callbacks.filter((callback) => callback !== fn);
-    this.#callbacks = kept.length > 0 ? kept : undefined;
+    this.#callbacks = kept.length > 1 ? kept : kept[0];
     return callbacks.length - kept.length;
   }
 
@@ -496,8 +502,10 @@ export class Future<T> implements PromiseLike<T> {
 
   /** Adds a callback to run when done (the future is not done yet). */
   #listen(fn: DoneCallback<T>): void {
-    if (this.#callbacks === undefined) this.#callbacks = [fn];
-    else this.#callbacks.push(fn);
+    const callbacks = this.#callbacks;
+    if (callbacks === undefined) this.#callbacks = fn;
+    else if (Array.isArray(callbacks)) callbacks.push(fn);
+    else this.#callbacks = [callbacks, fn];
   }
 
   /** Settles like `fn()` does: with its value, its promise's outcome, or what it throws. */
@@ -540,7 +548,9 @@ export class Future<T> implements PromiseLike<T> {
     }
     const callbacks = this.#callbacks;
     this.#callbacks = undefined;
-    if (callbacks !== undefined) for (const fn of callbacks) invoke(fn as DoneCallback<T>, this);
+    if (typeof callbacks === 'function') invoke(callbacks as DoneCallback<T>, this);
+    else if (callbacks !== undefined)
+      for (const fn of callbacks) invoke(fn as DoneCallback<T>, this);
   }
 }
 

@@ -38,6 +38,16 @@ const NO_TIMEOUT = 0;
 const EMPTY = Buffer.alloc(0);
 const ignore = () => {};
 
+/**
+ * `body`, or a copy of it when it is a small view into a larger buffer. undici hands out views into
+ * the socket's read buffer, which also holds the response head (and maybe the next response): a
+ * response kept for long would keep that whole read alive, outside the V8 heap, and glibc rarely
+ * gives such small blocks back. A copy of a small body comes from Node's shared buffer pool.
+ */
+function ownBytes(body: Buffer): Buffer {
+  return body.byteLength * 2 < body.buffer.byteLength ? Buffer.from(body) : body;
+}
+
 /** Parses undici's raw header list into a record by lower-case name. */
 export function parseHeaders(raw: readonly Buffer[]): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = new HeaderRecord();
@@ -283,7 +293,7 @@ export class Exchange {
         ? codecsOf(this.#header('content-encoding'))
         : undefined;
     if (codecs === undefined) {
-      this.#settle(body);
+      this.#settle(ownBytes(body));
       return;
     }
     decompressBody(body, codecs, this.#options.maxBodySize, this.#request).then(
