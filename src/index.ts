@@ -14,8 +14,11 @@ export {
   type CircuitOpenErrorOptions,
 } from './errors/circuit-open-error.ts';
 export { ConnectionError } from './errors/connection-error.ts';
+export { DeadlineError, type DeadlineScope } from './errors/deadline-error.ts';
+export { DependencyError } from './errors/dependency-error.ts';
 export { ExecutorShutdownError } from './errors/executor-shutdown-error.ts';
 export { FanoutError, type FanoutErrorOptions, isFanoutError } from './errors/fanout-error.ts';
+export { FlowDefinitionError } from './errors/flow-definition-error.ts';
 export { HTTPError } from './errors/http-error.ts';
 export { InvalidOptionError } from './errors/invalid-option-error.ts';
 export { InvalidRequestError } from './errors/invalid-request-error.ts';
@@ -37,6 +40,26 @@ export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
 export { CoalesceScope, coalesce } from './flow/coalesce-scope.ts';
+export {
+  type Fallback,
+  type FallbackState,
+  Flow,
+  FlowDefinition,
+  type FlowOptions,
+  type FlowReport,
+  flow,
+  type NewStepName,
+  type NoSteps,
+  type StartOptions,
+  type StepContext,
+  type StepFunction,
+  type StepFutures,
+  type StepInputs,
+  type StepOptions,
+  type StepOutcome,
+  type StepReport,
+  type WithStep,
+} from './flow/index.ts';
 export {
   type AsCompletedOptions,
   asCompleted,

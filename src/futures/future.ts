@@ -69,6 +69,20 @@ export let hasFailed: (future: Future<unknown>) => boolean;
 /** @internal Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
 export let noteWaiting: (future: Future<unknown>) => void;
 
+/** How a done future ended, as {@link takeOutcome} hands it over. */
+export type Settled = 'fulfilled' | 'rejected' | 'cancelled';
+
+/**
+ * @internal Hands a future's outcome (its value, or its error) to `fn` the moment it is done —
+ * synchronously, at once if it is done already — without allocating a promise. The caller takes
+ * the outcome over (a flow step adopts it), so a failure is no longer reported as unretrieved
+ * here, and no consumer is told it asked (tracing's blocked time stays the caller's own).
+ */
+export let takeOutcome: (
+  future: Future<unknown>,
+  fn: (settled: Settled, outcome: unknown) => void,
+) => void;
+
 /**
  * The eventual outcome of some work, in the manner of Python's `concurrent.futures.Future`, that
  * is also awaitable (`PromiseLike`).
@@ -138,6 +152,15 @@ export class Future<T> implements PromiseLike<T> {
     noteWaiting = (future) => future.#ask('wait');
     watchAsks = (future, watcher) => {
       future.#askWatcher = watcher;
+    };
+    takeOutcome = (future, fn) => {
+      if (!future.#retrieved) {
+        future.#retrieved = true;
+        if (future.#state === 'rejected') forgetUnretrieved(future);
+      }
+      const hand = () => fn(future.#state as Settled, future.#outcome);
+      if (future.done()) hand();
+      else future.#listen(hand);
     };
   }
 

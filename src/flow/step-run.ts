@@ -1,0 +1,292 @@
+import type { AsyncResource } from 'node:async_hooks';
+import type { CancelledError } from '../errors/cancelled-error.ts';
+import { DeadlineError, type DeadlineScope } from '../errors/deadline-error.ts';
+import { DependencyError } from '../errors/dependency-error.ts';
+import { HTTPError } from '../errors/http-error.ts';
+import {
+  cancelFuture,
+  createFuture,
+  Future,
+  type Settled,
+  settleFuture,
+  startFuture,
+  takeOutcome,
+} from '../futures/future.ts';
+import { startTimer } from '../futures/timers.ts';
+import { Response } from '../http/response.ts';
+import type { PlannedStep } from './plan.ts';
+import type { StepReport } from './report.ts';
+import type { StepContext } from './step-options.ts';
+
+/**
+ * What a step needs of the flow running it.
+ *
+ * @internal
+ */
+export interface StepHost {
+  /** The flow's name. */
+  readonly name: string;
+  /** The flow's async context: work that ends in another context resumes the flow in this one. */
+  readonly resource: AsyncResource;
+  /** The flow's `raiseForStatus`, for steps that do not set their own. */
+  readonly raiseForStatus: boolean;
+  /** Milliseconds since the flow started. */
+  now(): number;
+  /** Set once the whole flow is cancelled: its steps are cancelled, not failed. */
+  cancelReason(): CancelledError | undefined;
+  /** `run` is done (its future settled): start or fail its dependents. */
+  stepDone(run: StepRun): void;
+}
+
+/**
+ * Where a step is: `waiting` for its dependencies, `running` its function, `recovering` (its
+ * fallback function runs), or `done`. Only moves forward.
+ */
+type Phase = 'waiting' | 'running' | 'recovering' | 'done';
+
+/** Why a failing step fails: its own error (or a dependency's), or a deadline. */
+type FailureKind = 'failed' | 'timedOut';
+
+const ignore = () => {};
+
+/**
+ * One step of a running flow: its future, its timings, and the state machine that runs its
+ * function once its dependencies are done, takes its outcome over, and applies its fallback.
+ * It is the step's {@link StepContext} too (so a step costs no context object) and its future's
+ * canceller.
+ *
+ * @internal
+ */
+export class StepRun implements StepContext {
+  readonly spec: PlannedStep;
+  readonly future: Future<unknown>;
+  /** Dependencies not done yet; the step starts when it reaches 0. */
+  waitingFor: number;
+  startedAt: number | undefined = undefined;
+  finishedAt: number | undefined = undefined;
+  /** How it ended; `waiting`/`running` until done (see {@link StepReport.outcome}). */
+  outcome: StepReport['outcome'] = 'waiting';
+  /** Its value once ok or fallen back; what its dependents receive. */
+  value: unknown = undefined;
+  /** Why it failed, timed out or was cancelled, or why its fallback was used. */
+  error: unknown = undefined;
+  /**
+   * Once it failed: the steps from this one to the one that failed on its own, and that step's
+   * error. Its dependents' `DependencyError`s extend the chain.
+   */
+  chain: readonly string[] = [];
+  rootCause: unknown = undefined;
+  #phase: Phase = 'waiting';
+  readonly #host: StepHost;
+  /** The future the step's function returned, cancelled with the step; dropped once done. */
+  #work: Future<unknown> | undefined = undefined;
+  /** Behind {@link signal}: created on first read. */
+  #controller: AbortController | undefined = undefined;
+  /** The step's own deadline timer, if it has one; cleared once done. */
+  #timer: NodeJS.Timeout | undefined = undefined;
+
+  constructor(spec: PlannedStep, host: StepHost) {
+    this.spec = spec;
+    this.#host = host;
+    this.waitingFor = spec.dependencies.length;
+    this.future = createFuture(this);
+  }
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
+
+  /** Whether the step is done. */
+  isDone(): boolean {
+    return this.#phase === 'done';
+  }
+
+  /** Whether it ended with a value its dependents can use (its own, or its fallback). */
+  hasValue(): boolean {
+    return this.outcome === 'ok' || this.outcome === 'fallback';
+  }
+
+  /** Arms the step's own deadline (ms after the flow started; the flow starts now). */
+  armDeadline(): void {
+    const { deadline } = this.spec;
+    if (deadline !== undefined)
+      this.#timer = startTimer(deadline, () => this.timeOut('step', deadline));
+  }
+
+  /** Calls the step's function with `inputs` and takes over what it returns. */
+  start(inputs: Record<string, unknown>): void {
+    if (this.#phase !== 'waiting') return;
+    this.#phase = 'running';
+    this.outcome = 'running';
+    this.startedAt = this.#host.now();
+    startFuture(this.future);
+    let result: unknown;
+    try {
+      result = this.spec.run(inputs, this);
+    } catch (error) {
+      this.#fail(error, 'failed');
+      return;
+    }
+    if (result instanceof Future) {
+      this.#work = result;
+      takeOutcome(result, (settled, outcome) => {
+        // Not when the step cancelled it (timed out or cancelled): it has moved on already.
+        if (this.#work !== result) return;
+        // The future settles in the context of whoever settled it: resume in the flow's.
+        this.#host.resource.runInAsyncScope(this.#settled, this, settled, outcome);
+      });
+    } else if (isThenable(result)) {
+      result.then(
+        (value) => this.#settled('fulfilled', value),
+        (error: unknown) => this.#settled('rejected', error),
+      );
+    } else this.#settled('fulfilled', result);
+  }
+
+  /** A dependency failed, timed out or was cancelled: this step cannot run. */
+  dependencyFailed(dependency: StepRun): void {
+    if (this.#phase !== 'waiting') return;
+    // The chain carries the dependency's error on: it is no longer unretrieved on its own.
+    takeOutcome(dependency.future, ignore);
+    const reason = this.#host.cancelReason();
+    if (reason !== undefined) {
+      this.cancel(reason);
+      return;
+    }
+    const chain = [this.name, ...dependency.chain];
+    this.#fail(
+      new DependencyError(chain, dependency.rootCause),
+      'failed',
+      chain,
+      dependency.rootCause,
+    );
+  }
+
+  /** The step's deadline, or the flow's, passed. */
+  timeOut(scope: DeadlineScope, deadline: number): void {
+    if (this.#phase === 'done' || this.#phase === 'recovering') return;
+    const error = new DeadlineError({ flow: this.#host.name, step: this.name, scope, deadline });
+    this.#stopWork(error);
+    this.#fail(error, 'timedOut');
+  }
+
+  /** Cancels the step (and its work) unless it is done. */
+  cancel(reason: CancelledError): void {
+    if (this.#phase !== 'done') cancelFuture(this.future, reason);
+  }
+
+  /**
+   * The step's future is being cancelled (by {@link cancel}, the flow, or its holder): stop the
+   * work. Its dependents hear of it once the future is cancelled, right after this returns.
+   */
+  abort(reason: CancelledError): void {
+    if (this.#phase === 'done') return;
+    this.#stopWork(reason);
+    this.#end('cancelled');
+    this.error = reason;
+    this.chain = [this.name];
+    this.rootCause = reason;
+    this.future.addDoneCallback(() => this.#host.stepDone(this));
+  }
+
+  /** The work returned by the function settled (ignored once the step moved on). */
+  #settled(settled: Settled, outcome: unknown): void {
+    if (this.#phase !== 'running') return;
+    this.#work = undefined;
+    if (settled !== 'fulfilled') this.#fail(outcome, 'failed');
+    else if (outcome instanceof Response && !outcome.ok && this.#raisesForStatus()) {
+      this.#fail(new HTTPError(outcome), 'failed');
+    } else this.#finish('ok', true, outcome);
+  }
+
+  #raisesForStatus(): boolean {
+    return this.spec.raiseForStatus ?? this.#host.raiseForStatus;
+  }
+
+  /** Fails the step with `error`, or recovers with its fallback. */
+  #fail(
+    error: unknown,
+    kind: FailureKind,
+    chain: readonly string[] = [this.name],
+    rootCause: unknown = error,
+  ): void {
+    this.#work = undefined;
+    this.error = error;
+    this.chain = chain;
+    this.rootCause = rootCause;
+    if (!this.spec.hasFallback) {
+      this.#finish(kind, false, error);
+      return;
+    }
+    this.#phase = 'recovering';
+    const { fallback } = this.spec;
+    if (typeof fallback !== 'function') {
+      this.#recovered(fallback);
+      return;
+    }
+    try {
+      this.#recovered(fallback({ step: this.name, error }));
+    } catch (fallbackError) {
+      this.#finish('failed', false, fallbackError);
+    }
+  }
+
+  /** Finishes with the fallback value, once it is one (a fallback may return a promise). */
+  #recovered(value: unknown): void {
+    if (!isThenable(value)) {
+      this.#finish('fallback', true, value);
+      return;
+    }
+    value.then(
+      (resolved) => this.#finish('fallback', true, resolved),
+      (fallbackError: unknown) => this.#finish('failed', false, fallbackError),
+    );
+  }
+
+  /** Settles the step's future and tells the flow. */
+  #finish(outcome: StepReport['outcome'], ok: boolean, valueOrError: unknown): void {
+    if (this.#phase === 'done') return;
+    this.#end(outcome);
+    if (ok) this.value = valueOrError;
+    else if (outcome === 'failed' && valueOrError !== this.error) {
+      // The fallback function itself threw: that error is the step's now.
+      this.error = valueOrError;
+      this.chain = [this.name];
+      this.rootCause = valueOrError;
+    }
+    settleFuture(this.future, ok, valueOrError);
+    this.#host.stepDone(this);
+  }
+
+  #end(outcome: StepReport['outcome']): void {
+    this.#phase = 'done';
+    this.outcome = outcome;
+    this.finishedAt = this.#host.now();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /**
+   * Cancels the returned future (aborting its request) and aborts the signal, if read. The future
+   * is let go first, so its cancellation does not come back as the step's outcome.
+   */
+  #stopWork(reason: Error): void {
+    const work = this.#work;
+    this.#work = undefined;
+    work?.cancel();
+    this.#controller?.abort(reason);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
