@@ -18,7 +18,8 @@ export interface HedgingOptions {
   /**
    * Hedge after the origin's recent latency at this percentile instead of a fixed delay, e.g.
    * `0.95`: only the slowest 5 % of attempts get a second copy. It is estimated over the origin's
-   * last 256 answers.
+   * last 256 answers, each counted as long as its caller waited (a hedged one: until the first
+   * copy answered).
    */
   percentile?: number;
   /**
@@ -143,6 +144,8 @@ class Race {
   readonly #stats: OriginStats;
   readonly #budget: number;
   readonly #copies: Dispatch[] = [];
+  // When the first copy was sent (performance.now()): the caller's wait is counted from here.
+  readonly #startedAt = performance.now();
   // Copies still in flight.
   #pending = 0;
   // True once the race has a result (an answer, or every copy failed).
@@ -199,7 +202,9 @@ class Race {
     this.#pending--;
     if (this.#isSettled) return;
     this.#settle();
-    this.#stats.latency?.add(response.elapsed);
+    // The wait the caller saw: a hedged attempt counts with its hedged latency, so the estimate
+    // is of what callers of the origin experience, and stays above the delay when hedges win.
+    this.#stats.latency?.add(performance.now() - this.#startedAt);
     const request = this.#state.request;
     for (const copy of this.#copies) {
       if (copy !== winner) copy.cancel(new CancelledError('Lost the hedge race', { request }));
