@@ -169,11 +169,16 @@ describe('examples/storefront in headless Chromium', () => {
     const browser = await launch(t);
     const { page, errors } = await openTab(browser);
     await page.goto(`${storefront.url}?mode=streamed`, { waitUntil: 'commit' });
+    // Every section but the held one arrives and is moved into place, the held one's
+    // placeholder still showing.
+    await page.waitForFunction(
+      `document.querySelectorAll('main section[data-section]').length === ${SECTIONS.length - 1}`,
+    );
     await page.locator('section[data-section="header"]').waitFor({ state: 'visible' });
     await page.locator('section[data-section="footer"]').waitFor({ state: 'visible' });
     assert.equal(slowestAnsweredAt, undefined, `${SLOWEST} is still held`);
-    const early = await page.locator('main section[data-section]').count();
-    assert.ok(early >= SECTIONS.length - 1, `${early} sections on screen`);
+    assert.equal(await page.locator(`section[data-section="${SLOWEST}"]`).count(), 0);
+    await page.locator(`[data-placeholder="${SLOWEST}"]`).waitFor({ state: 'visible' });
     release.resolve();
     await page.waitForLoadState('load');
 
@@ -207,6 +212,19 @@ describe('examples/storefront/server.ts', () => {
     assert.equal((await fetch(new URL(link, storefront.url))).status, 200);
     await (await fetch(`${storefront.url}?mode=parallel`)).text();
     assert.equal((await fetch(new URL(link, storefront.url))).status, 404, 'only one trace kept');
+  });
+
+  test('streamed: a section whose service misses the deadline shows its fallback, the rest render', async (t) => {
+    const held = deferred();
+    t.after(() => held.resolve());
+    const storefront = await startDemo(
+      t,
+      { gate: (service) => (service === SLOWEST ? held.promise : undefined) },
+      { deadline: 200 },
+    );
+    const page = await (await fetch(`${storefront.url}?mode=streamed`)).text();
+    assert.match(page, new RegExp(`<section data-section="${SLOWEST}" data-state="fallback"`));
+    assert.match(page, /<section data-section="user" data-state="ok"/);
   });
 
   test('RecentTraces keeps the last `capacity` traces and refuses a bad capacity', () => {
