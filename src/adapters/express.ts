@@ -14,7 +14,13 @@ export {
   type FanoutHandler,
   type FanoutOptions,
 } from './fanout.ts';
-export { RequestFanout } from './request-fanout.ts';
+export {
+  type PageArgs,
+  type PageRenderOptions,
+  type RenderablePage,
+  RequestFanout,
+  type StreamPageOptions,
+} from './request-fanout.ts';
 
 declare global {
   // Express's own extension point for properties of `req` (@types/express-serve-static-core).

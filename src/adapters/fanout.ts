@@ -119,7 +119,7 @@ export class Fanout {
     const opened = tagged[VIEW];
     if (opened !== undefined) return opened;
     const trace = this.#isTraced ? new Trace({ name: traceName(request) }) : undefined;
-    const view = new RequestFanout(this.session, trace);
+    const view = new RequestFanout(this.session, trace, response);
     tagged[VIEW] = view;
     if (response.destroyed) onResponseClose.call(tagged);
     else response.once('close', onResponseClose);

@@ -4,9 +4,16 @@
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { FastifyPluginCallback } from 'fastify';
+import { Readable } from 'node:stream';
+import type { FastifyPluginCallback, FastifyReply } from 'fastify';
 import { Fanout, type FanoutOptions } from './fanout.ts';
-import type { RequestFanout } from './request-fanout.ts';
+import type {
+  PageArgs,
+  PageRenderOptions,
+  RenderablePage,
+  RequestFanout,
+  StreamPageOptions,
+} from './request-fanout.ts';
 
 export {
   Fanout,
@@ -14,12 +21,30 @@ export {
   type FanoutHandler,
   type FanoutOptions,
 } from './fanout.ts';
-export { RequestFanout } from './request-fanout.ts';
+export {
+  type PageArgs,
+  type PageRenderOptions,
+  type RenderablePage,
+  RequestFanout,
+  type StreamPageOptions,
+} from './request-fanout.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The incoming request's view of the app's shared session (installed by {@link fastifyFanout}). */
     fanout: RequestFanout;
+  }
+  interface FastifyReply {
+    /**
+     * Renders `page` for this request (`request.fanout.renderPage`) and sends it, streamed: the
+     * status and headers once its primary sections have settled, then the HTML as it is ready.
+     * With `trailers`, the complete `Server-Timing` follows as a trailer. Installed by
+     * {@link fastifyFanout}.
+     */
+    streamPage<Input>(
+      page: RenderablePage<Input>,
+      ...args: PageArgs<Input, StreamPageOptions<Input>>
+    ): Promise<FastifyReply>;
   }
   interface FastifyInstance {
     /** The app's shared session and its per-request views (installed by {@link fastifyFanout}). */
@@ -47,14 +72,32 @@ function fanoutPlugin(
     if (view.trace === undefined) next();
     else view.trace.run(next);
   });
+  app.decorateReply('streamPage', streamPage);
   app.addHook('onClose', () => fanout.close());
   done();
+}
+
+async function streamPage<Input>(
+  this: FastifyReply,
+  page: RenderablePage<Input>,
+  ...args: PageArgs<Input, StreamPageOptions<Input>>
+): Promise<FastifyReply> {
+  const { trailers, ...render } = (args[0] ?? {}) as StreamPageOptions<Input>;
+  const rendering = this.request.fanout.renderPage(
+    page,
+    ...([render] as PageArgs<Input, PageRenderOptions<Input>>),
+  );
+  const head = await rendering.head();
+  this.code(head.status).headers(head.headers);
+  if (trailers === true) this.trailer('server-timing', async () => rendering.serverTiming());
+  // Fastify pipes the stream with backpressure; destroying it (the client left) aborts the page.
+  return this.send(Readable.from(rendering));
 }
 
 /**
  * A plugin that creates one {@link Fanout} for the app (`app.fanout`, options as
  * {@link FanoutOptions}), gives each request `request.fanout`, its view of the shared session,
- * and closes the session with the app (`app.close()`; a session given in the options is left
+ * and each reply `reply.streamPage(page, options)`, and closes the session with the app (`app.close()`; a session given in the options is left
  * open). It applies to the whole app, not just the context it is registered in.
  *
  * @example

@@ -10,4 +10,10 @@ export {
   type FanoutHandler,
   type FanoutOptions,
 } from './fanout.ts';
-export { RequestFanout } from './request-fanout.ts';
+export {
+  type PageArgs,
+  type PageRenderOptions,
+  type RenderablePage,
+  RequestFanout,
+  type StreamPageOptions,
+} from './request-fanout.ts';

@@ -1,18 +1,42 @@
+import type { ServerResponse } from 'node:http';
 import {
   type Future,
   type FutureRequestOptions,
   FuturesScope,
   type FuturesSession,
+  type Page,
+  type PageRendering,
+  type PipeOptions,
+  type RenderOptions,
   type Response,
   type Trace,
 } from '../index.ts';
+
+/** Options of {@link RequestFanout.renderPage}: those of `page.render()`. */
+export type PageRenderOptions<Input> = RenderOptions<Input>;
+
+/** Options of {@link RequestFanout.streamPage}: those of `page.render()` and of `pipe()`. */
+export type StreamPageOptions<Input> = RenderOptions<Input> & PipeOptions;
+
+/** The options argument of a page method: required when the page needs an input. */
+export type PageArgs<Input, Options> = undefined extends Input
+  ? [options?: Options]
+  : [options: Options];
+
+/**
+ * Any page, whatever its sections' data: what {@link RequestFanout.renderPage} needs of it.
+ * (`Page` is invariant in its data, so `Page<Input>` would accept only pages without sections.)
+ */
+export interface RenderablePage<Input> {
+  render: Page<Input>['render'];
+}
 
 /**
  * The per-incoming-request view of an app's shared {@link FuturesSession} (`req.fanout`,
  * `request.fanout`): every verb of a {@link FuturesScope}, on the app's one executor and
  * connection pool. Requests made through it join {@link RequestFanout.trace}, wherever they are
  * made from, and are cancelled (really: their sockets close) if the client disconnects before
- * the response has finished. Made by {@link Fanout.open}.
+ * the response has finished; so is a page rendered through it. Made by {@link Fanout.open}.
  *
  * @example
  * ```ts
@@ -27,10 +51,13 @@ import {
 export class RequestFanout extends FuturesScope {
   /** The trace of the incoming request; `undefined` when the app turned tracing off. */
   readonly trace: Trace | undefined;
+  /** The response of the incoming request: where {@link streamPage} writes. */
+  readonly #response: ServerResponse;
 
-  constructor(session: FuturesSession, trace: Trace | undefined) {
+  constructor(session: FuturesSession, trace: Trace | undefined, response: ServerResponse) {
     super(session);
     this.trace = trace;
+    this.#response = response;
   }
 
   /** Like {@link FuturesScope.request}, and the request joins this view's trace. */
@@ -42,5 +69,56 @@ export class RequestFanout extends FuturesScope {
     const trace = this.trace;
     if (trace === undefined) return super.request(method, url, options);
     return trace.run(() => super.request(method, url, options));
+  }
+
+  /**
+   * Phase one of `page` for this request: `page.render()` on the app's shared session, recorded
+   * in this request's trace, and aborted (its requests cancelled) if the client disconnects. The
+   * options are those of `page.render()` and win over these defaults; a `signal` given there
+   * aborts it too.
+   */
+  renderPage<Input>(
+    page: RenderablePage<Input>,
+    ...args: PageArgs<Input, PageRenderOptions<Input>>
+  ): PageRendering<Input> {
+    return this.#render(page, args[0] as PageRenderOptions<Input> | undefined);
+  }
+
+  /**
+   * Renders `page` for this request ({@link renderPage}) and streams it as the response: the
+   * status and headers once its primary sections have settled, then the HTML as it is ready,
+   * with backpressure. With `trailers`, the complete `Server-Timing` follows as a trailer.
+   * Resolves once the response has ended (or the client has gone).
+   *
+   * @example
+   * ```ts
+   * app.get('/', (req) => req.fanout.streamPage(home, { input: { userId: '42' } }));
+   * ```
+   */
+  async streamPage<Input>(
+    page: RenderablePage<Input>,
+    ...args: PageArgs<Input, StreamPageOptions<Input>>
+  ): Promise<void> {
+    const { trailers, ...render } = (args[0] ?? {}) as StreamPageOptions<Input>;
+    const rendering = this.#render(page, render as PageRenderOptions<Input>);
+    await rendering.pipe(this.#response, trailers === undefined ? {} : { trailers });
+  }
+
+  #render<Input>(
+    page: RenderablePage<Input>,
+    options: PageRenderOptions<Input> | undefined,
+  ): PageRendering<Input> {
+    const signal =
+      options?.signal === undefined ? this.signal : AbortSignal.any([this.signal, options.signal]);
+    const settings = {
+      session: this.session,
+      ...(this.trace !== undefined && { trace: this.trace }),
+      ...options,
+      signal,
+    };
+    // `render`'s conditional rest parameter cannot be matched for a generic `Input`.
+    return (page.render as (settings: PageRenderOptions<Input>) => PageRendering<Input>)(
+      settings as PageRenderOptions<Input>,
+    );
   }
 }

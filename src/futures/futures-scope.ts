@@ -40,6 +40,8 @@ export class FuturesScope {
   #pending: Set<Future<unknown>> | undefined = undefined;
   /** Why the scope was cancelled; set once by `cancelAll`, never cleared. */
   #cancelled: CancelledError | undefined = undefined;
+  /** Behind {@link signal}: created by its first read, aborted by `cancelAll`. */
+  #controller: AbortController | undefined = undefined;
   /** The done callback of every tracked future: it leaves the scope (one function per scope). */
   readonly #untrack = (future: Future<unknown>): void => {
     this.#pending?.delete(future);
@@ -63,6 +65,19 @@ export class FuturesScope {
   /** Whether {@link cancelAll} has been called. */
   get isCancelled(): boolean {
     return this.#cancelled !== undefined;
+  }
+
+  /**
+   * Aborted (with the `CancelledError` of {@link cancelAll}) when the scope is cancelled, for work
+   * that takes a signal rather than a future: a page rendering, a database query. Created when
+   * first read, so a scope that never asks for it pays nothing.
+   */
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#cancelled !== undefined) this.#controller.abort(this.#cancelled);
+    }
+    return this.#controller.signal;
   }
 
   /** Like {@link FuturesSession.request}, and the future belongs to this scope. */
@@ -152,6 +167,7 @@ export class FuturesScope {
       reason instanceof CancelledError
         ? reason
         : new CancelledError('Cancelled with its scope', { cause: reason });
+    this.#controller?.abort(this.#cancelled);
     const pending = this.#pending;
     if (pending === undefined) return 0;
     this.#pending = undefined;

@@ -132,3 +132,19 @@ test('bad input to a scope is a typed error', (t) => {
     InvalidOptionError,
   );
 });
+
+test('the scope signal is aborted by cancelAll, with its reason', (t) => {
+  const session = openFutures(t);
+  const early = session.scope();
+  const signal = early.signal;
+  assert.equal(signal.aborted, false);
+  assert.equal(early.signal, signal, 'one signal per scope');
+  const reason = new CancelledError('gone');
+  early.cancelAll(reason);
+  assert.equal(signal.reason, reason);
+
+  const late = session.scope();
+  late.cancelAll('gone');
+  assert.ok(late.signal.aborted, 'read after cancelAll: aborted already');
+  assert.ok(late.signal.reason instanceof CancelledError);
+});
