@@ -64,12 +64,14 @@ export class Call {
     }
   }
 
-  // Stops the call with a TimeoutError of `phase` in `ms` (at once when `ms <= 0`).
+  // Stops the call with a TimeoutError of `phase` in `ms` (at once when `ms <= 0`; never when it
+  // is beyond what setTimeout can wait, about 24.8 days, which it would turn into 1 ms).
   #expireAt(phase: 'total' | 'deadline', timeout: number, ms: number): void {
     if (ms <= 0) {
       this.#reason = new TimeoutError({ phase, timeout, request: this.request });
       return;
     }
+    if (ms > MAX_TIMER) return;
     this.#timer = setTimeout(
       () => this.stop(new TimeoutError({ phase, timeout, request: this.request })),
       ms,
@@ -138,6 +140,9 @@ export class Call {
     if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 }
+
+// The longest delay setTimeout honours.
+const MAX_TIMER = 2 ** 31 - 1;
 
 /** The error of a call stopped by its AbortSignal: a TimeoutError as it is, else a CancelledError. */
 export function cancellation(reason: unknown, request: PreparedRequest): Error {

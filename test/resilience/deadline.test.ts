@@ -61,6 +61,15 @@ test('deadline: the own total timeout wins when it is sooner', async (t) => {
   assert.equal(error.phase, 'total');
 });
 
+test('deadline: one far in the future (beyond setTimeout’s range) does not fire early', async (t) => {
+  const server = await startServer(t, (_request, response) => void response.end('late enough'));
+  const session = openSession(t, { baseURL: server.origin, timeout: { total: false } });
+  const far = new Date(Date.now() + 100 * 24 * 3_600_000);
+  assert.equal((await session.get('/', { deadline: far })).text, 'late enough');
+  const response = await withDeadline(far, () => session.get('/'));
+  assert.equal(response.status, 200);
+});
+
 test('deadline: nested scopes only shorten it; remainingTime reports it', () => {
   assert.equal(remainingTime(), undefined);
   withDeadline(1_000, () => {
