@@ -6,6 +6,7 @@
 import { installTelemetry } from './trace/otel.ts';
 import { installSessionTrace } from './trace/session-trace.ts';
 
+export { BatchResultError } from './errors/batch-result-error.ts';
 export { BodyTooLargeError } from './errors/body-too-large-error.ts';
 export { CacheStoreError } from './errors/cache-store-error.ts';
 export { CancelledError } from './errors/cancelled-error.ts';
@@ -39,7 +40,15 @@ export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
+export type { BatchValues } from './flow/batch-results.ts';
 export { CoalesceScope, coalesce } from './flow/coalesce-scope.ts';
+export { Loader, loader } from './flow/loader.ts';
+export type {
+  BatchFunction,
+  BatchState,
+  LoaderOptions,
+  LoadOptions,
+} from './flow/loader-options.ts';
 export {
   type Fallback,
   type FallbackState,

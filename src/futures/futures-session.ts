@@ -15,10 +15,10 @@ import {
   telemetryOf,
 } from '../http/session.ts';
 import { fail } from '../validate.ts';
-import { coalescedFuture } from './coalesced-future.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FuturesScope } from './futures-scope.ts';
+import { memberFuture } from './member-future.ts';
 import { expectPriority, expectSignal } from './validate.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
@@ -218,7 +218,7 @@ export class FuturesSession {
           signal: shared,
         }),
       );
-    return coalescedFuture(join, signal);
+    return memberFuture(join, signal);
   }
 
   /** `GET url`, as a future. */

@@ -3,14 +3,14 @@ import type { Membership } from '../http/single-flight.ts';
 import { cancelFuture, createFuture, type Future, settleFuture, startFuture } from './future.ts';
 
 /**
- * A caller's future of a shared (coalesced) call, joined by `join` unless `signal` is already
- * aborted. It settles with the caller's own outcome, and cancelling it — by
- * {@link Future.cancel} or by `signal` — only takes this caller out of the flight (the last one
- * out aborts the shared call).
+ * A caller's future of shared work (a coalesced call, a loader's key), joined by `join` unless
+ * `signal` is already aborted. It settles with the caller's own outcome, and cancelling it — by
+ * {@link Future.cancel} or by `signal` — only takes this caller out (the work goes on for the
+ * others; the last one out may abort it).
  *
  * @internal
  */
-export function coalescedFuture<T>(
+export function memberFuture<T>(
   join: () => Membership<T>,
   signal: AbortSignal | undefined,
 ): Future<T> {
