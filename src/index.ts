@@ -42,13 +42,6 @@ export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
 export type { BatchValues } from './flow/batch-results.ts';
 export { CoalesceScope, coalesce } from './flow/coalesce-scope.ts';
-export { Loader, loader } from './flow/loader.ts';
-export type {
-  BatchFunction,
-  BatchState,
-  LoaderOptions,
-  LoadOptions,
-} from './flow/loader-options.ts';
 export {
   type Fallback,
   type FallbackState,
@@ -69,6 +62,13 @@ export {
   type StepReport,
   type WithStep,
 } from './flow/index.ts';
+export { Loader, loader } from './flow/loader.ts';
+export type {
+  BatchFunction,
+  BatchState,
+  LoaderOptions,
+  LoadOptions,
+} from './flow/loader-options.ts';
 export {
   type AsCompletedOptions,
   asCompleted,
