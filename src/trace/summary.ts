@@ -1,3 +1,4 @@
+import { cacheOutcomeOf } from './cache-outcome.ts';
 import type { RequestRecord } from './request-record.ts';
 
 /** One request as the summary shows it. */
@@ -13,6 +14,8 @@ export interface RequestSummary {
   readonly blocked: number;
   readonly status: number | undefined;
   readonly outcome: RequestRecord['outcome'];
+  /** How an HTTP cache answered it (`hit`, `miss`, `revalidated`, `stale`); undefined without one. */
+  readonly cache: string | undefined;
 }
 
 /** What {@link Trace.summary} returns. */
@@ -44,6 +47,7 @@ function summaryOf(record: RequestRecord): RequestSummary {
     blocked: record.blocked,
     status: record.status,
     outcome: record.outcome,
+    cache: cacheOutcomeOf(record),
   };
 }
 

@@ -1,4 +1,5 @@
 import { fail } from '../validate.ts';
+import { cacheOutcomeOf } from './cache-outcome.ts';
 import type { AttemptRecord, RequestRecord } from './request-record.ts';
 import type { Trace } from './trace.ts';
 
@@ -75,9 +76,11 @@ function truncate(text: string, length: number): string {
   return text.length <= length ? text : `${text.slice(0, length - 1)}…`;
 }
 
-/** The status code, or the error code, or how the call ended. */
+/** The status code (and how a cache answered), or the error code, or how the call ended. */
 function resultOf(record: RequestRecord): string {
-  if (record.status !== undefined) return String(record.status);
+  const cache = cacheOutcomeOf(record);
+  if (record.status !== undefined)
+    return cache === undefined ? String(record.status) : `${record.status} ${cache}`;
   return record.errorCode ?? record.outcome;
 }
 

@@ -3,14 +3,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { test } from 'node:test';
 import {
   type CacheOptions,
+  CancelledError,
+  CircuitBreaker,
   cacheOutcome,
   HttpCache,
   type RequestRecord,
   Session,
   type SessionOptions,
+  type SessionPolicy,
   Trace,
 } from '../../src/index.ts';
-import { startServer } from '../helpers/server.ts';
+import { deferred, startServer } from '../helpers/server.ts';
 
 type Context = Parameters<typeof startServer>[0];
 
@@ -30,13 +33,14 @@ interface Seen {
 
 /**
  * A fake clock for the cache, and an origin that stamps its `Date` header from it, records every
- * request it gets and answers with `respond` (or drops the connection when it returns 'drop').
+ * request it gets and answers with `respond` (or drops the connection, or never answers).
  */
 async function setup(
   t: Context,
-  respond: (seen: Seen, count: number) => Answer | 'drop',
+  respond: (seen: Seen, count: number) => Answer | 'drop' | 'hang',
   options: CacheOptions = {},
   sessionOptions: SessionOptions = {},
+  behind: readonly SessionPolicy[] = [],
 ) {
   const clock = { now: Date.UTC(2026, 10, 25, 12) };
   const seen: Seen[] = [];
@@ -48,10 +52,8 @@ async function setup(
     };
     seen.push(entry);
     const answer = respond(entry, seen.length);
-    if (answer === 'drop') {
-      request.socket.destroy();
-      return;
-    }
+    if (answer === 'drop') request.socket.destroy();
+    if (answer === 'drop' || answer === 'hang') return;
     response.writeHead(answer.status ?? 200, {
       date: new Date(clock.now).toUTCString(),
       ...answer.headers,
@@ -62,8 +64,8 @@ async function setup(
   const session = new Session({
     baseURL: server.origin,
     retry: false,
-    policies: [cache],
     ...sessionOptions,
+    policies: [cache, ...behind],
   });
   t.after(() => session.close());
   const advance = (ms: number) => {
@@ -396,4 +398,50 @@ test('the trace records the cache outcome of each request; a hit has no attempt 
   );
   assert.equal(hit.attempts.length, 0);
   assert.equal(hit.status, 200);
+  assert.deepEqual(
+    trace.summary().perRequest.map((request) => request.cache),
+    ['miss', 'hit'],
+  );
+  assert.match(trace.waterfall(), />200 hit</);
+});
+
+test('an open circuit behind the cache is covered by a stale response', async (t) => {
+  const breaker = new CircuitBreaker({ trip: { consecutiveFailures: 1 }, openFor: 600_000 });
+  const { session, advance, seen } = await setup(
+    t,
+    (_, n) =>
+      n === 1 ? { headers: { 'cache-control': 'max-age=10' }, body: 'good' } : { status: 503 },
+    { staleIfError: 600_000 },
+    {},
+    [breaker],
+  );
+  await session.get('/');
+  advance(30_000);
+  assert.equal(cacheOutcome(await session.get('/')), 'stale'); // the 503 opens the circuit
+  const trace = new Trace();
+  const covered = await trace.run(() => session.get('/'));
+  assert.deepEqual([covered.text, cacheOutcome(covered)], ['good', 'stale']);
+  assert.equal(seen.length, 2);
+  const event = trace.requests[0]?.events.find((record) => record.policy === 'cache');
+  assert.deepEqual(event?.detail, { age: 30, cause: 'FANOUT_CIRCUIT_OPEN' });
+});
+
+test('a cancelled call gets no stale response', async (t) => {
+  const arrived = deferred();
+  const { session, advance } = await setup(
+    t,
+    (_, n) => {
+      if (n === 1) return { headers: { 'cache-control': 'max-age=10' } };
+      arrived.resolve();
+      return 'hang';
+    },
+    { staleIfError: 600_000 },
+  );
+  await session.get('/');
+  advance(30_000);
+  const controller = new AbortController();
+  const call = session.get('/', { signal: controller.signal });
+  await arrived.promise;
+  controller.abort();
+  await assert.rejects(call, CancelledError);
 });
