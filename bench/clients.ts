@@ -2,6 +2,7 @@ import { axiosClient } from './clients/axios.ts';
 import { bareDispatch } from './clients/bare-dispatch.ts';
 import {
   fanoutFuturesSession,
+  fanoutFuturesSessionBound,
   fanoutFuturesSessionTraced,
 } from './clients/fanout-futures-session.ts';
 import { fanoutSession } from './clients/fanout-session.ts';
@@ -36,12 +37,14 @@ export const nodeClients: readonly ClientFactory[] = [
 export const memoryClients: readonly ClientFactory[] = [undiciRequest, fanoutFuturesSession];
 
 /**
- * W2 in a fresh process per round (bench/w2-child.ts): the FuturesSession untraced and traced,
- * since tracing turns on process-wide promise hooks that every later client would pay for.
+ * W2 in a fresh process per round (bench/w2-child.ts): the FuturesSession untraced, traced through
+ * `trace.run` (AsyncLocalStorage turns on process-wide promise hooks that every later client would
+ * pay for) and traced through `trace.bind` (no async context).
  */
 export const isolatedClients: readonly ClientFactory[] = [
   fanoutFuturesSession,
   fanoutFuturesSessionTraced,
+  fanoutFuturesSessionBound,
 ];
 
 /** Looks a client up by its id (bench/w3-child.ts). */

@@ -191,6 +191,8 @@ export {
   type RetryBudgetOptions,
   type RetryBudgetStats,
 } from './resilience/retry-budget.ts';
+// Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
+export type { Requester, RequestVerb, TraceBound } from './trace/bound.ts';
 export type {
   Har,
   HarContent,
@@ -207,7 +209,6 @@ export type {
 export type { PolicyRecord } from './trace/policy-record.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
 export type { SectionOutcome, SectionRecord } from './trace/section-record.ts';
-// Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
 export type { TracedFunction } from './trace/session-trace.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';
 export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';

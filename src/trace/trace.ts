@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
+import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.ts';
 import { watchConnections } from './connections.ts';
 import { type Har, toHAR } from './har.ts';
 import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
@@ -36,7 +37,7 @@ function install(): void {
   if (isInstalled) return;
   isInstalled = true;
   watchConnections();
-  addObserverSource((request) => storage.getStore()?.observe(request));
+  addObserverSource((request) => (boundTrace() ?? storage.getStore())?.observe(request));
 }
 
 /**
@@ -91,6 +92,27 @@ export class Trace {
   /** Runs `fn` with this trace as the current one: requests made inside join it. */
   run<T>(fn: () => T): T {
     return storage.run(this, fn);
+  }
+
+  /**
+   * A view of `session` (a `Session`, `FuturesSession` or `FuturesScope`) whose requests join
+   * this trace wherever they are made, without an async context. `run()` finds the trace through
+   * `AsyncLocalStorage`, which on Node 20 makes every promise of the process pay for promise
+   * hooks; a bound view costs only the recording (see docs/PERFORMANCE.md). The view has the
+   * session's request methods, typed as the session's.
+   *
+   * @throws {InvalidOptionError} if `session` has no request methods.
+   * @example
+   * ```ts
+   * const trace = new Trace({ name: 'home page' });
+   * const api = trace.bind(session);      // session: a FuturesSession
+   * const user = api.get('/user');        // recorded in `trace`, blocked time too
+   * render(await user);
+   * trace.end();
+   * ```
+   */
+  bind<S extends Requester>(session: S): TraceBound<S> {
+    return bindTrace(this, session);
   }
 
   /** Marks the end of the unit of work (the wall time stops here). */
