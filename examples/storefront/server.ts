@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FuturesSession, html, Session, Trace } from '../../src/index.ts';
 import { foot, head, MODES, type Mode } from './layout.ts';
-import { parallelSections } from './parallel.ts';
+import { parallelSections, sectionsFlow } from './parallel.ts';
 import { RecentTraces } from './recent-traces.ts';
 import { SECTIONS } from './sections.ts';
 import { serialSections } from './serial.ts';
@@ -49,11 +49,13 @@ function sendPage(response: ServerResponse, status: number, body: string): void 
 
 /** Starts the storefront on 127.0.0.1 and a free port. */
 export async function startStorefront(options: StorefrontOptions): Promise<Storefront> {
-  // One pool for every view and mode: serial views use the Session, the others its futures view.
+  // One pool for every view and mode: serial views use the Session, parallel and streamed ones
+  // its futures view (through a flow, and through the page composer).
   // No retries: a page has deadlines and fallbacks instead, and the demo's latencies stay exact.
   const session = new Session({ baseURL: options.services, retry: false, timeout: 10_000 });
   const api = new FuturesSession({ session });
   const traces = new RecentTraces(options.traces);
+  const flow = sectionsFlow(api, SECTIONS);
   const page = storefrontPage(SECTIONS, { session: api, deadline: options.deadline ?? 1_000 });
 
   async function home(response: ServerResponse, mode: Mode) {
@@ -68,16 +70,14 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     }
     // The visitor leaving stops this view's requests, and only this view's.
     const left = new AbortController();
-    const scope = api.scope();
     response.once('close', () => {
       if (response.writableFinished) return;
       left.abort();
-      scope.cancelAll('the visitor left');
     });
     const frames = await trace.run(() =>
       mode === 'serial'
         ? serialSections(session, SECTIONS, left.signal)
-        : parallelSections(scope, SECTIONS),
+        : parallelSections(flow, SECTIONS, left.signal),
     );
     trace.end();
     const total = performance.now() - arrived;
