@@ -34,7 +34,17 @@ export const nodeClients: readonly ClientFactory[] = [
  * W3 (memory), each in a fresh process: the reference is undici.request behind the bare promise
  * queue (it does not queue by itself), against fanout's FuturesSession, which does.
  */
-export const memoryClients: readonly ClientFactory[] = [undiciRequest, fanoutFuturesSession];
+export const memoryClients: readonly ClientFactory[] = [
+  undiciRequest,
+  fanoutFuturesSession,
+  fanoutFuturesSessionBound,
+];
+
+/**
+ * W1 (fan-out): every Node client, plus the FuturesSession with tracing on through `trace.bind`
+ * (no process-wide hooks, so it can share the process with the others).
+ */
+export const fanOutClients: readonly ClientFactory[] = [...nodeClients, fanoutFuturesSessionBound];
 
 /**
  * W2 in a fresh process per round (bench/w2-child.ts): the FuturesSession untraced, traced through
@@ -49,5 +59,5 @@ export const isolatedClients: readonly ClientFactory[] = [
 
 /** Looks a client up by its id (bench/w3-child.ts). */
 export function clientById(id: string): ClientFactory | undefined {
-  return nodeClients.find((factory) => factory.id === id);
+  return [...nodeClients, ...isolatedClients].find((factory) => factory.id === id);
 }

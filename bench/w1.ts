@@ -1,4 +1,4 @@
-import { nodeClients } from './clients.ts';
+import { fanOutClients } from './clients.ts';
 import { fanOut } from './fan-out.ts';
 import { nodeContender, warm } from './node-contender.ts';
 import { pythonContender, requestsFutures } from './python.ts';
@@ -20,7 +20,7 @@ export async function w1(origin: string, config: W1Config): Promise<Row[]> {
   const { count, delayMs, rounds } = config;
   const path = `/delay?ms=${delayMs}`;
   const contenders: Contender<number>[] = [
-    ...nodeClients.map((factory) =>
+    ...fanOutClients.map((factory) =>
       // Warmed again right before each measured fan-out: between two rounds the other
       // contenders run for seconds, longer than a keep-alive socket lives.
       nodeContender(factory, origin, count, async (client) => {
