@@ -89,6 +89,8 @@ test('max-age: a fresh response is served from the cache with its Age, then fetc
   assert.equal(second.headers.age, '30');
   assert.equal(second.headers['content-type'], 'text/plain');
   assert.equal(second.url, first.url);
+  second.content.fill(0); // a caller writing into what it was served leaves the cache alone
+  assert.equal((await session.get('/a')).text, 'v1');
   assert.equal(seen.length, 1);
   advance(31_000);
   const third = await session.get('/a');

@@ -30,13 +30,14 @@ const DURATION = /^\d+$/;
 // RFC 9110 §5.6.2: a token, then optionally `=token` or `="quoted string"`.
 const DIRECTIVE = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*(?:=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*)))?/;
 
-/** A `Cache-Control` with no directives. */
-export const NO_DIRECTIVES: CacheControl = Object.freeze(parseCacheControl(undefined));
+// A `Cache-Control` with no directives: what most requests carry, parsed once.
+const NO_DIRECTIVES: CacheControl = Object.freeze(parseCacheControl(''));
 
 /** Parses one or more `Cache-Control` header values (names are case-insensitive). */
 export function parseCacheControl(value: string | readonly string[] | undefined): CacheControl {
+  if (value === undefined) return NO_DIRECTIVES;
   const directives = new Map<string, string | true | null>();
-  const text = typeof value === 'string' ? value : (value ?? []).join(',');
+  const text = typeof value === 'string' ? value : value.join(',');
   for (const part of splitDirectives(text)) {
     const match = DIRECTIVE.exec(part);
     if (match === null) continue;

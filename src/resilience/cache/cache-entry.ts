@@ -38,7 +38,7 @@ export function encodeEntry(entry: CacheEntry): Uint8Array {
   return frame(Buffer.from(JSON.stringify(head)), body);
 }
 
-/** Reads an entry written by {@link encodeEntry}; `undefined` for anything else. */
+/** Reads an entry written by {@link encodeEntry} (its body copied); `undefined` for anything else. */
 export function decodeEntry(bytes: Uint8Array): CacheEntry | undefined {
   if (bytes.byteLength < HEAD_LENGTH) return undefined;
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -52,7 +52,8 @@ export function decodeEntry(bytes: Uint8Array): CacheEntry | undefined {
   }
   if (isVaryMarker(head)) return { kind: 'vary', names: head.names };
   if (!isResponseHead(head)) return undefined;
-  return { ...head, body: buffer.subarray(HEAD_LENGTH + length) };
+  // A copy: a caller may write into the body it is served, never into the stored bytes.
+  return { ...head, body: Buffer.from(buffer.subarray(HEAD_LENGTH + length)) };
 }
 
 function frame(head: Buffer, body: Uint8Array | undefined): Uint8Array {

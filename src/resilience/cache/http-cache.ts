@@ -229,13 +229,13 @@ export class HttpCache implements SessionPolicy {
     if (vary === '*') return;
     const stored = toStoredResponse(response, requestTime, responseTime);
     const primary = primaryKey(request.method, request.url);
-    const ttl = this.#ttl(stored, control);
-    if (vary.length === 0) {
-      this.#put(state, primary, stored, control);
-      return;
+    if (vary.length > 0 && this.#ttl(stored, control) > 0) {
+      // The marker outlives its variants: they cannot be found without it.
+      const marker = encodeEntry({ kind: 'vary', names: vary });
+      this.#write(state, primary, marker, this.#options.maxTTL);
     }
-    this.#write(state, primary, encodeEntry({ kind: 'vary', names: vary }), ttl);
-    this.#write(state, variantKey(primary, vary, request.headers), encodeEntry(stored), ttl);
+    const key = vary.length === 0 ? primary : variantKey(primary, vary, request.headers);
+    this.#put(state, key, stored, control);
   }
 
   #put(state: AttemptState, key: string, stored: StoredResponse, control: CacheControl): void {
