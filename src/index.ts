@@ -73,6 +73,7 @@ export {
   type AsCompletedOptions,
   asCompleted,
   type CloseOptions,
+  type ConcurrencyLimit,
   type DoneCallback,
   Executor,
   type ExecutorOptions,
@@ -163,6 +164,11 @@ export {
   type SectionTiming,
   type StreamMode,
 } from './page/index.ts';
+export {
+  AdaptiveLimit,
+  adaptiveLimit,
+  type LimitChangeListener,
+} from './resilience/adaptive-limit.ts';
 export type { CacheOptions } from './resilience/cache/cache-options.ts';
 export {
   CACHE_OUTCOME_HEADER,
@@ -186,6 +192,12 @@ export {
 } from './resilience/circuit-breaker.ts';
 export { remainingTime, withDeadline } from './resilience/deadline.ts';
 export { Hedging, type HedgingOptions } from './resilience/hedging.ts';
+export type {
+  AdaptiveLimitOptions,
+  AimdOptions,
+  CommonLimitOptions,
+  GradientOptions,
+} from './resilience/limit-options.ts';
 export {
   RetryBudget,
   type RetryBudgetOptions,
@@ -206,6 +218,7 @@ export type {
   HarResponse,
   HarTimings,
 } from './trace/har.ts';
+export type { LimitChange, LimitChangeRecord, LimitReason } from './trace/limit-change.ts';
 export type { PolicyRecord } from './trace/policy-record.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
 export type { SectionOutcome, SectionRecord } from './trace/section-record.ts';

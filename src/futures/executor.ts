@@ -1,6 +1,7 @@
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { ExecutorShutdownError } from '../errors/executor-shutdown-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
+import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { type MapFunction, type MapOptions, mapTasks } from './executor-map.ts';
 import {
   cancelFuture,
@@ -48,11 +49,13 @@ export interface ExecutorOptions {
   maxQueued?: number;
   /**
    * How many tasks with the same `key` may run at once (like aiohttp's `limit_per_host`): a
-   * positive integer or `Infinity`. Tasks without a key are bounded by `maxWorkers` only.
+   * positive integer or `Infinity`. Tasks without a key are bounded by `maxWorkers` only. A
+   * {@link ConcurrencyLimit} (such as `adaptiveLimit()`) gives each key a limit that changes at
+   * run time, fed with the latency and outcome of every finished task of the key.
    *
    * @default Infinity
    */
-  perKey?: number;
+  perKey?: number | ConcurrencyLimit;
 }
 
 /** Options of {@link Executor.submit}. */
@@ -137,6 +140,8 @@ export class Executor {
   readonly #maxWorkers: number;
   /** At most this many tasks wait in the queue (`Infinity`: no bound). */
   readonly #maxQueued: number;
+  /** The per-key limit that changes at run time, if `perKey` is one; told of every keyed task. */
+  readonly #limit: ConcurrencyLimit | undefined;
   /** The queue and the running counts; the only place tasks wait. */
   readonly #scheduler: Scheduler<Task<unknown>>;
   /** How a queued task leaves the queue when cancelled; one object shared by every task. */
@@ -160,8 +165,14 @@ export class Executor {
     const { maxWorkers, maxQueued, perKey } = options;
     this.#maxWorkers = expectInteger('maxWorkers', maxWorkers, DEFAULTS.maxWorkers, 1, false);
     this.#maxQueued = expectInteger('maxQueued', maxQueued, DEFAULTS.maxQueued, 0, true);
-    const perKeyLimit = expectInteger('perKey', perKey, DEFAULTS.perKey, 1, true);
-    this.#scheduler = new Scheduler(this.#maxWorkers, perKeyLimit);
+    if (isConcurrencyLimit(perKey)) {
+      const limit = perKey;
+      this.#limit = limit;
+      this.#scheduler = new Scheduler(this.#maxWorkers, (key) => limit.current(key));
+    } else {
+      const perKeyLimit = expectPerKey(perKey);
+      this.#scheduler = new Scheduler(this.#maxWorkers, perKeyLimit);
+    }
   }
 
   /** The most tasks that run at once. */
@@ -349,6 +360,9 @@ export class Executor {
   }
 
   #run(task: Task<unknown>): void {
+    const { key } = task;
+    const token =
+      key === undefined ? undefined : this.#limit?.start(key, this.#scheduler.activeOf(key));
     startFuture(task.future);
     const { work } = task;
     let outcome: unknown;
@@ -365,13 +379,16 @@ export class Executor {
       outcome = Promise.reject(error);
     }
     Promise.resolve(outcome).then(
-      (value) => this.#finish(task, true, value),
-      (error) => this.#finish(task, false, error),
+      (value) => this.#finish(task, true, value, token),
+      (error) => this.#finish(task, false, error, token),
     );
   }
 
-  #finish(task: Task<unknown>, ok: boolean, outcome: unknown): void {
+  #finish(task: Task<unknown>, ok: boolean, outcome: unknown, token: unknown): void {
     this.#scheduler.release(task);
+    if (this.#limit !== undefined && task.key !== undefined) {
+      this.#scheduler.setLimit(task.key, this.#limit.finish(token, ok, outcome));
+    }
     this.#completed++;
     if (typeof task.work !== 'function') task.work.release?.();
     task.controller = undefined;
@@ -408,6 +425,14 @@ export class Executor {
       for (const resolve of this.#spaceWaiters.splice(0)) resolve();
     }
   }
+}
+
+/** `perKey` when it is not a {@link ConcurrencyLimit}: a positive integer or `Infinity`. */
+function expectPerKey(value: unknown): number {
+  if (value === undefined || typeof value === 'number') {
+    return expectInteger('perKey', value, DEFAULTS.perKey, 1, true);
+  }
+  return fail('perKey', 'a positive integer, Infinity or a ConcurrencyLimit', value);
 }
 
 /** The options of one `submit`, validated, with their defaults. */

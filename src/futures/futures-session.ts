@@ -15,6 +15,7 @@ import {
   telemetryOf,
 } from '../http/session.ts';
 import { fail } from '../validate.ts';
+import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FuturesScope } from './futures-scope.ts';
@@ -31,8 +32,14 @@ export interface FuturesSessionOptions extends SessionOptions {
    * default covers a page's whole fan-out (requests-futures' 8 threads would serialise it).
    */
   maxWorkers?: number;
-  /** Requests in flight per origin (the executor's `perKey`). Ignored when `executor` is given. @default Infinity */
-  maxPerOrigin?: number;
+  /**
+   * Requests in flight per origin (the executor's `perKey`): a number, or a limit that follows
+   * each origin's measured latency, such as `adaptiveLimit({ algorithm: 'gradient' })`. Ignored
+   * when `executor` is given.
+   *
+   * @default Infinity
+   */
+  maxPerOrigin?: number | ConcurrencyLimit;
   /** Requests that may wait in the queue; beyond it a verb returns a failed future ({@link QueueFullError}). @default Infinity */
   maxQueued?: number;
   /** Run on this executor instead of an own one; it is not shut down by {@link FuturesSession.close}. */
@@ -73,6 +80,12 @@ function checkWrapped(options: FuturesSessionOptions): void {
       `Session options (${ignored.join(', ')}) cannot be combined with \`session\`: the wrapped session's own defaults apply. Set them on that session instead.`,
     );
   }
+}
+
+/** The most requests `maxPerOrigin` ever lets run per origin: the pool keeps as many sockets. */
+function perOriginCeiling(maxPerOrigin: FuturesSessionOptions['maxPerOrigin']): number {
+  if (isConcurrencyLimit(maxPerOrigin)) return maxPerOrigin.max;
+  return maxPerOrigin ?? Number.POSITIVE_INFINITY;
 }
 
 /**
@@ -170,7 +183,7 @@ export class FuturesSession {
       this.session = session;
     } else {
       this.session = new Session({
-        connections: Math.min(this.executor.maxWorkers, maxPerOrigin ?? Number.POSITIVE_INFINITY),
+        connections: Math.min(this.executor.maxWorkers, perOriginCeiling(maxPerOrigin)),
         ...sessionOptions,
       });
     }

@@ -4,6 +4,7 @@
  * heap, tasks, validators, timers and warnings), which are not API.
  */
 
+export type { ConcurrencyLimit } from './concurrency-limit.ts';
 export type {
   ExecutorOptions,
   ShutdownOptions,

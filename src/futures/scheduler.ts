@@ -8,8 +8,9 @@
  * the next entry to run is the first entry of the first ready lane. A saturated lane is simply not
  * ready, so it never blocks entries of other keys queued behind it. Entries without a key share a
  * lane that has no `perKey` limit, and so do all entries when `perKey` is `Infinity` (keys make no
- * difference then, and a crawl of many hosts costs no lane per host). Every operation is
- * O(log n).
+ * difference then, and a crawl of many hosts costs no lane per host). A key's limit may also
+ * come from a function, asked when its lane is created and changed at run time with
+ * {@link Scheduler.setLimit}. Every operation is O(log n).
  *
  * @internal
  */
@@ -29,7 +30,7 @@ export interface Entry extends HeapItem {
 /** The entries of one key: queued ones in a heap, running ones counted. */
 interface Lane<E extends Entry> extends HeapItem {
   readonly key: string | undefined;
-  readonly limit: number;
+  limit: number;
   readonly queued: IndexedHeap<E>;
   active: number;
 }
@@ -47,8 +48,8 @@ function laneRunsBefore<E extends Entry>(a: Lane<E>, b: Lane<E>): boolean {
 export class Scheduler<E extends Entry> {
   /** At most this many entries run at once. */
   readonly #maxWorkers: number;
-  /** At most this many entries of one key run at once (`Infinity`: no limit). */
-  readonly #perKey: number;
+  /** At most this many entries of one key run at once (`Infinity`: no limit), or the key's limit. */
+  readonly #perKey: number | ((key: string) => number);
   /** The lanes that have queued or running entries; a lane with neither is deleted. */
   readonly #lanes = new Map<string | undefined, Lane<E>>();
   /** Exactly the lanes with queued entries and `active < limit`, by their first entry. */
@@ -60,7 +61,7 @@ export class Scheduler<E extends Entry> {
   /** The next arrival number. */
   #seq = 0;
 
-  constructor(maxWorkers: number, perKey: number) {
+  constructor(maxWorkers: number, perKey: number | ((key: string) => number)) {
     this.#maxWorkers = maxWorkers;
     this.#perKey = perKey;
   }
@@ -77,6 +78,22 @@ export class Scheduler<E extends Entry> {
   hasRoomFor(key: string | undefined): boolean {
     const lane = this.#lanes.get(this.#laneKey(key));
     return this.#active < this.#maxWorkers && (lane === undefined || lane.active < lane.limit);
+  }
+
+  /** How many entries of `key` run now. */
+  activeOf(key: string): number {
+    return this.#lanes.get(this.#laneKey(key))?.active ?? 0;
+  }
+
+  /**
+   * Changes the limit of `key` (from a limit function) at once: a higher one makes queued entries
+   * ready, a lower one lets running entries finish. Call {@link take} afterwards.
+   */
+  setLimit(key: string, limit: number): void {
+    const lane = this.#lanes.get(this.#laneKey(key));
+    if (lane === undefined || lane.limit === limit) return;
+    lane.limit = limit;
+    this.#refresh(lane);
   }
 
   /** Queues an entry. Call {@link take} afterwards to learn what may run. */
@@ -133,7 +150,13 @@ export class Scheduler<E extends Entry> {
   #laneOf(key: string | undefined): Lane<E> {
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
-      const limit = key === undefined ? Number.POSITIVE_INFINITY : this.#perKey;
+      const perKey = this.#perKey;
+      const limit =
+        key === undefined
+          ? Number.POSITIVE_INFINITY
+          : typeof perKey === 'number'
+            ? perKey
+            : perKey(key);
       lane = { key, limit, queued: new IndexedHeap<E>(runsBefore), active: 0, heapIndex: -1 };
       this.#lanes.set(key, lane);
     }

@@ -23,6 +23,12 @@ export function warnCallbackError(error: unknown): void {
   emit(`A future's done callback threw: ${summary.message}`, 'FANOUT_CALLBACK_ERROR', summary);
 }
 
+/** Reports an error thrown by a listener of limit changes (code `FANOUT_LISTENER_ERROR`). */
+export function warnListenerError(error: unknown): void {
+  const summary = summarize(error);
+  emit(`A limit change listener threw: ${summary.message}`, 'FANOUT_LISTENER_ERROR', summary);
+}
+
 /**
  * Holds a summary of the error of each failed future that nobody has asked about yet, keyed
  * (weakly) by the future; the callback runs once the future has been garbage-collected. It holds

@@ -4,6 +4,7 @@ import type { PreparedRequest } from '../http/prepared-request.ts';
 import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.ts';
 import { watchConnections } from './connections.ts';
 import { type Har, toHAR } from './har.ts';
+import type { LimitChange, LimitChangeRecord } from './limit-change.ts';
 import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
 import { type RecordContext, RequestRecord } from './request-record.ts';
 import type { SectionRecord } from './section-record.ts';
@@ -69,6 +70,11 @@ export class Trace {
   readonly requests: RequestRecord[] = [];
   /** Every page section rendered in the trace, in the order they were flushed. */
   readonly sections: SectionRecord[] = [];
+  /**
+   * The changes of adaptive concurrency limits (`adaptiveLimit()`) that happened in the trace's
+   * context: when a request it started finished, in the order they happened.
+   */
+  readonly limitChanges: LimitChangeRecord[] = [];
   // When end() was called (ms since origin); undefined while open.
   #endedAt: number | undefined;
   readonly #context: RecordContext;
@@ -164,6 +170,11 @@ export class Trace {
   /** Records a page section's timings (the page composer calls it as each section is flushed). */
   recordSection(record: SectionRecord): void {
     this.sections.push(record);
+  }
+
+  /** @internal An adaptive limit changed in this trace's context. */
+  recordLimitChange(change: LimitChange): void {
+    this.limitChanges.push({ ...change, time: this.#context.now() });
   }
 
   /** @internal A call starts in this trace: its record. */
