@@ -14,6 +14,7 @@ import {
 } from '../http/validate.ts';
 import { fail } from '../validate.ts';
 import { orDefault } from './or-default.ts';
+import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
 /** The state of an origin's circuit. */
@@ -79,6 +80,11 @@ export interface CircuitBreakerOptions {
   isFailure?: (outcome: CircuitOutcome) => boolean;
   /** Called on every state change of every origin's circuit (as {@link CircuitBreaker.onStateChange}). */
   onStateChange?: (change: CircuitStateChange) => void;
+  /**
+   * The origins the policy applies to (URLs; only their origin counts); others are left alone.
+   * @default every origin
+   */
+  origins?: readonly (string | URL)[];
   /** Whether the breaker applies; `false` lets every attempt through and counts nothing. @default true */
   enabled?: boolean;
 }
@@ -131,6 +137,8 @@ export class CircuitBreaker implements SessionPolicy {
   readonly name = 'circuit-breaker';
   /** Whether the breaker applies (it can be switched at any time). */
   enabled: boolean;
+  // The origins of the `origins` option; undefined: every origin.
+  readonly #only: ReadonlySet<string> | undefined;
   readonly #trip: Required<RatioTrip> | ConsecutiveTrip;
   readonly #openFor: number;
   readonly #probes: number;
@@ -156,6 +164,7 @@ export class CircuitBreaker implements SessionPolicy {
       this.#listeners = [checkFunction('onStateChange', options.onStateChange)];
     }
     this.enabled = checkBoolean('enabled', orDefault(options.enabled, true));
+    this.#only = originSet(options.origins);
   }
 
   /** The state of `origin`'s circuit now (`closed` for an origin never seen). */
@@ -178,8 +187,8 @@ export class CircuitBreaker implements SessionPolicy {
 
   /** @internal Admits the attempt, or fails it fast; then judges its outcome. */
   async attempt(state: AttemptState, next: Next): Promise<Response> {
-    if (!this.enabled) return next(state.request);
     const origin = state.request.origin;
+    if (!this.#appliesTo(origin)) return next(state.request);
     const admitted = this.#admit(origin, state);
     let response: Response;
     try {
@@ -190,6 +199,11 @@ export class CircuitBreaker implements SessionPolicy {
     }
     this.#judge(origin, admitted, { request: state.request, response, error: undefined }, state);
     return response;
+  }
+
+  // Whether the policy acts on a request to `origin` now.
+  #appliesTo(origin: string): boolean {
+    return this.enabled && (this.#only === undefined || this.#only.has(origin));
   }
 
   // The circuit the attempt goes through under, or CircuitOpenError.

@@ -5,6 +5,7 @@ import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
 import { fail } from '../validate.ts';
 import { LatencyWindow } from './latency-window.ts';
 import { orDefault } from './or-default.ts';
+import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
 /** Options of {@link Hedging}. */
@@ -35,6 +36,11 @@ export interface HedgingOptions {
    * @default ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']
    */
   methods?: readonly string[];
+  /**
+   * The origins the policy applies to (URLs; only their origin counts); others are left alone.
+   * @default every origin
+   */
+  origins?: readonly (string | URL)[];
   /** Whether hedging applies; `false` sends every attempt once. @default true */
   enabled?: boolean;
 }
@@ -77,6 +83,8 @@ export class Hedging implements SessionPolicy {
   readonly name = 'hedge';
   /** Whether hedging applies (it can be switched at any time). */
   enabled: boolean;
+  // The origins of the `origins` option; undefined: every origin.
+  readonly #only: ReadonlySet<string> | undefined;
   readonly #delay: number;
   readonly #percentile: number | undefined;
   readonly #budget: number;
@@ -98,6 +106,7 @@ export class Hedging implements SessionPolicy {
     this.#window = checkPositiveNumber('window', orDefault(options.window, DEFAULTS.window));
     this.#methods = checkMethods(orDefault(options.methods, DEFAULTS.methods));
     this.enabled = checkBoolean('enabled', orDefault(options.enabled, DEFAULTS.enabled));
+    this.#only = originSet(options.origins);
   }
 
   /**
@@ -112,7 +121,7 @@ export class Hedging implements SessionPolicy {
   dispatch(state: AttemptState, send: Send): Promise<Response> {
     const request = state.request;
     if (
-      !this.enabled ||
+      !this.#appliesTo(request.origin) ||
       !this.#methods.has(request.method) ||
       (request.body !== null && !request.isBodyReplayable)
     ) {
@@ -121,6 +130,11 @@ export class Hedging implements SessionPolicy {
     const stats = this.#stats(request.origin);
     stats.counts.addFirst(Date.now());
     return new Race(state, send, stats, this.#budget, this.delayFor(request.origin)).promise;
+  }
+
+  // Whether the policy acts on a request to `origin` now.
+  #appliesTo(origin: string): boolean {
+    return this.enabled && (this.#only === undefined || this.#only.has(origin));
   }
 
   #stats(origin: string): OriginStats {

@@ -3,6 +3,7 @@ import type { PreparedRequest } from '../http/prepared-request.ts';
 import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
 import { fail } from '../validate.ts';
 import { orDefault } from './or-default.ts';
+import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
 /** Options of {@link RetryBudget}. */
@@ -18,6 +19,11 @@ export interface RetryBudgetOptions {
   minPerSecond?: number;
   /** The sliding window the counts are kept over, in ms. @default 10_000 */
   window?: number;
+  /**
+   * The origins the policy applies to (URLs; only their origin counts); others are left alone.
+   * @default every origin
+   */
+  origins?: readonly (string | URL)[];
   /** Whether the budget applies; `false` lets every retry the retry rules allow happen. @default true */
   enabled?: boolean;
 }
@@ -60,6 +66,8 @@ export class RetryBudget implements SessionPolicy {
   readonly name = 'retry-budget';
   /** Whether the budget applies (it can be switched at any time). */
   enabled: boolean;
+  // The origins of the `origins` option; undefined: every origin.
+  readonly #only: ReadonlySet<string> | undefined;
   readonly #ratio: number;
   // The floor over the whole window: minPerSecond × window in seconds.
   readonly #floor: number;
@@ -80,6 +88,7 @@ export class RetryBudget implements SessionPolicy {
     );
     this.#floor = (minPerSecond * this.#window) / 1000;
     this.enabled = checkBoolean('enabled', orDefault(options.enabled, DEFAULTS.enabled));
+    this.#only = originSet(options.origins);
   }
 
   /** The counts of `origin` (`scheme://host:port`) now. */
@@ -93,14 +102,14 @@ export class RetryBudget implements SessionPolicy {
 
   /** @internal Counts a call. */
   started(request: PreparedRequest, _context: PolicyContext): void {
-    if (!this.enabled) return;
+    if (!this.#appliesTo(request.origin)) return;
     this.#counts(request.origin).addFirst(Date.now());
   }
 
   /** @internal Spends one retry from the origin's budget, or denies it. */
   retry(state: RetryState): boolean {
-    if (!this.enabled) return true;
     const origin = state.request.origin;
+    if (!this.#appliesTo(origin)) return true;
     const counts = this.#counts(origin);
     const now = Date.now();
     const calls = counts.first(now);
@@ -116,6 +125,11 @@ export class RetryBudget implements SessionPolicy {
     }
     counts.addSecond(now);
     return true;
+  }
+
+  // Whether the policy acts on a request to `origin` now.
+  #appliesTo(origin: string): boolean {
+    return this.enabled && (this.#only === undefined || this.#only.has(origin));
   }
 
   #allowance(calls: number): number {

@@ -102,6 +102,8 @@ export interface HarEntry {
   _outcome: AttemptRecord['outcome'];
   /** The error code of a failed or cancelled attempt. */
   _error?: string;
+  /** Why a session policy sent the attempt: `hedge` ({@link AttemptRecord.role}). */
+  _role?: AttemptRecord['role'];
 }
 
 /** A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/). */
@@ -268,6 +270,7 @@ function harEntry(
     _outcome: attempt.outcome,
   };
   if (attempt.errorCode !== undefined) entry._error = attempt.errorCode;
+  if (attempt.role !== undefined) entry._role = attempt.role;
   return entry;
 }
 

@@ -175,6 +175,21 @@ test('breaker: per origin, visible in the trace, off when disabled', async (t) =
   assert.equal(bad.state.hits, 2);
 });
 
+test('breaker: `origins` limits it to those origins', async (t) => {
+  const guarded = await flaky(t, 503);
+  const other = await flaky(t, 503);
+  const breaker = new CircuitBreaker({
+    trip: { consecutiveFailures: 1 },
+    origins: [`${guarded.server.origin}/any/path`],
+  });
+  const session = openSession(t, { retry: false, policies: [breaker] });
+  for (let i = 0; i < 3; i++) await session.get(`${other.server.origin}/`);
+  assert.equal(breaker.state(other.server.origin), 'closed');
+  await session.get(`${guarded.server.origin}/`);
+  await assert.rejects(session.get(`${guarded.server.origin}/`), CircuitOpenError);
+  assert.equal(other.state.hits, 3);
+});
+
 test('breaker: retries stop at an open circuit', async (t) => {
   const { server, state } = await flaky(t);
   const breaker = new CircuitBreaker({ trip: { consecutiveFailures: 2 } });
@@ -214,6 +229,10 @@ test('breaker: bad options are refused with InvalidOptionError', () => {
     { isFailure: 'yes' },
     { onStateChange: 1 },
     { enabled: 1 },
+    { origins: 'http://x' },
+    { origins: ['not a url'] },
+    { origins: ['ftp://x'] },
+    { origins: [7] },
   ]) {
     assert.throws(
       () => new CircuitBreaker(options as never),

@@ -67,6 +67,13 @@ test('hedging: a slow first copy gets a second after the delay; the first answer
     record?.events.map(({ policy, type, detail }) => ({ policy, type, detail })),
     [{ policy: 'hedge', type: 'hedge-sent', detail: { delay: 40 } }],
   );
+  assert.deepEqual(
+    trace.toHAR().log.entries.map(({ _role, _outcome }) => ({ _role, _outcome })),
+    [
+      { _role: undefined, _outcome: 'cancelled' },
+      { _role: 'hedge', _outcome: 'ok' },
+    ],
+  );
 });
 
 test('hedging: a copy that answers before the delay is never hedged', async (t) => {
@@ -114,6 +121,21 @@ test('hedging: non-idempotent methods and a switched-off policy send once', asyn
   held.get(2)?.resolve();
   assert.equal((await get).text, '2');
   assert.equal(hits(), 2);
+});
+
+test('hedging: `origins` limits it to those origins', async (t) => {
+  const { server, arrived, held, hits } = await replicas(t, [1]);
+  const session = openSession(t, {
+    baseURL: server.origin,
+    policies: [new Hedging({ delay: 10, budget: 1, origins: ['http://127.0.0.1:1'] })],
+  });
+  fakeTimers(t);
+  const pending = session.get('/');
+  await arrived[1]?.promise;
+  mock.timers.tick(100);
+  held.get(1)?.resolve();
+  assert.equal((await pending).text, '1');
+  assert.equal(hits(), 1);
 });
 
 test('hedging: the budget caps extra copies; a denied hedge is marked in the trace', async (t) => {
@@ -200,6 +222,7 @@ test('hedging: bad options are refused with InvalidOptionError', () => {
     { methods: 'GET' },
     { methods: [1] },
     { enabled: null },
+    { origins: [null] },
   ]) {
     assert.throws(() => new Hedging(options as never), InvalidOptionError, JSON.stringify(options));
   }

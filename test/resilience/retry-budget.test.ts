@@ -89,6 +89,17 @@ test('retry budget: per origin — one origin spending its budget leaves another
   assert.equal(b.state.hits, 2);
 });
 
+test('retry budget: `origins` limits it to those origins', async (t) => {
+  const a = await storm(t);
+  const b = await storm(t);
+  const budget = new RetryBudget({ minPerSecond: 0, origins: [new URL(a.server.origin)] });
+  const session = openSession(t, { retry: RETRY, policies: [budget] });
+  await session.get(`${a.server.origin}/`);
+  await session.get(`${b.server.origin}/`);
+  assert.equal(a.state.hits, 1);
+  assert.equal(b.state.hits, 3);
+});
+
 test('retry budget: bad options are refused with InvalidOptionError', () => {
   for (const options of [
     { ratio: -0.1 },
@@ -96,6 +107,7 @@ test('retry budget: bad options are refused with InvalidOptionError', () => {
     { minPerSecond: Number.NaN },
     { window: 0 },
     { enabled: 'yes' },
+    { origins: ['//x'] },
   ]) {
     assert.throws(
       () => new RetryBudget(options as never),
