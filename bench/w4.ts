@@ -1,12 +1,12 @@
+import { spawn } from 'node:child_process';
 import { Agent, get } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { drawLatencies } from '../examples/storefront/catalog.ts';
 import { criticalPath, serialTime } from '../examples/storefront/critical-path.ts';
 import { MODES, type Mode } from '../examples/storefront/layout.ts';
 import { needsOf, SECTIONS } from '../examples/storefront/sections.ts';
 import { startStorefront } from '../examples/storefront/server.ts';
-import { startServices } from '../examples/storefront/services.ts';
 import { type Contender, interleave, type Outcome } from './rounds.ts';
 import { format, type Row, rowOf } from './table.ts';
 
@@ -18,7 +18,14 @@ export interface W4Config {
   readonly warmViews: number;
 }
 
-/** One page view as the client saw it, in ms from sending the request. */
+/** One page view as the client saw it, in ms since the epoch. */
+interface Timing {
+  readonly sent: number;
+  readonly firstByteAt: number;
+  readonly endAt: number;
+}
+
+/** One measured view, in ms from sending the request. */
 interface View {
   readonly firstByte: number;
   readonly total: number;
@@ -26,13 +33,13 @@ interface View {
   readonly beforeSlowest: boolean;
 }
 
-/**
- * Fetches `url` and times its first body byte and its end; `slowestAnswered` tells when (in
- * `performance.now()` time) the slowest service last answered.
- */
-function view(url: string, agent: Agent, slowestAnswered: () => number): Promise<View> {
+/** Ms since the epoch, as precise as `performance.now()`: one clock across processes. */
+const epoch = () => performance.timeOrigin + performance.now();
+
+/** Fetches `url` (a 200 page) and times its first body byte and its end. */
+function fetchPage(url: string, agent: Agent): Promise<Timing> {
   return new Promise((resolve, reject) => {
-    const sent = performance.now();
+    const sent = epoch();
     let firstByteAt: number | undefined;
     get(url, { agent }, (response) => {
       if (response.statusCode !== 200) {
@@ -41,16 +48,11 @@ function view(url: string, agent: Agent, slowestAnswered: () => number): Promise
         return;
       }
       response.on('data', () => {
-        firstByteAt ??= performance.now();
+        firstByteAt ??= epoch();
       });
       response.on('end', () => {
-        const end = performance.now();
-        const first = firstByteAt ?? end;
-        resolve({
-          firstByte: first - sent,
-          total: end - sent,
-          beforeSlowest: first < slowestAnswered(),
-        });
+        const endAt = epoch();
+        resolve({ sent, firstByteAt: firstByteAt ?? endAt, endAt });
       });
       response.on('error', reject);
     }).on('error', reject);
@@ -58,34 +60,93 @@ function view(url: string, agent: Agent, slowestAnswered: () => number): Promise
 }
 
 /**
+ * When the slowest service answered, as its process reports it (IPC may deliver a report after
+ * the page that waited for it has ended, so {@link after} waits for it).
+ */
+class SlowestAnswers {
+  /** Every report, in ms since the epoch, in arrival order. */
+  readonly #times: number[] = [];
+  /** Callers of `after` waiting for a report later than their time. */
+  #waiters: { readonly time: number; readonly resolve: (at: number) => void }[] = [];
+
+  report(at: number): void {
+    this.#times.push(at);
+    const ready = this.#waiters.filter((waiter) => at >= waiter.time);
+    this.#waiters = this.#waiters.filter((waiter) => at < waiter.time);
+    for (const waiter of ready) waiter.resolve(at);
+  }
+
+  /** The first answer at or after `time` (ms since the epoch). */
+  after(time: number): Promise<number> {
+    const known = this.#times.find((at) => at >= time);
+    if (known !== undefined) return Promise.resolve(known);
+    return new Promise((resolve) => this.#waiters.push({ time, resolve }));
+  }
+}
+
+/** The services running in their own process (bench/w4-services.ts). */
+interface ServicesProcess {
+  readonly origin: string;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/w4-services.ts; `onSlowestAnswer` is told each time the slowest service answers. */
+async function startServicesProcess(
+  scale: number,
+  onSlowestAnswer: (at: number) => void,
+): Promise<ServicesProcess> {
+  const script = fileURLToPath(new URL('./w4-services.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script, String(scale)], {
+    stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  });
+  child.on('message', (message: { at: number }) => onSlowestAnswer(message.at));
+  const port = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`W4 services exited (${code})`)));
+    child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
+  });
+  child.removeAllListeners('exit');
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    async stop() {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
  * W4 page: the demo storefront's home page (≈30 sections over ≈30 simulated services with
  * fixed-seed lognormal latencies) in each mode — serial, parallel, streamed — against its
  * services on loopback. Time to first byte and to the last, each ÷ the critical path of the
  * service latencies through the sections' dependency edges (serial is bound by their sum).
- * Whether the first byte leaves before the slowest service answers is counted per round.
- * Services, storefront and client share this process.
+ * Whether the first byte arrives before the slowest service answers is counted per round. The
+ * services run in their own process; the storefront and the client share this one.
  */
 export async function w4(config: W4Config): Promise<Row[]> {
   const latencies = drawLatencies({ scale: config.scale });
   const path = criticalPath(latencies, needsOf(SECTIONS));
   const sum = serialTime(latencies);
   const [slowest] = [...latencies].reduce((a, b) => (b[1] > a[1] ? b : a));
-  // While the slowest service's answer of the view in flight is outstanding, +Infinity.
-  let slowestAnsweredAt = Number.POSITIVE_INFINITY;
-  const services = await startServices({
-    latencies,
-    onAnswer: (service, at) => {
-      if (service === slowest) slowestAnsweredAt = at;
-    },
-  });
+  const answers = new SlowestAnswers();
+  const services = await startServicesProcess(config.scale, (at) => answers.report(at));
   const storefront = await startStorefront({ services: services.origin });
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const contender = (mode: Mode): Contender<View> => ({
     name: mode,
     async start() {
-      const measure = () => {
-        slowestAnsweredAt = Number.POSITIVE_INFINITY;
-        return view(`${storefront.url}?mode=${mode}`, agent, () => slowestAnsweredAt);
+      const measure = async (): Promise<View> => {
+        const { sent, firstByteAt, endAt } = await fetchPage(
+          `${storefront.url}?mode=${mode}`,
+          agent,
+        );
+        const slowestAt = await answers.after(sent);
+        return {
+          firstByte: firstByteAt - sent,
+          total: endAt - sent,
+          beforeSlowest: firstByteAt < slowestAt,
+        };
       };
       for (let index = 0; index < config.warmViews; index++) await measure();
       return { measure, close: async () => {} };
@@ -97,7 +158,7 @@ export async function w4(config: W4Config): Promise<Row[]> {
   } finally {
     agent.destroy();
     await storefront.close();
-    await services.close();
+    await services.stop();
   }
   const to = `critical path ${path.ms.toFixed(0)} ms`;
   const ratio = (median: number) => ({ value: median / path.ms, to });
