@@ -11,6 +11,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Starts it again on the same port, empty. */
   start(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open and nothing is answered. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 const INSTALL = 'apt-get update && apt-get install -y redis-server';
@@ -85,7 +89,11 @@ export async function startRedis(t: Pick<TestContext, 'after'>): Promise<TestRed
     running.kill('SIGKILL');
     await exited;
   };
+  const signal = (name: NodeJS.Signals) => {
+    if (child === undefined) throw new Error('redis-server is not running');
+    child.kill(name);
+  };
   t.after(stop);
   await start();
-  return { port, stop, start };
+  return { port, stop, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
 }

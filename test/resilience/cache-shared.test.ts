@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   type CacheStoreError,
   cacheOutcome,
+  FuturesSession,
   HttpCache,
   InvalidOptionError,
   MemoryStore,
@@ -50,6 +51,21 @@ test('two app instances share one cache through Redis', async (t) => {
   assert.equal(state.requests, 1);
 });
 
+test('a FuturesSession takes the cache as a policy too', async (t) => {
+  const redis = await startRedis(t);
+  const { origin, state } = await countingOrigin(t);
+  const store = new RedisStore({ port: redis.port });
+  const futures = new FuturesSession({ baseURL: origin, policies: [new HttpCache({ store })] });
+  t.after(async () => {
+    await futures.close();
+    await store.close();
+  });
+  assert.equal(cacheOutcome(await futures.get('/')), 'miss');
+  const [a, b] = await Promise.all([futures.get('/'), futures.get('/')]);
+  assert.deepEqual([cacheOutcome(a), cacheOutcome(b)], ['hit', 'hit']);
+  assert.equal(state.requests, 1);
+});
+
 test('Redis down mid-test: requests keep working as misses; when it is back, caching resumes', async (t) => {
   const redis = await startRedis(t);
   const { origin, state } = await countingOrigin(t);
@@ -68,6 +84,32 @@ test('Redis down mid-test: requests keep working as misses; when it is back, cac
   const back = await session.get('/');
   assert.deepEqual([cacheOutcome(back), back.text], ['hit', 'v3']);
   assert.equal(state.requests, 3);
+});
+
+test('a hung Redis: requests go on as misses (the lookup times out, then fails fast); it recovers', async (t) => {
+  const redis = await startRedis(t);
+  const { origin, state } = await countingOrigin(t);
+  const store = new RedisStore({ port: redis.port, commandTimeout: 100, reconnectDelay: 60_000 });
+  const session = new Session({ baseURL: origin, policies: [new HttpCache({ store })] });
+  t.after(async () => {
+    await session.close();
+    await store.close();
+  });
+  await session.get('/');
+  redis.pause(); // if the test fails from here, the cleanup's SIGKILL ends it even so
+  // The lookup times out: the request goes to the origin. During the reconnect delay the next
+  // one does not wait on Redis at all.
+  for (let i = 0; i < 2; i++) {
+    const response = await session.get('/');
+    assert.deepEqual([response.status, cacheOutcome(response)], [200, 'miss']);
+  }
+  assert.equal(state.requests, 3);
+  redis.resume();
+  const recovered = new RedisStore({ port: redis.port });
+  t.after(() => recovered.close());
+  const other = new Session({ baseURL: origin, policies: [new HttpCache({ store: recovered })] });
+  t.after(() => other.close());
+  assert.equal(cacheOutcome(await other.get('/')), 'hit');
 });
 
 test('a RedisStore refuses private responses (the cache must be shared)', async (t) => {
