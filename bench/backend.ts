@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
 //   /delay?ms=N    the same after N ms
 //   /tail?ms=N     the same after N ms, but every 50th request to it (2 %) after 20 × N ms (W5)
 //   /storm         503 Service Unavailable, always (W5's 503 storm)
+//   /knee?k=K&ms=N a service with K workers: the same after N ms while at most K /knee requests
+//                  are in flight (counting this one), N × in-flight ÷ K ms beyond (adaptive)
 //   /hits          JSON counts of the requests /tail and /storm received so far (W5's load)
 // It prints its port on stdout, then serves until its parent disconnects or kills it.
 const BODY = Buffer.from('{"id":1,"name":"fanout","ok":true,"items":[1,2,3]}');
@@ -15,6 +17,8 @@ const TAIL_EVERY = 50;
 const TAIL_FACTOR = 20;
 // Requests received per W5 route; the clients read them through /hits.
 const hits = { tail: 0, storm: 0 };
+// /knee requests received and not yet answered.
+let kneeInFlight = 0;
 
 const server = createServer((request, response) => {
   const url = request.url ?? '/';
@@ -27,6 +31,21 @@ const server = createServer((request, response) => {
         response.end(BODY);
       },
       hits.tail % TAIL_EVERY === 0 ? ms * TAIL_FACTOR : ms,
+    );
+    return;
+  }
+  if (url.startsWith('/knee')) {
+    const query = new URL(url, 'http://x').searchParams;
+    const workers = Number(query.get('k') ?? 1);
+    const ms = Number(query.get('ms') ?? 0);
+    kneeInFlight++;
+    setTimeout(
+      () => {
+        kneeInFlight--;
+        response.writeHead(200, HEADERS);
+        response.end(BODY);
+      },
+      ms * Math.max(1, kneeInFlight / workers),
     );
     return;
   }

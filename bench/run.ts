@@ -1,5 +1,6 @@
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { adaptive } from './adaptive.ts';
 import { startBackend } from './backend-process.ts';
 import { format, type Row } from './table.ts';
 import { w1 } from './w1.ts';
@@ -15,6 +16,8 @@ import { w5 } from './w5.ts';
 //   W4 page        the demo storefront in each mode: first and last byte ÷ the critical path
 //   W5 tail/storm  p99 with and without hedging (2 % of answers 20 × slower), and the load a
 //                  503 storm causes with retries, with and without a retry budget
+//   Adaptive       a backend whose latency rises past a knee (16 workers), 128 callers: the
+//                  limit a fixed maxPerOrigin, AIMD and the gradient limit settle at ÷ the knee
 // Peers: undici.request, a bare dispatch floor, fetch, node-fetch, axios, got, Python's
 // requests-futures and wrk; a peer missing or failing gets a note in its row, never fails the run.
 // Each client is warmed first; rounds are interleaved across clients; median and min–max.
@@ -56,6 +59,13 @@ const W5 = {
   stormCalls: quick ? 200 : 1_000,
   rounds: quick ? 1 : 5,
 };
+const ADAPTIVE = {
+  knee: 16,
+  baseMs: 20,
+  users: 128,
+  seconds: quick ? 2 : 6,
+  rounds: quick ? 1 : 3,
+};
 const only = args.only === undefined ? undefined : new Set(args.only.toLowerCase().split(','));
 const runs = (name: string) => only === undefined || only.has(name);
 
@@ -69,6 +79,7 @@ try {
     ...(runs('w3') ? await w3(backend.origin, W3) : []),
     ...(runs('w4') ? await w4(W4) : []),
     ...(runs('w5') ? await w5(backend.origin, W5) : []),
+    ...(runs('adaptive') ? await adaptive(backend.origin, ADAPTIVE) : []),
   ];
 } finally {
   await backend.stop();
@@ -76,6 +87,6 @@ try {
 const seconds = (performance.now() - started) / 1000;
 const machine = `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores${quick ? ' · --quick' : ''} · ${seconds.toFixed(0)} s`;
 if (args.json) {
-  const config = { quick, W1, W2, W3, W4, W5 };
+  const config = { quick, W1, W2, W3, W4, W5, ADAPTIVE };
   process.stdout.write(`${JSON.stringify({ machine, config, rows }, null, 2)}\n`);
 } else process.stdout.write(`${machine}\n\n${format(rows)}\n`);
