@@ -205,6 +205,7 @@ export {
 } from './resilience/retry-budget.ts';
 // Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
 export type { Requester, RequestVerb, TraceBound } from './trace/bound.ts';
+export type { FlowSummary, StepSummary } from './trace/flow-record.ts';
 export type {
   Har,
   HarContent,

@@ -1,4 +1,5 @@
 import { cacheOutcomeOf } from './cache-outcome.ts';
+import type { FlowSummary } from './flow-record.ts';
 import type { RequestRecord } from './request-record.ts';
 
 /** One request as the summary shows it. */
@@ -35,6 +36,8 @@ export interface TraceSummary {
    * preceded by the latest request that had resolved before it was queued, and so on.
    */
   readonly criticalPath: readonly RequestSummary[];
+  /** Every flow started in the trace: its steps' times and outcomes, and its critical path. */
+  readonly flows: readonly FlowSummary[];
 }
 
 function summaryOf(record: RequestRecord): RequestSummary {
@@ -79,7 +82,11 @@ export function criticalPath(records: readonly RequestSummary[]): RequestSummary
 }
 
 /** Summarises the records of a trace. */
-export function summarize(records: readonly RequestRecord[], wallTime: number): TraceSummary {
+export function summarize(
+  records: readonly RequestRecord[],
+  wallTime: number,
+  flows: readonly FlowSummary[] = [],
+): TraceSummary {
   const perRequest = records.map(summaryOf);
   const topBlockers = perRequest
     .filter((request) => request.blocked > 0)
@@ -92,5 +99,6 @@ export function summarize(records: readonly RequestRecord[], wallTime: number): 
     perRequest,
     topBlockers,
     criticalPath: criticalPath(perRequest),
+    flows,
   };
 }

@@ -1,8 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.ts';
 import { watchConnections } from './connections.ts';
+import { FlowRecord, watchFlows } from './flow-record.ts';
 import { type Har, toHAR } from './har.ts';
 import type { LimitChange, LimitChangeRecord } from './limit-change.ts';
 import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
@@ -39,6 +41,7 @@ function install(): void {
   isInstalled = true;
   watchConnections();
   addObserverSource((request) => (boundTrace() ?? storage.getStore())?.observe(request));
+  watchFlows(() => storage.getStore());
 }
 
 /**
@@ -75,6 +78,8 @@ export class Trace {
    * context: when a request it started finished, in the order they happened.
    */
   readonly limitChanges: LimitChangeRecord[] = [];
+  /** Every flow started in the trace, in the order they started. */
+  readonly flows: FlowRecord[] = [];
   // When end() was called (ms since origin); undefined while open.
   #endedAt: number | undefined;
   readonly #context: RecordContext;
@@ -131,9 +136,13 @@ export class Trace {
     return this.#endedAt ?? this.#context.now();
   }
 
-  /** Wall time, blocked time, top blockers and the critical path. */
+  /** Wall time, blocked time, top blockers, the critical path, and the flows with their steps. */
   summary(): TraceSummary {
-    return summarize(this.requests, this.wallTime);
+    return summarize(
+      this.requests,
+      this.wallTime,
+      this.flows.map((flow) => flow.summary()),
+    );
   }
 
   /** A W3C `Server-Timing` header value summarising the trace (browsers show it in DevTools). */
@@ -175,6 +184,11 @@ export class Trace {
   /** @internal An adaptive limit changed in this trace's context. */
   recordLimitChange(change: LimitChange): void {
     this.limitChanges.push({ ...change, time: this.#context.now() });
+  }
+
+  /** @internal A flow starts in this trace. */
+  recordFlow(flow: ObservedFlow): void {
+    this.flows.push(new FlowRecord(flow, this.origin));
   }
 
   /** @internal A call starts in this trace: its record. */
