@@ -10,7 +10,9 @@ import {
   InvalidOptionError,
   type Response,
   Session,
+  SessionClosedError,
   type SessionOptions,
+  withDeadline,
 } from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
 import { openSession } from '../http/fixtures.ts';
@@ -171,6 +173,19 @@ test('sessions with different jars never share a call, even in one scope', async
   assert.equal(responses.length, 3);
 });
 
+test('in one scope, two sessions never share a call', async (t) => {
+  const server = await countingServer(t);
+  const first = openSession(t, { baseURL: server.origin });
+  const second = openSession(t, { baseURL: server.origin });
+  const page = new CoalesceScope();
+  const calls = page.run(() => [first.get('/x'), second.get('/x'), first.get('/x')]);
+  assert.equal(page.inFlight, 2);
+  await server.arrived(2);
+  server.release();
+  await Promise.all(calls);
+  assert.equal(server.arrivals.length, 2);
+});
+
 test('a caller whose signal aborts leaves; the others still get the response', async (t) => {
   const server = await countingServer(t);
   const session = openSession(t, { baseURL: server.origin, coalesce: true });
@@ -249,6 +264,27 @@ test('the shared unit is the whole call: retries and redirects happen once', asy
   assert.equal(a.url, `${server.origin}/target`);
   assert.equal(b.history.length, 1);
   assert.notEqual(a.history[0], b.history[0]);
+});
+
+test('calls under one deadline coalesce; under different deadlines they do not', async (t) => {
+  const server = await countingServer(t);
+  const session = openSession(t, { baseURL: server.origin, coalesce: true });
+  const page = withDeadline(10_000, () => [session.get('/x'), session.get('/x')]);
+  const otherPage = withDeadline(20_000, () => session.get('/x'));
+  await server.arrived(2);
+  server.release();
+  await Promise.all([...page, otherPage]);
+  assert.equal(server.arrivals.length, 2);
+});
+
+test('closing the session fails every caller of a shared call', async (t) => {
+  const server = await countingServer(t);
+  const session = new Session({ baseURL: server.origin, coalesce: true });
+  const calls = [session.get('/x'), session.get('/x')];
+  await server.arrived(1);
+  await session.close();
+  for (const call of calls) await assert.rejects(call, SessionClosedError);
+  assert.equal(server.arrivals.length, 1);
 });
 
 test('a session option of the wrong type is an InvalidOptionError', () => {
