@@ -1,4 +1,6 @@
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { UnsafeTemplateError } from '../errors/unsafe-template-error.ts';
+import { describe } from '../validate.ts';
 import { type HoleContext, holeContexts } from './template-context.ts';
 
 const brand = Symbol.for('fanout.html');
@@ -151,6 +153,7 @@ function attributeValue(
  *   numbers render as is; nested `html` results and {@link raw} markup are inserted unescaped.
  *
  * @throws {UnsafeTemplateError} for text in a context where escaping cannot make it safe.
+ * @throws {InvalidOptionError} when called as a function rather than as a tag.
  * @example
  * ```ts
  * import { html } from 'fanout';
@@ -161,6 +164,11 @@ function attributeValue(
  * ```
  */
 export function html(strings: TemplateStringsArray, ...values: readonly unknown[]): HTML {
+  if (!Array.isArray(strings) || !Array.isArray((strings as { raw?: unknown }).raw)) {
+    throw new InvalidOptionError(
+      `html is a template tag (html\`<p>\${text}</p>\`), not a function: got ${describe(strings)}`,
+    );
+  }
   const contexts = holeContexts(strings);
   let markup = strings[0] ?? '';
   for (let index = 0; index < values.length; index++) {

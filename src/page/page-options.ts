@@ -29,7 +29,7 @@ export interface PageOptions<Input> {
   mode?: StreamMode;
   /**
    * Milliseconds from the page's start that bound every section's data: the budget left is each
-   * request's `timeout.total`, and a section not ready by then renders its fallback.
+   * request's `deadline` (so it ends by then), and a section not ready by then renders its fallback.
    * @default undefined (no budget)
    */
   budget?: number;

@@ -10,6 +10,16 @@ import {
 import type { SectionDefinition } from './section.ts';
 import { type CheckedSection, checkSection } from './validate-section.ts';
 
+/**
+ * A section name not used yet: a name already in `Data` is `never`, unless the page's names are
+ * only known at run time (`Data` is `Record<string, unknown>`), where the check happens then.
+ */
+type NewName<Name extends string, Data> = string extends keyof Data
+  ? Name
+  : Name extends keyof Data
+    ? never
+    : Name;
+
 /** A page rendered whole: its status, headers (with the complete `Server-Timing`) and HTML. */
 export interface RenderedPage extends PageHead {
   /** The complete HTML document. */
@@ -81,7 +91,7 @@ export class Page<Input = undefined, Data extends Record<string, unknown> = Reco
    * that is not a function, or an option of the wrong type.
    */
   section<const Name extends string, T = undefined, const D extends keyof Data & string = never>(
-    name: Name extends keyof Data ? never : Name,
+    name: NewName<Name, Data>,
     definition: SectionDefinition<Input, { readonly [K in D]: Data[K] }, T, D>,
   ): Page<Input, Data & { [K in Name]: Awaited<T> }> {
     const defined = new Set(this.#spec.sections.map((section) => section.name));
@@ -133,13 +143,13 @@ export class Page<Input = undefined, Data extends Record<string, unknown> = Reco
  * Defines a page from its layout and defaults; add sections with {@link Page.section}.
  *
  * @typeParam Input - what each rendering gets; omit it for a page that needs no input.
+ * @typeParam Data - leave it out: each `section()` adds its data type. Only for a page whose
+ * sections come from a list give `Record<string, unknown>`: any name, data typed `unknown`.
  * @throws {PageDefinitionError} for bad options (see {@link PageOptions}).
  */
-export function definePage<Input = undefined>(
-  options: PageOptions<Input>,
-): Page<Input, Record<never, never>> {
-  return new Page<Input, Record<never, never>>({
-    options: checkPageOptions(options),
-    sections: [],
-  });
+export function definePage<
+  Input = undefined,
+  Data extends Record<string, unknown> = Record<never, never>,
+>(options: PageOptions<Input>): Page<Input, Data> {
+  return new Page<Input, Data>({ options: checkPageOptions(options), sections: [] });
 }

@@ -1,6 +1,5 @@
 import type { Future } from '../futures/future.ts';
 import type { FutureRequestOptions, FuturesSession } from '../futures/futures-session.ts';
-import type { TimeoutOptions } from '../http/options.ts';
 import type { SectionContext } from './section.ts';
 
 /** What {@link sectionContext} needs from the page rendering. */
@@ -11,33 +10,30 @@ export interface ContextSource<Input> {
   remaining(): number;
 }
 
-/**
- * The request's own timeout with its `total` bounded by the budget left (at least 1 ms: the
- * session refuses 0). Without a budget the request's timeout is left as it is.
- */
-function boundedTimeout(
-  timeout: number | TimeoutOptions | undefined,
-  remaining: number,
-): number | TimeoutOptions | undefined {
-  if (remaining === Number.POSITIVE_INFINITY) return timeout;
-  const left = Math.max(1, Math.floor(remaining));
-  if (timeout === undefined) return left;
-  if (typeof timeout === 'number') return Math.min(timeout, left);
-  const total = timeout.total;
-  return { ...timeout, total: typeof total === 'number' ? Math.min(total, left) : left };
+/** The request's own `deadline` in ms from now, if it has one. */
+function ownBudget(deadline: number | Date | undefined): number | undefined {
+  if (deadline instanceof Date) return deadline.getTime() - Date.now();
+  return deadline;
 }
 
+/**
+ * The options with the page budget left as the request's `deadline` (the session ends the call by
+ * the sooner of it and its `total` timeout, and fails one made after it passed at once), and the
+ * section's signal alongside the request's own. A request's own sooner deadline is kept.
+ */
 function withBudget<O extends FutureRequestOptions>(
   options: O | undefined,
   remaining: number,
   signal: AbortSignal,
 ): O {
-  const timeout = boundedTimeout(options?.timeout, remaining);
-  const own = options?.signal;
+  const own = ownBudget(options?.deadline);
+  const left = Math.max(0, remaining);
+  const deadline = own !== undefined && own < left ? own : left;
+  const ownSignal = options?.signal;
   return {
     ...options,
-    ...(timeout !== undefined && { timeout }),
-    signal: own === undefined ? signal : AbortSignal.any([own, signal]),
+    ...(deadline !== Number.POSITIVE_INFINITY && { deadline }),
+    signal: ownSignal === undefined ? signal : AbortSignal.any([ownSignal, signal]),
   } as O;
 }
 

@@ -7,6 +7,9 @@ import type { FailureReason, LatePolicy } from './section.ts';
 import { sectionContext } from './section-context.ts';
 import type { CheckedSection } from './validate-section.ts';
 
+/** The longest delay `setTimeout` honours; a longer one would fire at once. */
+const MAX_DELAY = 2 ** 31 - 1;
+
 /** A section's data once settled: the value, or why there is none (failures as data). */
 export type DataOutcome =
   | { readonly ok: true; readonly value: unknown }
@@ -131,7 +134,7 @@ export class SectionRun {
     if (deadline === undefined) return;
     const environment = this.#environment;
     const delay = Math.max(0, deadline - (environment.now() - environment.startedAt));
-    this.#timer = setTimeout(() => this.#expire(deadline), delay);
+    this.#timer = setTimeout(() => this.#expire(deadline), Math.min(delay, MAX_DELAY));
   }
 
   #expire(deadline: number): void {

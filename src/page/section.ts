@@ -16,7 +16,8 @@ export type LatePolicy = 'cancel' | 'finish';
 /**
  * What a section's `data` function gets besides its dependencies: the request's input, the
  * session, and request helpers that apply the page budget (the budget left becomes each
- * request's `timeout.total`) and the section's signal.
+ * request's `deadline`: it ends by the sooner of that and its `timeout.total`) and the section's
+ * signal.
  */
 export interface SectionContext<Input> {
   /** The input given to {@link Page.render} (the incoming request's parameters, say). */
@@ -32,7 +33,7 @@ export interface SectionContext<Input> {
   readonly signal: AbortSignal;
   /** Milliseconds left of the page budget (`Infinity` without one). */
   remaining(): number;
-  /** `session.request` with the budget as `timeout.total` and the section's signal. */
+  /** `session.request` with the budget left as its `deadline`, and the section's signal. */
   request(method: string, url: string | URL, options?: FutureRequestOptions): Future<Response>;
   /** `GET url`, with the budget and the section's signal. */
   get(url: string | URL, options?: FutureNoBodyOptions): Future<Response>;

@@ -51,6 +51,14 @@ describe('html: text content', () => {
     );
   });
 
+  test('html called as a function is a typed error', () => {
+    const call = html as unknown as (text: string) => unknown;
+    assert.throws(() => call('<p>'), {
+      name: 'InvalidOptionError',
+      message: /html is a template tag .* got "<p>" \(string\)/,
+    });
+  });
+
   test('escapeHTML escapes the five characters', () => {
     assert.equal(escapeHTML(`&<>"'x`), '&amp;&lt;&gt;&quot;&#39;x');
   });

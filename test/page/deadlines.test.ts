@@ -1,0 +1,253 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  CancelledError,
+  definePage,
+  type Future,
+  FuturesSession,
+  html,
+  type SectionFailure,
+  TimeoutError,
+} from '../../src/index.ts';
+import { deferred } from '../helpers/server.ts';
+import { get, startBackend, startPageServer } from './fixtures.ts';
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('fallbacks are told a timeout from an error (fake clock)', () => {
+  test('the deadline fires when scheduled; an error falls back at once', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const session = new FuturesSession();
+    t.after(() => session.close());
+    const failures: SectionFailure[] = [];
+    const fallback = (failure: SectionFailure) => {
+      failures.push(failure);
+      return html`[${failure.section}: ${failure.reason}]`;
+    };
+    const page = definePage({ head: '', session, fallback })
+      .section('broken', { data: () => Promise.reject(new Error('down')), render: () => 'never' })
+      .section('slow', {
+        deadline: 1_000,
+        data: () => new Promise(() => {}),
+        render: () => 'never',
+      });
+    const rendering = page.render();
+    const text = rendering.text();
+    await turn();
+    assert.deepEqual(
+      failures.map((failure) => [failure.section, failure.reason]),
+      [['broken', 'error']],
+    );
+    // The timer counts from the page's start on the real clock, so a little less than 1 s is
+    // scheduled by the time it is armed: well before the deadline it has not fired.
+    t.mock.timers.tick(900);
+    await turn();
+    assert.equal(failures.length, 1, 'not late before its deadline');
+    t.mock.timers.tick(100);
+    assert.equal(await text, '[broken: error][slow: timeout]');
+    const slow = failures[1];
+    assert.ok(slow?.error instanceof TimeoutError);
+    assert.equal(slow.error.timeout, 1_000);
+    assert.equal((failures[0]?.error as Error | undefined)?.message, 'down');
+  });
+
+  test('the page deadline applies to sections without one, and the budget bounds both', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const session = new FuturesSession();
+    t.after(() => session.close());
+    const never = () => new Promise<never>(() => {});
+    const page = definePage({ head: '', session, deadline: 500, budget: 300 })
+      .section('b', { deadline: 100, data: never, render: () => '', fallback: () => 'b' })
+      .section('a', { data: never, render: () => '', fallback: () => 'a' });
+    const rendering = page.render();
+    const text = rendering.text();
+    const flushed = async () => {
+      await turn();
+      return rendering.sections().map((record) => `${record.name} ${record.outcome}`);
+    };
+    t.mock.timers.tick(90);
+    assert.deepEqual(await flushed(), []);
+    t.mock.timers.tick(10);
+    assert.deepEqual(await flushed(), ['b timeout']);
+    t.mock.timers.tick(190);
+    assert.deepEqual(await flushed(), ['b timeout'], 'a waits for the budget');
+    t.mock.timers.tick(10);
+    assert.equal(await text, 'ba');
+    assert.deepEqual(
+      await flushed(),
+      ['b timeout', 'a timeout'],
+      'the budget, not the page deadline',
+    );
+  });
+});
+
+describe('late requests: cancelled or left to finish', () => {
+  test("late: 'cancel' (the default) aborts the late section's request", async (t) => {
+    const backend = await startBackend(t);
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const page = definePage({ head: '', session: backend.session }).section('slow', {
+      deadline: 1_000,
+      data: (_, { json }) => json('/slow'),
+      render: () => 'never',
+      fallback: ({ reason }) => reason,
+    });
+    const text = page.render().text();
+    await backend.log('slow').arrived.promise;
+    t.mock.timers.tick(1_000);
+    assert.equal(await text, 'timeout');
+    await backend.log('slow').aborted.promise;
+  });
+
+  test("late: 'finish' renders the fallback and lets the request complete", async (t) => {
+    const backend = await startBackend(t);
+    let future: Future<unknown> | undefined;
+    let signal: AbortSignal | undefined;
+    const page = definePage({ head: '', session: backend.session, late: 'finish' }).section(
+      'slow',
+      {
+        deadline: 20,
+        data: (_, context) => {
+          signal = context.signal;
+          future = context.json('/slow');
+          return future;
+        },
+        render: () => 'never',
+        fallback: ({ reason }) => reason,
+      },
+    );
+    assert.equal((await page.renderToString()).body, 'timeout');
+    assert.equal(signal?.aborted, false);
+    backend.release('slow');
+    assert.deepEqual(await future, { name: 'slow' });
+  });
+});
+
+describe('the page budget bounds every request', () => {
+  test('a request runs out with the budget (TimeoutError, phase deadline), even when left to finish', async (t) => {
+    const backend = await startBackend(t);
+    let future: Future<unknown> | undefined;
+    let remaining = Number.NaN;
+    const page = definePage({
+      head: '',
+      session: backend.session,
+      budget: 30,
+      late: 'finish',
+    }).section('slow', {
+      data: (_, context) => {
+        remaining = context.remaining();
+        future = context.json('/slow');
+        return future;
+      },
+      render: () => 'never',
+      fallback: ({ reason }) => reason,
+    });
+    assert.equal((await page.renderToString()).body, 'timeout');
+    assert.ok(remaining > 0 && remaining <= 30, String(remaining));
+    const error = await future?.exception();
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.phase, 'deadline');
+  });
+
+  test('a request made once the budget is spent fails at once', async (t) => {
+    const backend = await startBackend(t);
+    const go = deferred();
+    // Boxed: resolving a deferred with a future would adopt it.
+    const made = deferred<{ future: Future<unknown> }>();
+    const page = definePage({
+      head: '',
+      session: backend.session,
+      budget: 20,
+      late: 'finish',
+    }).section('later', {
+      data: async (_, context) => {
+        await go.promise;
+        const future = context.get('/later');
+        made.resolve({ future });
+        return future;
+      },
+      render: () => 'never',
+      fallback: ({ reason }) => reason,
+    });
+    assert.equal((await page.renderToString()).body, 'timeout');
+    go.resolve();
+    const error = await (await made.promise).future.exception();
+    assert.ok(error instanceof TimeoutError);
+    assert.equal(error.phase, 'deadline');
+  });
+
+  test('without a budget, remaining() is Infinity and requests keep their own timeouts', async (t) => {
+    const backend = await startBackend(t);
+    backend.release('a');
+    let remaining = 0;
+    const page = definePage({ head: '', session: backend.session }).section('a', {
+      data: (_, context) => {
+        remaining = context.remaining();
+        return context.json<{ name: string }>('/a', { timeout: 5_000 });
+      },
+      render: (data) => data.name,
+    });
+    assert.equal((await page.renderToString()).body, 'a');
+    assert.equal(remaining, Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('aborting a rendering cancels its requests', () => {
+  test('the client disconnecting mid-stream cancels the sections still waiting', async (t) => {
+    const backend = await startBackend(t);
+    const page = definePage({ head: '<body>', session: backend.session })
+      .section('a', { data: (_, { json }) => json('/a'), render: () => '<p>a</p>' })
+      .section('b', { data: (_, { json }) => json('/b'), render: () => '<p>b</p>' });
+    const { origin } = await startPageServer(t, page);
+    const response = await get(origin);
+    backend.release('a');
+    await response.body.until('<p>a</p>');
+    response.abort();
+    await backend.log('b').aborted.promise;
+  });
+
+  test('the signal aborts: pending sections fall back with a CancelledError', async (t) => {
+    const backend = await startBackend(t);
+    const controller = new AbortController();
+    let failure: SectionFailure | undefined;
+    const page = definePage({ head: '', session: backend.session }).section('a', {
+      data: (_, { json }) => json('/a'),
+      render: () => 'never',
+      fallback: (state) => {
+        failure = state;
+        return 'gone';
+      },
+    });
+    const text = page.render({ signal: controller.signal }).text();
+    await backend.log('a').arrived.promise;
+    controller.abort();
+    assert.equal(await text, 'gone');
+    assert.ok(failure?.error instanceof CancelledError);
+    assert.equal(failure.reason, 'error');
+    await backend.log('a').aborted.promise;
+  });
+
+  test('leaving the loop early cancels the requests still running', async (t) => {
+    const backend = await startBackend(t);
+    const page = definePage({ head: '<body>', session: backend.session }).section('a', {
+      data: (_, { json }) => json('/a'),
+      render: () => 'a',
+    });
+    const rendering = page.render();
+    await backend.log('a').arrived.promise;
+    for await (const chunk of rendering) {
+      assert.equal(chunk, '<body>');
+      break;
+    }
+    await backend.log('a').aborted.promise;
+  });
+
+  test('an already aborted signal renders every section with its fallback at once', async (t) => {
+    const backend = await startBackend(t);
+    const page = definePage({ head: '', session: backend.session }).section('a', {
+      data: (_, { json }) => json('/a'),
+      render: () => 'never',
+      fallback: ({ error }) => (error instanceof CancelledError ? 'cancelled' : 'other'),
+    });
+    assert.equal(await page.render({ signal: AbortSignal.abort() }).text(), 'cancelled');
+  });
+});
