@@ -39,8 +39,8 @@ export class SectionRun {
   readonly section: CheckedSection;
   /** Settles once with the section's data outcome. */
   readonly settled: Promise<DataOutcome>;
-  /** When `data` was called (or the dependencies began to be awaited); ms since the origin. */
-  readonly startedAt: number;
+  /** When `data` was called (the page's start until then); ms since the origin. */
+  startedAt: number;
   /** When the outcome was settled; undefined until then. */
   readyAt: number | undefined;
   /** The outcome once settled. */
@@ -77,6 +77,7 @@ export class SectionRun {
   /** Calls the section's `data` with its dependencies' values. */
   begin(deps: Record<string, unknown>): void {
     if (this.outcome !== undefined) return;
+    this.startedAt = this.#environment.now();
     const data = this.section.data;
     if (data === undefined) {
       this.#settle({ ok: true, value: undefined });
@@ -129,12 +130,11 @@ export class SectionRun {
     return budget === undefined ? Number.POSITIVE_INFINITY : budget - (now() - startedAt);
   }
 
+  /** Armed when the page starts (every run is created then, before any `data` runs). */
   #armDeadline(): void {
     const deadline = this.deadline;
     if (deadline === undefined) return;
-    const environment = this.#environment;
-    const delay = Math.max(0, deadline - (environment.now() - environment.startedAt));
-    this.#timer = setTimeout(() => this.#expire(deadline), Math.min(delay, MAX_DELAY));
+    this.#timer = setTimeout(() => this.#expire(deadline), Math.min(deadline, MAX_DELAY));
   }
 
   #expire(deadline: number): void {
@@ -194,10 +194,10 @@ export function startRuns(
   environment: RunEnvironment,
 ): Map<string, SectionRun> {
   const runs = new Map<string, SectionRun>();
-  for (const section of sections) {
-    const run = new SectionRun(section, environment);
-    runs.set(section.name, run);
-    const dependencies = section.after.map((name) => runs.get(name) as SectionRun);
+  // Every deadline is armed before any `data` runs, so each counts from the same start.
+  for (const section of sections) runs.set(section.name, new SectionRun(section, environment));
+  for (const run of runs.values()) {
+    const dependencies = run.section.after.map((name) => runs.get(name) as SectionRun);
     if (dependencies.length === 0) run.begin({});
     else awaitDependencies(run, dependencies);
   }

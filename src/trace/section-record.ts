@@ -15,7 +15,7 @@ export interface SectionRecord {
   readonly outcome: SectionOutcome;
   /** Whether the section was primary (settled the page's status). */
   readonly primary: boolean;
-  /** The section's data was asked for (its `data` called, or its dependencies awaited). */
+  /** The section's `data` was called (after its dependencies' data); the page's start if it never was. */
   readonly startedAt: number;
   /** The data was ready, failed, or its deadline passed. */
   readonly readyAt: number;
