@@ -6,8 +6,10 @@ import {
   adaptiveLimit,
   type Future,
   FuturesSession,
+  InvalidOptionError,
   type LimitChange,
   type Response,
+  Trace,
 } from '../../src/index.ts';
 import { type HoldingServer, holdingServer } from './holding-server.ts';
 
@@ -114,7 +116,8 @@ describe('FuturesSession with an adaptive maxPerOrigin', () => {
       shortWindow: 3,
       clock: clock.now,
     });
-    const calls = fire(futures, server, 12);
+    const trace = new Trace({ name: 'probe' });
+    const calls = trace.run(() => fire(futures, server, 12));
     for (let i = 1; i <= 3; i++) {
       await server.arrived(i);
       assert.equal(server.inFlight, 1, `probe request ${i} runs alone`);
@@ -122,12 +125,28 @@ describe('FuturesSession with an adaptive maxPerOrigin', () => {
       await answer(server, calls);
     }
     assert.deepEqual(changes, [{ origin: server.origin, from: 1, to: 5, reason: 'probe' }]);
+    assert.deepEqual(
+      trace.limitChanges.map(({ time, ...change }) => change),
+      changes,
+      'the trace of the requests records the change',
+    );
     await server.arrived(3 + 5);
     assert.equal(server.inFlight, 5);
     assert.equal(server.maxInFlight, 5);
     assert.equal((limit as AdaptiveLimit).current(server.origin), 5);
     server.answerAll();
     await Promise.all(calls);
+  });
+
+  test('a maxPerOrigin that is neither a number nor a limit → InvalidOptionError', () => {
+    assert.throws(
+      () => new FuturesSession({ maxPerOrigin: { algorithm: 'aimd' } as never }),
+      (error: unknown) =>
+        error instanceof InvalidOptionError &&
+        error.message.startsWith(
+          'Expected `perKey` to be a positive integer, Infinity or a ConcurrencyLimit, got',
+        ),
+    );
   });
 
   test('the session keeps as many sockets per origin as the limit may reach (max)', async (t) => {
