@@ -4,7 +4,6 @@ import type { Call } from './call.ts';
 import type {
   AttemptRole,
   AttemptState,
-  Dispatch,
   PolicyEvent,
   RetryState,
   SessionPolicy,
@@ -57,7 +56,9 @@ export class Policies {
 
   /** Runs every `started` hook for a call about to make its first attempt. */
   started(call: Call): void {
-    for (const policy of this.#started) policy.started?.(call.request, new CallContext(call));
+    if (this.#started.length === 0) return;
+    const context = new CallContext(call);
+    for (const policy of this.#started) policy.started?.(call.request, context);
   }
 
   /** Runs one attempt through the policies' chain, down to the wire. */
@@ -78,7 +79,11 @@ export class Policies {
         this.#step(index + 1, request === state.request ? state : state.with(request)),
       );
     }
-    if (this.#dispatch?.dispatch !== undefined) return this.#dispatch.dispatch(state, state.send);
+    if (this.#dispatch?.dispatch !== undefined) {
+      return this.#dispatch.dispatch(state, (request, role) =>
+        state.call.track(state.exchange(request, role)),
+      );
+    }
     return state.call.run(state.exchange(state.request, undefined));
   }
 
@@ -161,10 +166,6 @@ class PolicyAttempt extends CallContext implements AttemptState {
   exchange(request: PreparedRequest, role: AttemptRole | undefined): Exchange {
     return new Exchange(request, this.#wire, this.call.observer?.attempt(request, role));
   }
-
-  /** The {@link Send} handed to a dispatching policy. */
-  readonly send = (request: PreparedRequest, role?: AttemptRole): Dispatch =>
-    this.call.track(this.exchange(request, role));
 }
 
 /** A retry about to be decided. */
