@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { Fanout, type FanoutOptions } from '../../src/adapters/node.ts';
 import { FuturesSession, InvalidOptionError } from '../../src/index.ts';
+import { collectGarbageUntil } from '../futures/helpers.ts';
 import { startBackend } from '../helpers/backend.ts';
 import { startServer } from '../helpers/server.ts';
 import { adapterScenarios, client, type Route } from './harness.ts';
@@ -121,4 +122,28 @@ test('bad Fanout options are typed errors', () => {
   const fanout = new Fanout();
   assert.throws(() => fanout.handler('nope' as never), InvalidOptionError);
   assert.throws(() => fanout.handler(() => {}, 5 as never), InvalidOptionError);
+});
+
+test('node:http: a finished request leaves nothing behind in the shared Fanout', async (t) => {
+  const backend = await startBackend(t);
+  const fanout = new Fanout({ session: { baseURL: backend.origin } });
+  t.after(() => fanout.close());
+  // A registry, not WeakRefs: a WeakRef read keeps its target alive until the job ends.
+  const collected = new Set<number>();
+  const registry = new FinalizationRegistry<number>((round) => collected.add(round));
+  let round = 0;
+  const server = await startServer(
+    t,
+    fanout.handler(async (_request, response, view) => {
+      registry.register(view, round++);
+      const unawaited = view.get('/background'); // left to finish on its own
+      response.end((await view.get('/plain')).text);
+      await unawaited;
+    }),
+  );
+  const fetch = client(t);
+  for (let request = 0; request < 5; request++) await fetch(`${server.origin}/`);
+  await fanout.session.executor.onIdle();
+  await collectGarbageUntil(() => collected.size === 5);
+  assert.deepEqual([...collected].sort(), [0, 1, 2, 3, 4]);
 });
