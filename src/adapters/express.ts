@@ -33,9 +33,9 @@ declare global {
 }
 
 /**
- * Middleware that gives each request `req.fanout`, its view of `fanout`'s shared session, and
- * runs the rest of the chain inside the view's trace. The app owns `fanout`: close it when the
- * server closes.
+ * Middleware that gives each request `req.fanout`, its view of `fanout`'s shared session (and,
+ * with the `traceContext` option, runs the rest of the chain inside the view's trace context).
+ * The app owns `fanout`: close it when the server closes.
  *
  * A handler awaiting a future that the client's disconnect cancelled gets a `CancelledError`
  * (passed to Express's error handling like any other error; the response is gone by then).
@@ -62,7 +62,6 @@ export function expressFanout(fanout: Fanout): RequestHandler {
   return function fanoutMiddleware(request, response, next) {
     const view = fanout.open(request, response);
     request.fanout = view;
-    if (view.trace === undefined) next();
-    else view.trace.run(next);
+    fanout.within(view, next);
   };
 }

@@ -20,11 +20,20 @@ export interface FanoutOptions {
   session?: FuturesSession | FuturesSessionOptions;
   /**
    * Give every incoming request its own {@link Trace}, named `METHOD /path` (never the query):
-   * requests made through its view, or anywhere in its handler's async context, join it.
+   * requests made through its view join it.
    *
    * @default true
    */
   trace?: boolean;
+  /**
+   * Also run the rest of each request's handling inside its trace's AsyncLocalStorage context,
+   * so that requests made with any session (not only through the view, e.g. by a library) join
+   * the trace too. Costs more: on Node 20, AsyncLocalStorage turns on promise hooks for the whole
+   * process. Ignored without `trace`.
+   *
+   * @default false
+   */
+  traceContext?: boolean;
 }
 
 /** A node:http request handler that also receives the request's {@link RequestFanout}. */
@@ -47,6 +56,7 @@ export type FanoutErrorHandler = (
 const OPTION_KEYS: ReadonlySet<string> = new Set([
   'session',
   'trace',
+  'traceContext',
 ] satisfies (keyof FanoutOptions)[]);
 
 /** Where {@link Fanout.open} keeps a response's view (a property: no map, no closure per request). */
@@ -83,6 +93,8 @@ export class Fanout {
   /** Whether {@link close} closes the session: only when this object created it. */
   readonly #ownsSession: boolean;
   readonly #isTraced: boolean;
+  /** Whether {@link within} enters the trace's AsyncLocalStorage context. */
+  readonly #isContextTraced: boolean;
 
   /**
    * Creates the app's shared session (or adopts the one given).
@@ -95,16 +107,18 @@ export class Fanout {
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.has(key)) {
         throw new InvalidOptionError(
-          `Unknown Fanout option \`${key}\`: expected \`session\` or \`trace\` (session options such as \`baseURL\` go under \`session\`)`,
+          `Unknown Fanout option \`${key}\`: expected \`session\`, \`trace\` or \`traceContext\` (session options such as \`baseURL\` go under \`session\`)`,
         );
       }
     }
-    const { session = {}, trace = true } = options;
+    const { session = {}, trace = true, traceContext = false } = options;
     if (typeof trace !== 'boolean') expected('trace', 'a boolean', trace);
+    if (typeof traceContext !== 'boolean') expected('traceContext', 'a boolean', traceContext);
     if (typeof session !== 'object' || session === null) {
       expected('session', 'a FuturesSession or its options', session);
     }
     this.#isTraced = trace;
+    this.#isContextTraced = trace && traceContext;
     this.#ownsSession = !(session instanceof FuturesSession);
     this.session = session instanceof FuturesSession ? session : new FuturesSession(session);
   }
@@ -127,8 +141,17 @@ export class Fanout {
   }
 
   /**
-   * A node:http request listener that opens the request's view and calls `fn` with it, inside
-   * the view's trace. An error (a throw or a rejection) of `fn` goes to `onError`, except the
+   * Calls `fn` — the rest of a request's handling — inside the view's trace context when the app
+   * asked for `traceContext`, or just calls it. The adapters call it; a hand-written one can too.
+   */
+  within<T>(view: RequestFanout, fn: () => T): T {
+    if (!this.#isContextTraced || view.trace === undefined) return fn();
+    return view.trace.run(fn);
+  }
+
+  /**
+   * A node:http request listener that opens the request's view and calls `fn` with it (inside
+   * the view's trace context with `traceContext`). An error (a throw or a rejection) of `fn` goes to `onError`, except the
    * `CancelledError` of a request whose client is gone.
    *
    * @param onError - by default, answers 500 (or, once the headers are out, destroys the
@@ -146,7 +169,7 @@ export class Fanout {
       const run = () => fn(request, response, view);
       let outcome: unknown;
       try {
-        outcome = view.trace === undefined ? run() : view.trace.run(run);
+        outcome = this.within(view, run);
       } catch (error) {
         outcome = Promise.reject(error);
       }

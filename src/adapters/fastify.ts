@@ -69,8 +69,7 @@ function fanoutPlugin(
   app.addHook('onRequest', (request, reply, next) => {
     const view = fanout.open(request.raw as IncomingMessage, reply.raw as ServerResponse);
     request.fanout = view;
-    if (view.trace === undefined) next();
-    else view.trace.run(next);
+    fanout.within(view, next);
   });
   app.decorateReply('streamPage', streamPage);
   app.addHook('onClose', () => fanout.close());

@@ -8,8 +8,10 @@ import {
   type PageRendering,
   type PipeOptions,
   type RenderOptions,
+  type Requester,
   type Response,
   type Trace,
+  type TraceBound,
 } from '../index.ts';
 
 /** Options of {@link RequestFanout.renderPage}: those of `page.render()`. */
@@ -35,7 +37,7 @@ export interface RenderablePage<Input> {
  * The per-incoming-request view of an app's shared {@link FuturesSession} (`req.fanout`,
  * `request.fanout`): every verb of a {@link FuturesScope}, on the app's one executor and
  * connection pool. Requests made through it join {@link RequestFanout.trace}, wherever they are
- * made from, and are cancelled (really: their sockets close) if the client disconnects before
+ * made from (bound to it, without AsyncLocalStorage), and are cancelled (really: their sockets close) if the client disconnects before
  * the response has finished; so is a page rendered through it. Made by {@link Fanout.open}.
  *
  * @example
@@ -53,6 +55,11 @@ export class RequestFanout extends FuturesScope {
   readonly trace: Trace | undefined;
   /** The response of the incoming request: where {@link streamPage} writes. */
   readonly #response: ServerResponse;
+  /**
+   * The scope's own `request`, bound to {@link trace} (no AsyncLocalStorage involved): made by
+   * the first traced request, so a view that makes none allocates nothing for it.
+   */
+  #traced: TraceBound<Requester> | undefined = undefined;
 
   constructor(session: FuturesSession, trace: Trace | undefined, response: ServerResponse) {
     super(session);
@@ -68,7 +75,10 @@ export class RequestFanout extends FuturesScope {
   ): Future<Response> {
     const trace = this.trace;
     if (trace === undefined) return super.request(method, url, options);
-    return trace.run(() => super.request(method, url, options));
+    this.#traced ??= trace.bind({
+      request: (m: string, u: string | URL, o?: FutureRequestOptions) => super.request(m, u, o),
+    } as unknown as Requester);
+    return this.#traced.request(method, url, options) as Future<Response>;
   }
 
   /**

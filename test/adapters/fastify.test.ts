@@ -26,7 +26,10 @@ test('Fastify: the plugin reaches routes registered in other contexts, and POST 
   const backend = await startBackend(t);
   const app = Fastify();
   t.after(() => app.close());
-  await app.register(fastifyFanout, { session: { baseURL: backend.origin } });
+  await app.register(fastifyFanout, {
+    session: { baseURL: backend.origin },
+    traceContext: true,
+  });
   await app.register(
     async (child) => {
       child.post('/echo', async (request) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
 import { Agent, request } from 'undici';
 import type { Fanout, FanoutOptions, RequestFanout } from '../../src/adapters/node.ts';
-import { CancelledError, type Future, type Response } from '../../src/index.ts';
+import { CancelledError, currentTrace, type Future, type Response } from '../../src/index.ts';
 import { type Backend, startBackend } from '../helpers/backend.ts';
 import { type Deferred, deferred } from '../helpers/server.ts';
 
@@ -114,7 +114,8 @@ export function adapterScenarios(adapter: string, start: StartApp): void {
   test(`${adapter}: concurrent incoming requests have separate traces`, async (t) => {
     const backend = await startBackend(t);
     const seen = tracker();
-    const app = await start(t, { session: { baseURL: backend.origin } }, async (view, _, name) => {
+    const options = { session: { baseURL: backend.origin }, traceContext: true };
+    const app = await start(t, options, async (view, _, name) => {
       const entry = seen.of(name);
       entry.view = view;
       entry.entered.resolve();
@@ -169,6 +170,17 @@ export function adapterScenarios(adapter: string, start: StartApp): void {
       ['/hold/shared-one', '/hold/shared-two'],
     );
     assert.equal(backend.maxInFlight, 1);
+  });
+
+  test(`${adapter}: without traceContext, only the view's requests join, with no async context`, async (t) => {
+    const backend = await startBackend(t);
+    const app = await start(t, { session: { baseURL: backend.origin } }, async (view) => {
+      const context = currentTrace();
+      await Promise.all([view.get('/through-view'), view.session.get('/direct')]);
+      return { body: JSON.stringify({ paths: paths(view), context: context === undefined }) };
+    });
+    const answer = JSON.parse((await client(t)(`${app.origin}/plain/x`)).body);
+    assert.deepEqual(answer, { paths: ['/through-view'], context: true });
   });
 
   test(`${adapter}: tracing can be turned off`, async (t) => {

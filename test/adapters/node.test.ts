@@ -103,6 +103,7 @@ test('close() closes a session the Fanout created, and leaves a given one open',
 test('bad Fanout options are typed errors', () => {
   const cases: [unknown, RegExp][] = [
     [{ trace: 'yes' }, /^Expected `trace` to be a boolean, got "yes" \(string\)$/],
+    [{ traceContext: 1 }, /^Expected `traceContext` to be a boolean, got 1 \(number\)$/],
     [
       { session: 8 },
       /^Expected `session` to be a FuturesSession or its options, got 8 \(number\)$/,
