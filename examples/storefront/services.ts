@@ -17,6 +17,8 @@ export interface ServicesOptions {
   readonly gate?: (service: string) => Promise<void> | undefined;
   /** Called when a service has written its answer, with `performance.now()`. @default none */
   readonly onAnswer?: (service: string, at: number) => void;
+  /** Called when a client hangs up before a service has answered it. @default none */
+  readonly onAbandon?: (service: string) => void;
 }
 
 /** The running backend. */
@@ -46,7 +48,7 @@ function answer(service: Service, query: URLSearchParams): { status: number; bod
 
 /** Starts the simulated services on 127.0.0.1 and a free port. */
 export async function startServices(options: ServicesOptions): Promise<Services> {
-  const { latencies, gate, onAnswer } = options;
+  const { latencies, gate, onAnswer, onAbandon } = options;
   // Answers waiting for their latency; cleared at close so nothing fires after it.
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -57,6 +59,9 @@ export async function startServices(options: ServicesOptions): Promise<Services>
       sendJSON(response, 404, { error: `no service at ${url.pathname}` });
       return;
     }
+    response.once('close', () => {
+      if (!response.writableFinished) onAbandon?.(service.name);
+    });
     const timer = setTimeout(async () => {
       timers.delete(timer);
       await gate?.(service.name);

@@ -97,7 +97,8 @@ describe('examples/storefront in headless Chromium', () => {
     test(`?mode=${mode}: every section renders in place, the failing service's shows its fallback`, {
       timeout: 60_000,
     }, async (t) => {
-      const storefront = await startDemo(t);
+      // A generous deadline: under load, no section of the streamed page should fall back.
+      const storefront = await startDemo(t, {}, { deadline: 10_000 });
       const browser = await launch(t);
       const { page, errors } = await openTab(browser);
       const response = await page.goto(`${storefront.url}?mode=${mode}`, { waitUntil: 'load' });
@@ -226,6 +227,35 @@ describe('examples/storefront/server.ts', () => {
     assert.match(page, new RegExp(`<section data-section="${SLOWEST}" data-state="fallback"`));
     assert.match(page, /<section data-section="user" data-state="ok"/);
   });
+
+  for (const mode of MODES) {
+    test(`?mode=${mode}: a visitor who leaves cancels the view's requests still running`, async (t) => {
+      const reached = deferred();
+      const abandoned = deferred<string>();
+      const held = deferred();
+      t.after(() => held.resolve());
+      const storefront = await startDemo(
+        t,
+        {
+          gate: (service) => {
+            if (service !== SLOWEST) return undefined;
+            reached.resolve();
+            return held.promise;
+          },
+          onAbandon: (service) => abandoned.resolve(service),
+        },
+        { deadline: 30_000 },
+      );
+      const visitor = new AbortController();
+      const visit = fetch(`${storefront.url}?mode=${mode}`, { signal: visitor.signal })
+        .then((response) => response.text())
+        .catch((error: unknown) => error);
+      await reached.promise;
+      visitor.abort();
+      assert.equal(await abandoned.promise, SLOWEST);
+      assert.equal(((await visit) as Error).name, 'AbortError');
+    });
+  }
 
   test('RecentTraces keeps the last `capacity` traces and refuses a bad capacity', () => {
     const traces = new RecentTraces(2);
