@@ -5,13 +5,7 @@
  * ready (out of order), moved into place by a one-line script. A section late past its deadline
  * or failed renders its fallback.
  */
-import {
-  definePage,
-  type FuturesSession,
-  html,
-  type Page,
-  type SectionDefinition,
-} from '../../src/index.ts';
+import { definePage, type FuturesSession, html, type Page } from '../../src/index.ts';
 import { foot, frame, head } from './layout.ts';
 import type { Input, Inputs, StoreSection } from './sections.ts';
 
@@ -32,22 +26,13 @@ export interface StorefrontPageOptions {
   readonly deadline: number;
 }
 
-// The sections come from a list, so the compiler cannot follow each one's name and data type
-// through `section()` as it does for a chain written out: the page is built through this view of
-// it, with the data typed at each section's own render instead (see sections.ts).
-interface SectionAdder {
-  section(
-    name: string,
-    definition: SectionDefinition<StreamedView, Record<string, unknown>, unknown, string>,
-  ): SectionAdder;
-}
-
 /** The storefront home page for the composer: one section per entry of `sections`. */
 export function storefrontPage(
   sections: readonly StoreSection[],
   options: StorefrontPageOptions,
 ): Page<StreamedView, Record<string, unknown>> {
-  const page = definePage<StreamedView>({
+  // The sections come from a list: their names and data types are known at run time only.
+  let page = definePage<StreamedView, Record<string, unknown>>({
     name: 'storefront',
     session: options.session,
     mode: 'out-of-order',
@@ -61,10 +46,9 @@ export function storefrontPage(
       const firstByte = (view.firstByteAt ?? now) - view.arrived;
       return foot({ firstByte, total: now - view.arrived }, view.waterfall);
     },
-  }) as unknown as SectionAdder;
-  let adder = page;
+  });
   for (const section of sections) {
-    adder = adder.section(section.name, {
+    page = page.section(section.name, {
       after: section.needs,
       data: (deps, { json }) => {
         const input: Input = (name) => deps[name] as Inputs[typeof name];
@@ -76,5 +60,5 @@ export function storefrontPage(
       placeholder: html`<section class="${section.wide ? 'wide loading' : 'loading'}" data-placeholder="${section.name}"><h2>${section.title}</h2><p class="muted">Loading…</p></section>`,
     });
   }
-  return adder as unknown as Page<StreamedView, Record<string, unknown>>;
+  return page;
 }
