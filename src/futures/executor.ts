@@ -168,7 +168,7 @@ export class Executor {
     if (isConcurrencyLimit(perKey)) {
       const limit = perKey;
       this.#limit = limit;
-      this.#scheduler = new Scheduler(this.#maxWorkers, (key) => limit.current(key));
+      this.#scheduler = new Scheduler(this.#maxWorkers, (key) => atLeastOne(limit.current(key)));
     } else {
       const perKeyLimit = expectPerKey(perKey);
       this.#scheduler = new Scheduler(this.#maxWorkers, perKeyLimit);
@@ -387,7 +387,7 @@ export class Executor {
   #finish(task: Task<unknown>, ok: boolean, outcome: unknown, token: unknown): void {
     this.#scheduler.release(task);
     if (this.#limit !== undefined && task.key !== undefined) {
-      this.#scheduler.setLimit(task.key, this.#limit.finish(token, ok, outcome));
+      this.#scheduler.setLimit(task.key, atLeastOne(this.#limit.finish(token, ok, outcome)));
     }
     this.#completed++;
     if (typeof task.work !== 'function') task.work.release?.();
@@ -425,6 +425,15 @@ export class Executor {
       for (const resolve of this.#spaceWaiters.splice(0)) resolve();
     }
   }
+}
+
+/**
+ * A limit a {@link ConcurrencyLimit} gave, made usable: below 1 (or `NaN`) a key's tasks would
+ * wait forever, so such a limit counts as 1.
+ */
+function atLeastOne(limit: number): number {
+  // biome-ignore lint/complexity/useMathMinMax: Math.max(NaN, 1) is NaN; this comparison gives 1
+  return limit >= 1 ? limit : 1;
 }
 
 /** `perKey` when it is not a {@link ConcurrencyLimit}: a positive integer or `Infinity`. */

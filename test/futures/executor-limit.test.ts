@@ -76,6 +76,25 @@ describe('Executor perKey as a ConcurrencyLimit', () => {
     assert.deepEqual(limit.finished, []);
   });
 
+  test('a limit below 1 (or NaN) from a ConcurrencyLimit counts as 1: the key never stalls', async () => {
+    const limit = new ManualLimit();
+    limit.next = Number.NaN;
+    const executor = new Executor({ maxWorkers: 10, perKey: limit });
+    const first = await executor.submit(async () => 1, { key: 'a' });
+    limit.next = 0;
+    const rest = await Promise.all([2, 3].map((n) => executor.submit(async () => n, { key: 'a' })));
+    assert.deepEqual([first, ...rest], [1, 2, 3]);
+    assert.deepEqual(
+      limit.started,
+      [
+        ['a', 1],
+        ['a', 1],
+        ['a', 1],
+      ],
+      'one at a time',
+    );
+  });
+
   test('perKey of another kind → InvalidOptionError', () => {
     assert.throws(
       () => new Executor({ perKey: { max: 3 } as never }),
