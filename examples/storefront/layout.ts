@@ -14,7 +14,7 @@ export const MODES: readonly Mode[] = ['serial', 'parallel', 'streamed'];
 const EXPLAIN: Record<Mode, string> = {
   serial: 'Session: one request after another, the page sent at the end.',
   parallel:
-    'FuturesSession: every request fired at once (dependent ones as soon as their input is there), the page sent at the end.',
+    'FuturesSession and a flow: every request fired at once (a dependent one as soon as its input is there), the page sent at the end.',
   streamed: 'The page composer: the shell at once, each section streamed the moment it is ready.',
 };
 
@@ -50,7 +50,7 @@ export function head(mode: Mode, waterfall: string): string {
 
 /** One section's frame around its content (or its fallback). */
 export function frame(section: StoreSection, content: HTML, state: 'ok' | 'fallback'): HTML {
-  return html`<section data-section="${section.name}" data-state="${state}"${raw(section.wide ? ' class="wide"' : '')}><h2>${section.title}</h2>${content}</section>`;
+  return html`<section data-section="${section.name}" data-state="${state}" class="${section.wide ? 'wide' : ''}"><h2>${section.title}</h2>${content}</section>`;
 }
 
 /** Server-side times of one view, in ms from the request's arrival. */

@@ -113,6 +113,7 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
 
   const server = createServer((request, response) => {
     route(request, response).catch((error: unknown) => {
+      console.error(error);
       if (response.headersSent) response.destroy(error as Error);
       else sendPage(response, 500, '<h1>The storefront failed</h1>');
     });
