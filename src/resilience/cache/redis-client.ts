@@ -133,9 +133,10 @@ export class RedisClient {
     this.#state = { kind: 'closed' };
     if (state.kind !== 'open') return;
     this.#rejectAll(this.#error('the client was closed'));
+    // destroy, not end: a socket still connecting (or to a hung Redis) would never finish ending.
     await new Promise<void>((resolve) => {
       state.socket.once('close', () => resolve());
-      state.socket.end();
+      state.socket.destroy();
     });
   }
 
