@@ -380,3 +380,22 @@ test('FuturesSession: a scope is taken from where the call is made', async (t) =
     ['/blocker', '/x'],
   );
 });
+
+test('shared calls whose callers all left, or failed, leave no unhandled rejection', async (t) => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const server = await countingServer(t);
+  const session = openSession(t, { baseURL: server.origin, coalesce: true });
+  const futures = openFutures(t, { baseURL: server.origin, coalesce: true });
+  const abort = new AbortController();
+  session.get('/a', { signal: abort.signal }).catch(() => {});
+  const unawaited = [futures.get('/b'), futures.get('/b')];
+  await server.arrived(2);
+  abort.abort();
+  for (const future of unawaited) future.cancel();
+  await Promise.all(server.arrivals.map((arrival) => arrival.socketClosed));
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(unhandled, []);
+});

@@ -380,3 +380,23 @@ test('batching over HTTP: N loads, one request to a real server', async (t) => {
   assert.deepEqual(names, ['user 3', 'user 1', 'user 2']);
   assert.deepEqual(requests, ['/users?ids=3%2C1%2C2']);
 });
+
+test('failed and cancelled loads nobody awaits never become unhandled rejections', async (t) => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  process.on('unhandledRejection', onUnhandled);
+  t.after(() => process.off('unhandledRejection', onUnhandled));
+  const failing = loader({ batch: async (): Promise<number[]> => Promise.reject(new Error('x')) });
+  failing.load(1);
+  failing.loadMany([2, 3]);
+  const never = deferred<number[]>();
+  const pending = loader({ batch: () => never.promise });
+  pending.load(1).cancel();
+  const abort = new AbortController();
+  pending.load(2, { signal: abort.signal });
+  await flush();
+  abort.abort();
+  await flush();
+  await flush();
+  assert.deepEqual(unhandled, []);
+});
