@@ -42,10 +42,8 @@ export class FuturesScope {
   #cancelled: CancelledError | undefined = undefined;
   /** Behind {@link signal}: created by its first read, aborted by `cancelAll`. */
   #controller: AbortController | undefined = undefined;
-  /** The done callback of every tracked future: it leaves the scope (one function per scope). */
-  readonly #untrack = (future: Future<unknown>): void => {
-    this.#pending?.delete(future);
-  };
+  /** The done callback of every tracked future, which leaves `#pending`; made with the set. */
+  #untrack: ((future: Future<unknown>) => void) | undefined = undefined;
 
   /**
    * Creates a scope of `session`; {@link FuturesSession.scope} does the same.
@@ -143,9 +141,15 @@ export class FuturesScope {
       return future;
     }
     if (future.done()) return future;
-    this.#pending ??= new Set();
-    this.#pending.add(future);
-    future.addDoneCallback(this.#untrack);
+    let pending = this.#pending;
+    let untrack = this.#untrack;
+    if (pending === undefined || untrack === undefined) {
+      const set = new Set<Future<unknown>>();
+      pending = this.#pending = set;
+      untrack = this.#untrack = (done) => set.delete(done);
+    }
+    pending.add(future);
+    future.addDoneCallback(untrack);
     return future;
   }
 
@@ -171,6 +175,7 @@ export class FuturesScope {
     const pending = this.#pending;
     if (pending === undefined) return 0;
     this.#pending = undefined;
+    this.#untrack = undefined;
     let count = 0;
     for (const future of pending) {
       if (future.done()) continue;

@@ -4,7 +4,7 @@ import { Fanout, type FanoutOptions } from '../../src/adapters/node.ts';
 import { FuturesSession, InvalidOptionError } from '../../src/index.ts';
 import { collectGarbageUntil } from '../futures/helpers.ts';
 import { startBackend } from '../helpers/backend.ts';
-import { startServer } from '../helpers/server.ts';
+import { deferred, startServer } from '../helpers/server.ts';
 import { adapterScenarios, client, type Route } from './harness.ts';
 
 /** A node:http server whose handler comes from `fanout.handler`, mounting `route`. */
@@ -147,4 +147,27 @@ test('node:http: a finished request leaves nothing behind in the shared Fanout',
   await fanout.session.executor.onIdle();
   await collectGarbageUntil(() => collected.size === 5);
   assert.deepEqual([...collected].sort(), [0, 1, 2, 3, 4]);
+});
+
+test('node:http: a view opened after the client has gone is cancelled from the start', async (t) => {
+  const backend = await startBackend(t);
+  const fanout = new Fanout({ session: { baseURL: backend.origin } });
+  t.after(() => fanout.close());
+  const gone = deferred<{ cancelled: boolean; sent: boolean }>();
+  const arrived = deferred();
+  const server = await startServer(t, (request, response) => {
+    arrived.resolve();
+    response.once('close', () => {
+      // As when an earlier middleware is still busy while the client leaves.
+      const view = fanout.open(request, response);
+      gone.resolve({ cancelled: view.isCancelled, sent: !view.get('/late').cancelled() });
+    });
+  });
+  const leaving = new AbortController();
+  const left = client(t)(`${server.origin}/`, leaving.signal).catch(() => 'aborted');
+  await arrived.promise;
+  leaving.abort();
+  assert.deepEqual(await gone.promise, { cancelled: true, sent: false });
+  assert.equal(await left, 'aborted');
+  assert.deepEqual(backend.paths, []);
 });
