@@ -11,11 +11,11 @@ interface Window {
 }
 
 /**
- * The limit's phase: `probing` while it measures the baseline RTT at `min` concurrency (counting
+ * The limit's phase: `probing` while it measures the baseline RTT at the probe's `limit` (counting
  * the samples still to take, and the fastest so far), `tracking` until the next probe is due.
  */
 type Phase =
-  | { readonly kind: 'probing'; remaining: number; fastest: number }
+  | { readonly kind: 'probing'; readonly limit: number; remaining: number; fastest: number }
   | { readonly kind: 'tracking'; readonly nextProbeAt: number; window: Window };
 
 /**
@@ -31,9 +31,12 @@ type Phase =
  * **The baseline** is the RTT without queueing. Gradient2 takes a long-term average of the RTT
  * instead, which drifts up under sustained load (the average catches up with the queueing it
  * should reveal, and the limit climbs to `max`). Here, as in Envoy's adaptive concurrency filter,
- * the limit drops to `min` at the start and every `probeInterval` ms, for `shortWindow` samples
- * of requests started after the drop; the fastest of them is the baseline. Between probes the
- * baseline only follows `shortRtt` down. The limit before a probe is restored after it.
+ * the baseline is measured at a lower concurrency: at the start and every `probeInterval` ms the
+ * limit drops to half (not below `min`) for `shortWindow` samples of requests started after the
+ * drop, and the fastest of them is the baseline. Half the limit is below the knee once the limit
+ * has settled (about `tolerance` × the knee + `queueSize`); if it is not, each probe measures a
+ * lower baseline and the limit settles lower, until it is. Between probes the baseline only
+ * follows `shortRtt` down. The limit before a probe is restored after it.
  *
  * A drop halves the limit, at most once per round trip (samples of requests started before the
  * last decrease are ignored). While less than half the limit is in use the limit does not move:
@@ -58,7 +61,7 @@ export class GradientLimit implements LimitAlgorithm {
   }
 
   get limit(): number {
-    return this.#phase.kind === 'probing' ? this.#settings.min : wholeLimit(this.#estimate);
+    return this.#phase.kind === 'probing' ? this.#phase.limit : wholeLimit(this.#estimate);
   }
 
   update(sample: LimitSample): LimitReason | undefined {
@@ -106,11 +109,12 @@ export class GradientLimit implements LimitAlgorithm {
     return reason;
   }
 
-  /** Starts a probe at `now`: the limit is `min` until the baseline has been measured. */
+  /** Starts a probe at `now`: the limit is halved until the baseline has been measured. */
   #probe(now: number): Phase {
     this.#decreasedAt = now;
     return {
       kind: 'probing',
+      limit: Math.max(this.#settings.min, wholeLimit(this.#estimate / 2)),
       remaining: this.#settings.shortWindow,
       fastest: Number.POSITIVE_INFINITY,
     };

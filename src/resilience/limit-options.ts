@@ -16,7 +16,7 @@ export interface CommonLimitOptions {
    */
   initial?: number;
   /**
-   * The lowest limit: a positive integer. The gradient limit also drops to it while it probes.
+   * The lowest limit: a positive integer.
    *
    * @default 1
    */
@@ -60,8 +60,8 @@ export interface AimdOptions extends CommonLimitOptions {
 /**
  * A gradient limit after Netflix's Gradient2: the limit moves toward
  * `limit × clamp(tolerance × baseline RTT ÷ short-term RTT, 0.5, 1) + queueSize`, smoothed. The
- * baseline is the RTT without load, measured at `min` concurrency when the limit starts and every
- * `probeInterval` milliseconds after.
+ * baseline is the RTT without queueing, measured at half the limit when an origin is first seen
+ * and every `probeInterval` milliseconds after.
  */
 export interface GradientOptions extends CommonLimitOptions {
   readonly algorithm: 'gradient';

@@ -1,8 +1,8 @@
 /**
  * Why an origin's adaptive concurrency limit changed: `grow` (the limit was in use and latency
  * stayed low), `latency` (latency rose), `drop` (a request failed with an overload: a timeout, a
- * refused connection, a 429 or 503), `probe` (the gradient limit drops to its `min` to measure the
- * latency without load, and comes back).
+ * refused connection, a 429 or 503), `probe` (the gradient limit halves for a few round trips to
+ * measure the latency without queueing, and comes back).
  */
 export type LimitReason = 'grow' | 'latency' | 'drop' | 'probe';
 

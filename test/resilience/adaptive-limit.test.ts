@@ -122,7 +122,7 @@ describe('adaptiveLimit options', () => {
     assert.equal(aimd.max, 200);
     assert.equal(aimd.current('http://a'), 20);
     const gradient = adaptiveLimit({ algorithm: 'gradient' });
-    assert.equal(gradient.current('http://a'), 1, 'a new origin is probed at min');
+    assert.equal(gradient.current('http://a'), 10, 'a new origin is probed at half of initial');
   });
 
   test('a listener that is not a function → InvalidOptionError', () => {

@@ -106,34 +106,38 @@ describe('FuturesSession with an adaptive maxPerOrigin', () => {
     await Promise.all([...onOne, ...onTwo]);
   });
 
-  test('gradient: a new origin is probed one request at a time, then runs at its initial limit', async (t) => {
+  test('gradient: a new origin is probed at half its initial limit, then runs at it', async (t) => {
     const server = await holdingServer(t);
     const clock = fakeClock();
     const { limit, futures, changes } = open(t, {
       algorithm: 'gradient',
-      initial: 5,
-      min: 1,
+      initial: 6,
       shortWindow: 3,
       clock: clock.now,
     });
     const trace = new Trace({ name: 'probe' });
     const calls = trace.run(() => fire(futures, server, 12));
-    for (let i = 1; i <= 3; i++) {
-      await server.arrived(i);
-      assert.equal(server.inFlight, 1, `probe request ${i} runs alone`);
+    await server.arrived(3);
+    assert.equal(server.inFlight, 3, 'probing at 3');
+    for (let i = 1; i <= 2; i++) {
       clock.advance(10);
       await answer(server, calls);
+      await server.arrived(3 + i);
+      assert.equal(server.inFlight, 3, 'each answer of the probe lets one request start');
     }
-    assert.deepEqual(changes, [{ origin: server.origin, from: 1, to: 5, reason: 'probe' }]);
+    assert.equal(changes.length, 0);
+    clock.advance(10);
+    await answer(server, calls); // the third probe sample: the baseline is known
+    assert.deepEqual(changes, [{ origin: server.origin, from: 3, to: 6, reason: 'probe' }]);
     assert.deepEqual(
       trace.limitChanges.map(({ time, ...change }) => change),
       changes,
       'the trace of the requests records the change',
     );
-    await server.arrived(3 + 5);
-    assert.equal(server.inFlight, 5);
-    assert.equal(server.maxInFlight, 5);
-    assert.equal((limit as AdaptiveLimit).current(server.origin), 5);
+    await server.arrived(3 + 6);
+    assert.equal(server.inFlight, 6);
+    assert.equal(server.maxInFlight, 6);
+    assert.equal((limit as AdaptiveLimit).current(server.origin), 6);
     server.answerAll();
     await Promise.all(calls);
   });

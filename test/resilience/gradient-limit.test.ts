@@ -32,9 +32,9 @@ function window(
 }
 
 describe('GradientLimit', () => {
-  test('starts with a probe at min; the fastest probe sample becomes the baseline', () => {
+  test('starts with a probe at half the initial limit; its fastest sample becomes the baseline', () => {
     const limit = gradient({ initial: 20, min: 2, shortWindow: 3 });
-    assert.equal(limit.limit, 2, 'probing at min');
+    assert.equal(limit.limit, 10, 'probing at half');
     assert.equal(limit.update(sample(0, 12, 1)), undefined);
     assert.equal(limit.update(sample(12, 10, 1)), undefined);
     assert.equal(limit.update(sample(22, 11, 1)), 'probe');
@@ -86,13 +86,18 @@ describe('GradientLimit', () => {
   test('probes again every probeInterval and adopts a new baseline', () => {
     const limit = gradient({ initial: 20, min: 1, shortWindow: 2, probeInterval: 1_000 });
     window(limit, 0, 10, 1, 2); // baseline 10 ms, next probe due at t=1010
-    assert.equal(limit.update(sample(1_000, 40, 20)), 'probe', 'due: the limit drops to min');
-    assert.equal(limit.limit, 1);
+    assert.equal(limit.update(sample(1_000, 40, 20)), 'probe', 'due: the limit halves');
+    assert.equal(limit.limit, 10);
     assert.equal(limit.update(sample(1_020, 40, 20)), undefined, 'started before the probe');
     window(limit, 1_100, 40, 1, 2); // the origin is now 4 × slower even without load
     assert.equal(limit.limit, 20, 'the limit before the probe is restored');
     // With the new baseline (40 ms), 40 ms answers are no reason to shrink.
     assert.equal(window(limit, 1_200, 40, 20, 2), 'grow');
+  });
+
+  test('a probe never goes below min', () => {
+    assert.equal(gradient({ initial: 5, min: 4 }).limit, 4);
+    assert.equal(gradient({ initial: 1, min: 1 }).limit, 1);
   });
 
   test('probeInterval Infinity probes only at the start', () => {
