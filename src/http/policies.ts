@@ -1,6 +1,7 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { describe } from '../validate.ts';
 import type { Call } from './call.ts';
+import { HeaderRecord } from './headers.ts';
 import type {
   AttemptRole,
   AttemptState,
@@ -8,7 +9,7 @@ import type {
   RetryState,
   SessionPolicy,
 } from './policy.ts';
-import type { PreparedRequest } from './prepared-request.ts';
+import { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import { Exchange, type WireOptions } from './transport.ts';
 
@@ -80,8 +81,11 @@ export class Policies {
       );
     }
     if (this.#dispatch?.dispatch !== undefined) {
+      // An observer that propagates writes its context into each exchange's headers: every copy
+      // a dispatching policy sends gets headers of its own.
+      const propagates = state.call.observer?.propagates === true;
       return this.#dispatch.dispatch(state, (request, role) =>
-        state.call.track(state.exchange(request, role)),
+        state.call.track(state.exchange(propagates ? ownHeaders(request) : request, role)),
       );
     }
     return state.call.run(state.exchange(state.request, undefined));
@@ -99,6 +103,17 @@ export class Policies {
     const state = new PolicyRetry(call, request, response, error, retryCount);
     return this.#retry.every((policy) => policy.retry?.(state) !== false);
   }
+}
+
+function ownHeaders(request: PreparedRequest): PreparedRequest {
+  return new PreparedRequest(
+    request.method,
+    request.origin,
+    request.path,
+    Object.assign(new HeaderRecord(), request.headers),
+    request.body,
+    request.isBodyReplayable,
+  );
 }
 
 function checkPolicy(policy: unknown, index: number): void {
