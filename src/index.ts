@@ -32,10 +32,6 @@ export {
   type RequestErrorOptions,
 } from './errors/request-error.ts';
 export { ResponseParseError } from './errors/response-parse-error.ts';
-export {
-  SectionDependencyError,
-  type SectionDependencyErrorOptions,
-} from './errors/section-dependency-error.ts';
 export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';

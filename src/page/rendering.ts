@@ -1,6 +1,7 @@
 import type { Writable } from 'node:stream';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import type { Flow } from '../flow/flow.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
 import type { SectionRecord } from '../trace/section-record.ts';
 import { currentTrace, Trace } from '../trace/trace.ts';
@@ -90,6 +91,11 @@ export class PageRendering<Input = unknown> {
   readonly mode: StreamMode;
   /** The trace recording this rendering, if any. */
   readonly trace: Trace | undefined;
+  /**
+   * The flow running the sections' data: one step per section (named after it), so
+   * `rendering.flow.report()` gives each section's data timings and their critical path.
+   */
+  readonly flow: Flow<Record<string, unknown>>;
   readonly #spec: PageSpec<Input>;
   readonly #input: Input;
   readonly #nonce: string | undefined;
@@ -141,10 +147,12 @@ export class PageRendering<Input = unknown> {
       budget: options.budget,
       deadline: options.deadline,
       late: options.late,
+      lateSections: new Set<string>(),
     };
-    const start = () => startRuns(spec.sections, environment);
-    const runs = this.trace === undefined ? start() : this.trace.run(start);
-    this.#runs = [...runs.values()];
+    const start = () => startRuns(options.name, spec.sections, environment);
+    const started = this.trace === undefined ? start() : this.trace.run(start);
+    this.#runs = started.runs;
+    this.flow = started.flow;
     this.#signal = settings.signal;
     if (this.#signal?.aborted) this.abort();
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
@@ -229,6 +237,7 @@ export class PageRendering<Input = unknown> {
   abort(): void {
     const reason = new CancelledError(`Page "${this.name}" was aborted`);
     for (const run of this.#runs) run.abort(reason);
+    this.flow.cancel();
   }
 
   #now(): number {

@@ -1,6 +1,10 @@
-import { CancelledError } from '../errors/cancelled-error.ts';
-import { SectionDependencyError } from '../errors/section-dependency-error.ts';
+import type { CancelledError } from '../errors/cancelled-error.ts';
+import { DeadlineError } from '../errors/deadline-error.ts';
+import { DependencyError } from '../errors/dependency-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import { flow } from '../flow/definition.ts';
+import type { Flow } from '../flow/flow.ts';
+import type { StepContext } from '../flow/step-options.ts';
 import { Future } from '../futures/future.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
 import type { FailureReason, LatePolicy } from './section.ts';
@@ -28,12 +32,15 @@ export interface RunEnvironment {
   /** The page's default deadline and late policy. */
   readonly deadline: number | undefined;
   readonly late: LatePolicy;
+  /** The sections that missed their deadline: a dependent failing because of one is late too. */
+  readonly lateSections: Set<string>;
 }
 
 /**
- * The data side of one section for one rendering: starts its `data` (now, or once its
- * dependencies are ready), bounds it by its deadline, and settles once — with the value, an
- * error, or a timeout — whichever comes first. Never rejects: failures are data.
+ * The page side of one section's data for one rendering. The data itself runs as a step of the
+ * page's flow (see {@link startRuns}); the run bounds it by the section's deadline and settles
+ * once — with the value, an error, or a timeout — whichever comes first. Never rejects: failures
+ * are data.
  */
 export class SectionRun {
   readonly section: CheckedSection;
@@ -47,13 +54,16 @@ export class SectionRun {
   outcome: DataOutcome | undefined;
   readonly #environment: RunEnvironment;
   readonly #resolve: (outcome: DataOutcome) => void;
-  /** Aborted when the data is no longer wanted; the section's requests carry its signal. */
+  /** Aborted when the section is late (with `late: 'cancel'`); its requests carry its signal. */
   readonly #controller = new AbortController();
-  /** The future `data` returned, if it returned one: cancelled with the controller, asked when wanted. */
+  /** The flow step's future: cancelled when the section is late (with `late: 'cancel'`). */
+  #step: Future<unknown> | undefined;
+  /** The future `data` returned, if it returned one: asked for when rendering wants the data. */
   #future: Future<unknown> | undefined;
   /** The deadline timer while the outcome is pending. */
   #timer: ReturnType<typeof setTimeout> | undefined;
 
+  /** Creates the run and arms its deadline: the page starts now. */
   constructor(section: CheckedSection, environment: RunEnvironment) {
     this.section = section;
     this.#environment = environment;
@@ -74,15 +84,11 @@ export class SectionRun {
     return budget === undefined ? own : Math.min(own, budget);
   }
 
-  /** Calls the section's `data` with its dependencies' values. */
-  begin(deps: Record<string, unknown>): void {
-    if (this.outcome !== undefined) return;
+  /** The flow step's function: calls the section's `data` with its dependencies' values. */
+  call(deps: Record<string, unknown>, step: StepContext): unknown {
     this.startedAt = this.#environment.now();
     const data = this.section.data;
-    if (data === undefined) {
-      this.#settle({ ok: true, value: undefined });
-      return;
-    }
+    if (data === undefined) return undefined;
     const environment = this.#environment;
     const context = sectionContext(
       {
@@ -91,23 +97,22 @@ export class SectionRun {
         remaining: () => this.#remaining(),
       },
       this.section.name,
-      this.#controller.signal,
+      AbortSignal.any([this.#controller.signal, step.signal]),
     );
-    try {
-      this.#follow(data(deps, context));
-    } catch (error) {
-      this.#settle({ ok: false, reason: reasonOf(error), error });
-    }
+    const result = data(deps, context);
+    if (result instanceof Future) this.#future = result;
+    return result;
   }
 
-  /** Fails the section because `dependency` failed with `outcome`. */
-  dependencyFailed(dependency: string, outcome: Extract<DataOutcome, { ok: false }>): void {
-    const error = new SectionDependencyError({
-      section: this.section.name,
-      dependency,
-      cause: outcome.error,
+  /** Settles with the outcome of the section's flow step. */
+  follow(step: Future<unknown>): void {
+    this.#step = step;
+    step.addDoneCallback(() => {
+      step.result().then(
+        (value) => this.#settle({ ok: true, value }),
+        (error: unknown) => this.#settle({ ok: false, reason: this.#reasonOf(error), error }),
+      );
     });
-    this.#settle({ ok: false, reason: outcome.reason, error });
   }
 
   /**
@@ -119,10 +124,9 @@ export class SectionRun {
     if (future !== undefined && !future.done()) future.exception().catch(() => {});
   }
 
-  /** The data is no longer wanted at all (the page was aborted): stops its requests. */
+  /** The page was aborted: the section falls back at once (its step is cancelled by the flow). */
   abort(reason: CancelledError): void {
     this.#settle({ ok: false, reason: 'error', error: reason });
-    this.#stop(reason);
   }
 
   #remaining(): number {
@@ -140,33 +144,26 @@ export class SectionRun {
   #expire(deadline: number): void {
     this.#timer = undefined;
     if (this.outcome !== undefined) return;
+    this.#environment.lateSections.add(this.section.name);
     const error = new TimeoutError({ phase: 'result', timeout: deadline });
     this.#settle({ ok: false, reason: 'timeout', error });
     if ((this.section.late ?? this.#environment.late) === 'cancel') {
-      this.#stop(new CancelledError(`Section "${this.section.name}" missed its deadline`));
+      this.#controller.abort(error);
+      this.#step?.cancel();
     }
   }
 
-  #stop(reason: CancelledError): void {
-    this.#controller.abort(reason);
-    this.#future?.cancel();
-  }
-
-  /** Settles like `result`: a future is watched without asking for it (no blocked time yet). */
-  #follow(result: unknown): void {
-    if (result instanceof Future) {
-      this.#future = result;
-      result.addDoneCallback((future) => this.#followPromise(future.result()));
-    } else {
-      this.#followPromise(result);
+  /**
+   * A timeout anywhere (a request's phase or deadline, a flow deadline) is a timeout; so is a
+   * dependency failing because a section it needs was late.
+   */
+  #reasonOf(error: unknown): FailureReason {
+    if (error instanceof DependencyError) {
+      const late = this.#environment.lateSections;
+      if (error.chain.some((name) => late.has(name))) return 'timeout';
+      return isTimeout(error.rootCause) ? 'timeout' : 'error';
     }
-  }
-
-  #followPromise(result: unknown): void {
-    Promise.resolve(result).then(
-      (value) => this.#settle({ ok: true, value }),
-      (error: unknown) => this.#settle({ ok: false, reason: reasonOf(error), error }),
-    );
+    return isTimeout(error) ? 'timeout' : 'error';
   }
 
   #settle(outcome: DataOutcome): void {
@@ -179,47 +176,39 @@ export class SectionRun {
   }
 }
 
-/** A timeout anywhere (a request's phase, a result wait, a section deadline) is a timeout. */
-function reasonOf(error: unknown): FailureReason {
-  return error instanceof TimeoutError ? 'timeout' : 'error';
+function isTimeout(error: unknown): boolean {
+  return error instanceof TimeoutError || error instanceof DeadlineError;
+}
+
+/** The sections' data as one flow (dynamic names, so the builder is used through this view). */
+interface StepAdder {
+  step(
+    name: string,
+    after: readonly string[],
+    run: (inputs: Record<string, unknown>, step: StepContext) => unknown,
+  ): StepAdder;
+  start(): Flow<Record<string, unknown>>;
 }
 
 /**
- * Phase one: starts every section's data. Sections without dependencies call `data` now; the
- * others as soon as the sections they depend on have theirs (or fail at once when one of those
- * fails). Sections come in definition order, so dependencies always precede their dependents.
+ * Phase one: arms every section's deadline, then starts the page's flow — one step per section,
+ * depending on the sections in its `after`. Sections without dependencies call `data` now; the
+ * others in the callback that finishes their last dependency, or fail at once with a
+ * `DependencyError` when one of those fails.
  */
 export function startRuns(
+  name: string,
   sections: readonly CheckedSection[],
   environment: RunEnvironment,
-): Map<string, SectionRun> {
-  const runs = new Map<string, SectionRun>();
-  // Every deadline is armed before any `data` runs, so each counts from the same start.
-  for (const section of sections) runs.set(section.name, new SectionRun(section, environment));
-  for (const run of runs.values()) {
-    const dependencies = run.section.after.map((name) => runs.get(name) as SectionRun);
-    if (dependencies.length === 0) run.begin({});
-    else awaitDependencies(run, dependencies);
+): { runs: SectionRun[]; flow: Flow<Record<string, unknown>> } {
+  const runs = sections.map((section) => new SectionRun(section, environment));
+  let definition = flow({ name }) as unknown as StepAdder;
+  for (const run of runs) {
+    definition = definition.step(run.section.name, run.section.after, (deps, step) =>
+      run.call(deps, step),
+    );
   }
-  return runs;
-}
-
-/** Begins `run` once every dependency has its data; fails it as soon as one of them fails. */
-function awaitDependencies(run: SectionRun, dependencies: readonly SectionRun[]): void {
-  let waiting = dependencies.length;
-  for (const dependency of dependencies) {
-    void dependency.settled.then((outcome) => {
-      if (!outcome.ok) {
-        run.dependencyFailed(dependency.section.name, outcome);
-        return;
-      }
-      waiting -= 1;
-      if (waiting > 0) return;
-      const deps: Record<string, unknown> = {};
-      for (const each of dependencies) {
-        deps[each.section.name] = (each.outcome as { value: unknown }).value;
-      }
-      run.begin(deps);
-    });
-  }
+  const started = definition.start();
+  for (const run of runs) run.follow(started.steps[run.section.name] as Future<unknown>);
+  return { runs, flow: started };
 }

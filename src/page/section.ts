@@ -50,7 +50,10 @@ export interface SectionFailure {
   readonly section: string;
   /** `timeout` when its data or a dependency's was late, `error` when it failed or render threw. */
   readonly reason: FailureReason;
-  /** The error: a `TimeoutError`, a `SectionDependencyError`, or what the data or render threw. */
+  /**
+   * The error: a `TimeoutError` (the section's deadline), a `DependencyError` (a section it
+   * depends on failed; `chain` names them), or what the data, a request or `render` threw.
+   */
   readonly error: unknown;
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import {
   CancelledError,
+  DependencyError,
   definePage,
   type Future,
   FuturesSession,
@@ -76,6 +77,32 @@ describe('fallbacks are told a timeout from an error (fake clock)', () => {
       ['b timeout', 'a timeout'],
       'the budget, not the page deadline',
     );
+  });
+});
+
+describe('dependencies of a late section', () => {
+  test('a section depending on a late one falls back as late too (fake clock)', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const session = new FuturesSession();
+    t.after(() => session.close());
+    const failures: SectionFailure[] = [];
+    const fallback = (failure: SectionFailure) => {
+      failures.push(failure);
+      return `[${failure.section} ${failure.reason}]`;
+    };
+    const page = definePage({ head: '', session, fallback })
+      .section('user', {
+        deadline: 100,
+        data: () => new Promise<string>(() => {}),
+        render: () => '',
+      })
+      .section('recs', { after: ['user'], data: ({ user }) => user.length, render: () => '' });
+    const text = page.render().text();
+    t.mock.timers.tick(100);
+    assert.equal(await text, '[user timeout][recs timeout]');
+    const recs = failures[1]?.error;
+    assert.ok(recs instanceof DependencyError);
+    assert.deepEqual(recs.chain, ['recs', 'user']);
   });
 });
 

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type TestContext, test } from 'node:test';
 import {
+  DependencyError,
   definePage,
   FuturesSession,
   html,
-  SectionDependencyError,
   type SectionFailure,
   TimeoutError,
   Trace,
@@ -46,12 +46,25 @@ test('renderToString: every section in page order, dependencies get typed data',
       render: (recs) => html`<p>${recs.name}</p>`,
     })
     .section('static', { render: () => '<hr>' });
-  const rendered = await page.renderToString();
+  const rendering = page.render();
+  const rendered = { ...(await rendering.head()), body: await rendering.text() };
   assert.equal(rendered.status, 200);
   assert.equal(rendered.body, '<body><p>user</p><p>recs-for-user</p><hr></body>');
-  assert.equal(rendered.headers['content-type'], 'text/html; charset=utf-8');
+  // The sections' data ran as one flow, a step per section.
+  const report = rendering.flow.report();
+  assert.deepEqual(
+    report.steps.map((step) => [step.name, step.outcome]),
+    [
+      ['user', 'ok'],
+      ['recs', 'ok'],
+      ['static', 'ok'],
+    ],
+  );
+  assert.deepEqual(report.criticalPath, ['user', 'recs']);
+  const { headers } = await page.renderToString();
+  assert.equal(headers['content-type'], 'text/html; charset=utf-8');
   assert.match(
-    rendered.headers['server-timing'] ?? '',
+    headers['server-timing'] ?? '',
     /^page;dur=[\d.]+;desc="page", section-user;dur=[\d.]+;desc="user", section-recs;dur=[\d.]+;desc="recs", section-static;dur=[\d.]+;desc="static"$/,
   );
 });
@@ -74,7 +87,7 @@ test('phase one starts every independent section before anything renders', async
   assert.equal(await text, '<body>abc</body>');
 });
 
-test('errors stay in their section; a dependent falls back with a SectionDependencyError', async (t) => {
+test('errors stay in their section; a dependent falls back with a DependencyError', async (t) => {
   const { session } = await backend(t);
   const failures: SectionFailure[] = [];
   const page = definePage({
@@ -100,9 +113,9 @@ test('errors stay in their section; a dependent falls back with a SectionDepende
     '<body><i>broken error</i><i>child error</i><i>throws error</i>ok</body>',
   );
   const child = failures.find((failure) => failure.section === 'child');
-  assert.ok(child?.error instanceof SectionDependencyError);
-  assert.equal(child.error.dependency, 'broken');
-  assert.equal((child.error.cause as { code?: string }).code, 'FANOUT_HTTP_STATUS');
+  assert.ok(child?.error instanceof DependencyError);
+  assert.deepEqual(child.error.chain, ['child', 'broken']);
+  assert.equal((child.error.rootCause as { code?: string }).code, 'FANOUT_HTTP_STATUS');
   assert.match(
     rendered.headers['server-timing'] ?? '',
     /section-broken;dur=[\d.]+;desc="broken error"/,
