@@ -25,8 +25,9 @@ interface Slot {
  *
  * @example
  * ```ts
- * import { MemoryStore, Session, cache } from 'fanout';
- * const session = new Session({ policies: [cache({ store: new MemoryStore({ maxBytes: 8 << 20 }) })] });
+ * import { HttpCache, MemoryStore, Session } from 'fanout';
+ * const cache = new HttpCache({ store: new MemoryStore({ maxBytes: 8 << 20 }) });
+ * const session = new Session({ policies: [cache] });
  * ```
  */
 export class MemoryStore implements CacheStore {

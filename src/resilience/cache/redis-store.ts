@@ -21,9 +21,9 @@ export interface RedisStoreOptions extends RedisClientOptions {
  *
  * @example
  * ```ts
- * import { RedisStore, Session, cache } from 'fanout';
+ * import { HttpCache, RedisStore, Session } from 'fanout';
  * const store = new RedisStore({ host: '127.0.0.1', port: 6379, commandTimeout: 200 });
- * const session = new Session({ policies: [cache({ store })] });
+ * const session = new Session({ policies: [new HttpCache({ store })] });
  * ```
  */
 export class RedisStore implements CacheStore {
