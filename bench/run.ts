@@ -2,6 +2,7 @@ import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { adaptive } from './adaptive.ts';
 import { startBackend } from './backend-process.ts';
+import { flowBench } from './flow.ts';
 import { format, type Row } from './table.ts';
 import { w1 } from './w1.ts';
 import { w2 } from './w2.ts';
@@ -16,6 +17,8 @@ import { w5 } from './w5.ts';
 //   W4 page        the demo storefront in each mode: first and last byte ÷ the critical path
 //   W5 tail/storm  p99 with and without hedging (2 % of answers 20 × slower), and the load a
 //                  503 storm causes with retries, with and without a retry budget
+//   Flow           a flow of 20 steps in 5 levels: wall time ÷ its critical path over /delay, and
+//                  its CPU per step ÷ hand-written Promise code (over /fast, and tiny steps)
 //   Adaptive       a backend whose latency rises past a knee (16 workers), 128 callers: the
 //                  limit a fixed maxPerOrigin, AIMD and the gradient limit settle at ÷ the knee
 // Peers: undici.request, a bare dispatch floor, fetch, node-fetch, axios, got, Python's
@@ -66,6 +69,13 @@ const ADAPTIVE = {
   seconds: quick ? 2 : 6,
   rounds: quick ? 1 : 3,
 };
+const FLOW = {
+  criticalFlows: quick ? 2 : 5,
+  fastFlows: quick ? 50 : 500,
+  concurrency: 8,
+  tinyFlows: quick ? 500 : 5_000,
+  rounds: quick ? 1 : 5,
+};
 const only = args.only === undefined ? undefined : new Set(args.only.toLowerCase().split(','));
 const runs = (name: string) => only === undefined || only.has(name);
 
@@ -79,6 +89,7 @@ try {
     ...(runs('w3') ? await w3(backend.origin, W3) : []),
     ...(runs('w4') ? await w4(W4) : []),
     ...(runs('w5') ? await w5(backend.origin, W5) : []),
+    ...(runs('flow') ? await flowBench(backend.origin, FLOW) : []),
     ...(runs('adaptive') ? await adaptive(backend.origin, ADAPTIVE) : []),
   ];
 } finally {
@@ -87,6 +98,6 @@ try {
 const seconds = (performance.now() - started) / 1000;
 const machine = `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores${quick ? ' · --quick' : ''} · ${seconds.toFixed(0)} s`;
 if (args.json) {
-  const config = { quick, W1, W2, W3, W4, W5, ADAPTIVE };
+  const config = { quick, W1, W2, W3, W4, W5, FLOW, ADAPTIVE };
   process.stdout.write(`${JSON.stringify({ machine, config, rows }, null, 2)}\n`);
 } else process.stdout.write(`${machine}\n\n${format(rows)}\n`);

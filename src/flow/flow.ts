@@ -76,7 +76,7 @@ export class Flow<R> implements ObservedFlow {
   #timer: NodeJS.Timeout | undefined = undefined;
   #signal: AbortSignal | undefined;
   /** Resolvers of {@link onDone} calls made while running. */
-  #waiters: ((report: FlowReport) => void)[] | undefined = undefined;
+  #waiters: (() => void)[] | undefined = undefined;
 
   /** @internal Use {@link FlowDefinition.start}. */
   constructor(setup: FlowSetup) {
@@ -116,9 +116,12 @@ export class Flow<R> implements ObservedFlow {
     return this.#cancel(new CancelledError(`The flow \`${this.name}\` was cancelled`));
   }
 
-  /** The flow's report once every step is done (at once if it is). Never rejects. */
-  onDone(): Promise<FlowReport> {
-    if (this.done()) return Promise.resolve(this.report());
+  /**
+   * Resolves once every step is done (at once if it is), whatever their outcomes; never rejects.
+   * Then {@link report} has every step's times.
+   */
+  onDone(): Promise<void> {
+    if (this.done()) return Promise.resolve();
     return new Promise((resolve) => {
       this.#waiters ??= [];
       this.#waiters.push(resolve);
@@ -205,9 +208,7 @@ export class Flow<R> implements ObservedFlow {
     this.#signal = undefined;
     const waiters = this.#waiters;
     this.#waiters = undefined;
-    if (waiters === undefined) return;
-    const report = this.report();
-    for (const resolve of waiters) resolve(report);
+    if (waiters !== undefined) for (const resolve of waiters) resolve();
   }
 }
 

@@ -47,9 +47,16 @@ export function planOf(specs: readonly StepSpec[]): Plan {
   }
   const order = topologicalOrder(dependencies, dependents);
   if (order.length < specs.length) throw cycleError(specs, dependencies);
+  // Written out rather than spread: one object shape for every step, cheap to build per run.
   const steps = specs.map(
     (spec, index): PlannedStep => ({
-      ...spec,
+      name: spec.name,
+      after: spec.after,
+      run: spec.run,
+      deadline: spec.deadline,
+      hasFallback: spec.hasFallback,
+      fallback: spec.fallback,
+      raiseForStatus: spec.raiseForStatus,
       index,
       dependencies: dependencies[index] as number[],
       dependents: dependents[index] as number[],

@@ -47,7 +47,8 @@ describe('flow failures', () => {
 
     const weather = await running.steps.weather;
     assert.equal(weather.status, 200);
-    const report = await running.onDone();
+    await running.onDone();
+    const report = running.report();
     assert.deepEqual(
       report.steps.map((step) => [step.name, step.outcome, step.started === undefined]),
       [
@@ -124,7 +125,8 @@ describe('flow fallbacks', () => {
       .start();
     assert.deepEqual(await running.steps.recs, []);
     assert.equal(await running.steps.count, 0);
-    const [recs, count] = (await running.onDone()).steps;
+    await running.onDone();
+    const [recs, count] = running.report().steps;
     assert.equal(recs?.outcome, 'fallback');
     assert.equal((recs?.error as Error | undefined)?.message, 'recs down');
     assert.equal(count?.outcome, 'ok');

@@ -60,7 +60,8 @@ describe('flow report', () => {
     prefs.resolve('dark');
     await flush();
     user.resolve(21);
-    const report = await running.onDone();
+    await running.onDone();
+    const report = running.report();
     assert.deepEqual(report.criticalPath, ['user', 'orders']);
     const [userStep, prefsStep, orders] = report.steps as StepReport[];
     for (const s of [userStep, prefsStep, orders]) {

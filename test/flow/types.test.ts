@@ -52,7 +52,8 @@ async function typeChecks(s: FuturesSession): Promise<void> {
       }>
     >
   >();
-  expectType<FlowReport>(await f.onDone());
+  expectTrue<Equal<Awaited<ReturnType<typeof f.onDone>>, void>>();
+  expectType<FlowReport>(f.report());
   // @ts-expect-error -- no such step
   void f.steps.weather;
 
