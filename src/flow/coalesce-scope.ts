@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { coalescing, createFlightGroup, type FlightGroup } from '../http/coalescing.ts';
+import { fail } from '../validate.ts';
 
 const storage = new AsyncLocalStorage<FlightGroup>();
 
@@ -45,8 +46,13 @@ export class CoalesceScope {
     install();
   }
 
-  /** Runs `fn` in this scope: identical calls made inside it (and in what it starts) coalesce. */
+  /**
+   * Runs `fn` in this scope: identical calls made inside it (and in what it starts) coalesce.
+   *
+   * @throws {InvalidOptionError} if `fn` is not a function.
+   */
   run<T>(fn: () => T): T {
+    if (typeof fn !== 'function') fail('fn', 'a function', fn);
     return storage.run(this.#flights, fn);
   }
 

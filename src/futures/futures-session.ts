@@ -220,18 +220,23 @@ export class FuturesSession {
   }
 
   // A call identical to others in flight: one task for all of them, a future for each caller.
+  // The caller that starts the task is the one its tracer watches.
   #coalesced(plan: CallPlan, ticket: FlightTicket, options: FutureRequestOptions) {
     const signal = expectSignal(options.signal);
     const priority = expectPriority(options.priority);
+    const started: { task?: SessionTask } = {};
     const join = () =>
-      ticket.group.join(ticket.key, (shared) =>
-        submitRunnable(this.executor, new SessionTask(this.session, plan), {
+      ticket.group.join(ticket.key, (shared) => {
+        started.task = new SessionTask(this.session, plan);
+        return submitRunnable(this.executor, started.task, {
           key: plan.request.origin,
           priority,
           signal: shared,
-        }),
-      );
-    return memberFuture(join, signal);
+        });
+      });
+    const future = memberFuture(join, signal);
+    started.task?.observer?.bind(future);
+    return future;
   }
 
   /** `GET url`, as a future. */

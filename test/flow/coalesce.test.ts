@@ -12,6 +12,7 @@ import {
   Session,
   SessionClosedError,
   type SessionOptions,
+  Trace,
   withDeadline,
 } from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
@@ -295,6 +296,19 @@ test('a session option of the wrong type is an InvalidOptionError', () => {
   );
 });
 
+test('bad arguments are InvalidOptionErrors: a scope without a function, a bad priority', async (t) => {
+  assert.throws(
+    () => coalesce(5 as unknown as () => void),
+    (error: unknown) =>
+      error instanceof InvalidOptionError && /`fn`.*a function/.test(error.message),
+  );
+  const session = openFutures(t, { baseURL: 'http://127.0.0.1:9', coalesce: true });
+  const error = await session.get('/x', { priority: Number.NaN }).exception();
+  assert.ok(error instanceof InvalidOptionError);
+  const signal = await session.get('/x', { signal: {} as AbortSignal }).exception();
+  assert.ok(signal instanceof InvalidOptionError);
+});
+
 test('a scope coalesces only the calls made inside it', async (t) => {
   const server = await countingServer(t);
   const session = openSession(t, { baseURL: server.origin });
@@ -398,4 +412,18 @@ test('shared calls whose callers all left, or failed, leave no unhandled rejecti
   await Promise.all(server.arrivals.map((arrival) => arrival.socketClosed));
   await new Promise((resolve) => setImmediate(resolve));
   assert.deepEqual(unhandled, []);
+});
+
+test('a traced shared call is one request, asked for by the caller that started it', async (t) => {
+  const server = await countingServer(t);
+  const session = openFutures(t, { baseURL: server.origin, coalesce: true });
+  const trace = new Trace();
+  const [leader, follower] = trace.run(() => [session.get('/x'), session.get('/x')]);
+  await server.arrived(1);
+  assert.equal(trace.requests[0]?.askedAt, undefined);
+  const waited = leader.result();
+  assert.notEqual(trace.requests[0]?.askedAt, undefined);
+  server.release();
+  await Promise.all([waited, follower]);
+  assert.equal(trace.requests.length, 1);
 });
