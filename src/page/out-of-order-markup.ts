@@ -11,13 +11,16 @@ import { escapeHTML } from './html.ts';
 const PLACEHOLDER_ID = 'fanout-p-';
 const FRAGMENT_ID = 'fanout-f-';
 
-/** Defines `fanoutMove(name)` once: moves a fragment's nodes to its placeholder, removes both. */
+/**
+ * Defines `fanoutMove(name)` once: moves a fragment's nodes to its placeholder and removes both,
+ * and the script calling it, so the final DOM is the in-order page.
+ */
 const MOVE_FUNCTION =
   'function fanoutMove(n){var f=document.getElementById("' +
   FRAGMENT_ID +
   '"+n),p=document.getElementById("' +
   PLACEHOLDER_ID +
-  '"+n);if(!f||!p)return;while(f.firstChild)p.parentNode.insertBefore(f.firstChild,p);p.remove();f.remove()}';
+  '"+n),s=document.currentScript;if(s)s.remove();if(!f||!p)return;while(f.firstChild)p.parentNode.insertBefore(f.firstChild,p);p.remove();f.remove()}';
 
 function scriptTag(code: string, nonce: string | undefined): string {
   const attribute = nonce === undefined ? '' : ` nonce="${escapeHTML(nonce)}"`;

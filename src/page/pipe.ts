@@ -46,7 +46,8 @@ function setHead(response: ServerResponse, hooks: PipeHooks): void {
 /**
  * Writes every chunk into `destination`, waiting for `drain` whenever `write` says its buffer is
  * full, then ends it. Stops (and calls `onClose`) as soon as the destination is closed or
- * destroyed, e.g. when the client disconnects.
+ * destroyed, e.g. when the client disconnects. If the chunks fail, the destination is destroyed
+ * with the error and the error is thrown.
  */
 export async function pipeChunks(
   chunks: AsyncIterable<string>,
@@ -61,9 +62,16 @@ export async function pipeChunks(
   };
   destination.once('close', onClose);
   try {
-    for await (const chunk of chunks) {
-      if (destination.destroyed || destination.writableEnded) break;
-      if (!destination.write(chunk)) await drained(destination);
+    try {
+      for await (const chunk of chunks) {
+        if (destination.destroyed || destination.writableEnded) break;
+        if (!destination.write(chunk)) await drained(destination);
+      }
+    } catch (error) {
+      // The page cannot be completed (a layout part threw): the client sees a cut response
+      // rather than one that never ends, and the caller hears of it.
+      destination.destroy(error as Error);
+      throw error;
     }
     isFinished = true;
     if (destination.destroyed || destination.writableEnded) return;

@@ -194,7 +194,9 @@ export class PageRendering<Input = unknown> {
   /**
    * Streams the page into `destination`, respecting backpressure, and ends it. On a node:http
    * `ServerResponse` whose headers are not sent yet, the status and headers of {@link head} are
-   * set first. If the destination closes early, the rendering is aborted.
+   * set first. If the destination closes early, the rendering is aborted. If the layout throws
+   * (`head` or `tail`, or `errorPage`), the destination is destroyed and the promise rejects with
+   * that error; section errors never get here (they render fallbacks).
    */
   async pipe(destination: Writable, options: PipeOptions = {}): Promise<void> {
     const head = await this.head();

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { definePage, html, Trace } from '../../src/index.ts';
+import { deferred, startServer } from '../helpers/server.ts';
 import { type Backend, get, startBackend, startPageServer } from './fixtures.ts';
 
 /** A primary `product` section and a secondary `reviews` one, each fed by its service. */
@@ -159,5 +160,27 @@ describe('blocked time and Server-Timing', () => {
     assert.ok(reviews.wantedAt < reviews.readyAt);
     assert.equal(reviews.blocked, reviews.readyAt - reviews.wantedAt);
     assert.ok(reviews.flushedAt >= reviews.readyAt);
+  });
+});
+
+describe('a layout that throws', () => {
+  test('pipe destroys the response, rejects, and cancels the sections still waiting', async (t) => {
+    const backend = await startBackend(t);
+    const page = definePage({
+      session: backend.session,
+      head: () => {
+        throw new Error('layout bug');
+      },
+    }).section('a', { data: (_, { json }) => json('/a'), render: () => 'a' });
+    const failed = deferred<unknown>();
+    const server = await startServer(t, async (_req, res) => {
+      const rendering = page.render();
+      await backend.log('a').arrived.promise;
+      await rendering.pipe(res).catch(failed.resolve);
+    });
+    // Nothing was written yet: the client sees the connection closed instead of a response.
+    await assert.rejects(get(server.origin), { code: 'UND_ERR_SOCKET' });
+    assert.equal(((await failed.promise) as Error).message, 'layout bug');
+    await backend.log('a').aborted.promise;
   });
 });
