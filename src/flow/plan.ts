@@ -33,23 +33,31 @@ export interface Plan {
  * message names it: `a → b → c → a`, each step depending on the next).
  */
 export function planOf(specs: readonly StepSpec[]): Plan {
-  const indexOf = new Map(specs.map((spec, index) => [spec.name, index]));
-  const dependencies = specs.map((spec) =>
-    spec.after.map((name) => {
-      const index = indexOf.get(name);
-      if (index === undefined) throw unknownDependency(spec, name, specs);
-      return index;
-    }),
-  );
-  const dependents: number[][] = specs.map(() => []);
-  for (const [index, list] of dependencies.entries()) {
-    for (const dependency of list) dependents[dependency]?.push(index);
+  // Plain indexed loops: a plan is built once per definition, often once per request.
+  const count = specs.length;
+  const indexOf = new Map<string, number>();
+  for (let index = 0; index < count; index++) indexOf.set((specs[index] as StepSpec).name, index);
+  const dependencies: number[][] = new Array(count);
+  const dependents: number[][] = new Array(count);
+  for (let index = 0; index < count; index++) dependents[index] = [];
+  for (let index = 0; index < count; index++) {
+    const spec = specs[index] as StepSpec;
+    const list: number[] = new Array(spec.after.length);
+    for (let i = 0; i < spec.after.length; i++) {
+      const dependency = indexOf.get(spec.after[i] as string);
+      if (dependency === undefined) throw unknownDependency(spec, spec.after[i] as string, specs);
+      list[i] = dependency;
+      (dependents[dependency] as number[]).push(index);
+    }
+    dependencies[index] = list;
   }
   const order = topologicalOrder(dependencies, dependents);
-  if (order.length < specs.length) throw cycleError(specs, dependencies);
-  // Written out rather than spread: one object shape for every step, cheap to build per run.
-  const steps = specs.map(
-    (spec, index): PlannedStep => ({
+  if (order.length < count) throw cycleError(specs, dependencies);
+  // Written out rather than spread: one object shape for every step.
+  const steps: PlannedStep[] = new Array(count);
+  for (let index = 0; index < count; index++) {
+    const spec = specs[index] as StepSpec;
+    steps[index] = {
       name: spec.name,
       after: spec.after,
       run: spec.run,
@@ -60,8 +68,8 @@ export function planOf(specs: readonly StepSpec[]): Plan {
       index,
       dependencies: dependencies[index] as number[],
       dependents: dependents[index] as number[],
-    }),
-  );
+    };
+  }
   return { steps, order };
 }
 
@@ -81,11 +89,18 @@ function topologicalOrder(
   dependencies: readonly (readonly number[])[],
   dependents: readonly (readonly number[])[],
 ): number[] {
-  const waiting = dependencies.map((list) => list.length);
+  const count = dependencies.length;
+  const waiting = new Array<number>(count);
   const order: number[] = [];
-  for (const [index, count] of waiting.entries()) if (count === 0) order.push(index);
+  for (let index = 0; index < count; index++) {
+    const left = (dependencies[index] as number[]).length;
+    waiting[index] = left;
+    if (left === 0) order.push(index);
+  }
   for (let next = 0; next < order.length; next++) {
-    for (const dependent of dependents[order[next] as number] as number[]) {
+    const list = dependents[order[next] as number] as number[];
+    for (let i = 0; i < list.length; i++) {
+      const dependent = list[i] as number;
       const left = (waiting[dependent] as number) - 1;
       waiting[dependent] = left;
       if (left === 0) order.push(dependent);
