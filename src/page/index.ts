@@ -1,3 +1,8 @@
+/**
+ * The public surface of the page layer. Deliberately left out: the section runs, the streaming
+ * modes, the template scanner and the validators, which are not API.
+ */
+
 export { escapeHTML, HTML, html, isHTML, raw } from './html.ts';
 export { definePage, Page, type RenderedPage } from './page.ts';
 export type { LayoutPart, PageOptions, StreamMode } from './page-options.ts';

@@ -188,3 +188,22 @@ test('section timings land in the trace', async (t) => {
     assert.equal(record.blocked, Math.max(0, record.readyAt - record.wantedAt));
   }
 });
+
+test('sections ready together go out in one chunk, in both modes', async (t) => {
+  const { session } = await backend(t);
+  const page = definePage({ ...shell, session })
+    .section('a', { render: () => 'a' })
+    .section('b', { data: () => Promise.resolve('b'), render: (b) => b })
+    .section('c', { render: () => 'c' });
+  const chunks = async (rendering: AsyncIterable<string>) => {
+    const all: string[] = [];
+    for await (const chunk of rendering) all.push(chunk);
+    return all;
+  };
+  assert.deepEqual(await chunks(page.render()), ['<body>', 'abc', '</body>']);
+  // Out of order, sections ready when the shell goes out are rendered in place, without script.
+  const fixed = definePage({ ...shell, session })
+    .section('a', { render: () => 'a' })
+    .section('b', { render: () => 'b' });
+  assert.deepEqual(await chunks(fixed.render({ mode: 'out-of-order' })), ['<body>ab', '</body>']);
+});
