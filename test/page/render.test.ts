@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
 import { type TestContext, test } from 'node:test';
 import {
   DependencyError,
@@ -206,4 +207,37 @@ test('sections ready together go out in one chunk, in both modes', async (t) => 
     .section('a', { render: () => 'a' })
     .section('b', { render: () => 'b' });
   assert.deepEqual(await chunks(fixed.render({ mode: 'out-of-order' })), ['<body>ab', '</body>']);
+});
+
+test('pipe into any Writable respects backpressure and ends it', async (t) => {
+  const { session } = await backend(t);
+  const page = definePage({ ...shell, session }).section('a', { render: () => 'a' });
+  const received: string[] = [];
+  const callbacks: (() => void)[] = [];
+  const wrote = deferred();
+  // A destination whose buffer is full after every chunk until the test lets the write finish.
+  const destination = new Writable({
+    highWaterMark: 1,
+    write(chunk: Buffer, _encoding, callback) {
+      received.push(chunk.toString());
+      callbacks.push(() => callback());
+      wrote.resolve();
+    },
+  });
+  const finished = new Promise((resolve) => destination.on('finish', resolve));
+  const piped = page.render().pipe(destination);
+  await wrote.promise;
+  await new Promise((resolve) => setImmediate(resolve));
+  // The section is ready, but pipe queues nothing more until the destination drains (Writable
+  // would buffer further writes: writableLength counts them).
+  assert.deepEqual(received, ['<body>']);
+  assert.equal(destination.writableLength, '<body>'.length);
+  while (received.length < 3 || callbacks.length > 0) {
+    const next = callbacks.shift();
+    if (next === undefined) await new Promise((resolve) => setImmediate(resolve));
+    else next();
+  }
+  await piped;
+  await finished;
+  assert.deepEqual(received, ['<body>', 'a', '</body>']);
 });
