@@ -161,11 +161,22 @@ describe('examples/storefront/services.ts', () => {
     assert.deepEqual(answered, ['weather', 'social']);
   });
 
-  test('close() drops answers still waiting for their latency', async () => {
-    const services = await startServices({ latencies: new Map([['reviews', 60_000]]) });
+  test('close() ends a request still waiting for its answer and reports it abandoned', async () => {
+    const reached = deferred();
+    const abandoned = deferred<string>();
+    const services = await startServices({
+      latencies: new Map(),
+      gate: () => {
+        reached.resolve();
+        return new Promise<void>(() => {}); // never answers by itself
+      },
+      onAbandon: (service) => abandoned.resolve(service),
+      onAnswer: (service) => assert.fail(`${service} answered after close()`),
+    });
     const pending = fetch(`${services.origin}/api/reviews`).catch((error: unknown) => error);
-    await new Promise((resolve) => setImmediate(resolve));
+    await reached.promise;
     await services.close();
     assert.ok((await pending) instanceof Error);
+    assert.equal(await abandoned.promise, 'reviews');
   });
 });
