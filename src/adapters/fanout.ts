@@ -151,8 +151,8 @@ export class Fanout {
 
   /**
    * A node:http request listener that opens the request's view and calls `fn` with it (inside
-   * the view's trace context with `traceContext`). An error (a throw or a rejection) of `fn` goes to `onError`, except the
-   * `CancelledError` of a request whose client is gone.
+   * the view's trace context with `traceContext`). An error (a throw or a rejection) of `fn`
+   * goes to `onError`, except the `CancelledError` of a request whose client is gone.
    *
    * @param onError - by default, answers 500 (or, once the headers are out, destroys the
    * response) and logs the error with `console.error`, as Express's final handler does.

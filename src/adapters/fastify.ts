@@ -96,8 +96,9 @@ async function streamPage<Input>(
 /**
  * A plugin that creates one {@link Fanout} for the app (`app.fanout`, options as
  * {@link FanoutOptions}), gives each request `request.fanout`, its view of the shared session,
- * and each reply `reply.streamPage(page, options)`, and closes the session with the app (`app.close()`; a session given in the options is left
- * open). It applies to the whole app, not just the context it is registered in.
+ * and each reply `reply.streamPage(page, options)`, and closes the session with the app
+ * (`app.close()`; a session given in the options is left open). It applies to the whole app,
+ * not just the context it is registered in.
  *
  * @example
  * ```ts

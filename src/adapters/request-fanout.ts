@@ -37,8 +37,9 @@ export interface RenderablePage<Input> {
  * The per-incoming-request view of an app's shared {@link FuturesSession} (`req.fanout`,
  * `request.fanout`): every verb of a {@link FuturesScope}, on the app's one executor and
  * connection pool. Requests made through it join {@link RequestFanout.trace}, wherever they are
- * made from (bound to it, without AsyncLocalStorage), and are cancelled (really: their sockets close) if the client disconnects before
- * the response has finished; so is a page rendered through it. Made by {@link Fanout.open}.
+ * made from (bound to it, without AsyncLocalStorage), and are cancelled (really: their sockets
+ * close) if the client disconnects before the response has finished; so is a page rendered
+ * through it. Made by {@link Fanout.open}.
  *
  * @example
  * ```ts
