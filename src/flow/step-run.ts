@@ -167,10 +167,20 @@ export class StepRun implements StepContext {
     );
   }
 
-  /** The step's deadline, or the flow's, passed. */
+  /**
+   * The step's deadline, or the flow's, passed. A step whose fallback function is still running
+   * times out without a fallback: a deadline bounds the fallback too.
+   */
   timeOut(scope: DeadlineScope, deadline: number): void {
-    if (this.#phase === 'done' || this.#phase === 'recovering') return;
+    if (this.#phase === 'done') return;
     const error = new DeadlineError({ flow: this.#host.name, step: this.name, scope, deadline });
+    if (this.#phase === 'recovering') {
+      this.error = error;
+      this.chain = [this.name];
+      this.rootCause = error;
+      this.#finish('timedOut', false, error);
+      return;
+    }
     this.#stopWork(error);
     this.#fail(error, 'timedOut');
   }

@@ -135,6 +135,22 @@ describe('flow deadlines', () => {
     assert.equal(await running.steps.optional, 'default');
   });
 
+  test('a deadline bounds a fallback function that is still running', async (t) => {
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const running = flow()
+      .step('a', () => Promise.reject(new Error('down')), { fallback: () => never<number>() })
+      .step('b', ['a'], ({ a }) => a)
+      .start({ deadline: 100 });
+    await flush();
+    assert.equal(running.done(), false);
+    t.mock.timers.tick(100);
+    const error = await running.steps.a.exception();
+    assert.ok(error instanceof DeadlineError);
+    assert.equal(error.scope, 'flow');
+    assert.ok((await running.steps.b.exception()) instanceof DeadlineError);
+    assert.equal(running.report().steps[0]?.outcome, 'timedOut');
+  });
+
   test('deadlines are cleared once the flow is done', async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const value = defer<number>();

@@ -8,6 +8,7 @@ import {
   isFanoutError,
   type Response,
 } from '../../src/index.ts';
+import { captureWarnings, collectGarbageUntil } from '../futures/helpers.ts';
 import { startServer } from '../helpers/server.ts';
 
 describe('flow failures', () => {
@@ -108,6 +109,29 @@ describe('flow failures', () => {
     ]);
     assert.equal(running.steps.slow.running(), true);
     running.cancel();
+  });
+});
+
+describe('flow failures and unretrieved errors', () => {
+  test('a failure carried on by a DependencyError is reported once, by the step nobody awaited', async () => {
+    const captured = captureWarnings();
+    try {
+      await (async () => {
+        const running = flow()
+          .step('root', () => Promise.reject(new Error('root cause')))
+          .step('middle', ['root'], () => 1)
+          .step('leaf', ['middle'], () => 2)
+          .start();
+        await running.onDone();
+      })();
+      await collectGarbageUntil(() => captured.warnings.length > 0);
+      await collectGarbageUntil(() => false, 5);
+    } finally {
+      captured.restore();
+    }
+    const unretrieved = captured.warnings.filter((w) => w.code === 'FANOUT_UNRETRIEVED');
+    assert.equal(unretrieved.length, 1);
+    assert.match(unretrieved[0]?.message ?? '', /leaf ← middle ← root: root cause/);
   });
 });
 
