@@ -2,7 +2,8 @@
  * `npm start`: the demo storefront. Starts thirty simulated services and the storefront on
  * 127.0.0.1 (free ports), prints the URLs, and runs until Ctrl-C (SIGINT) or SIGTERM.
  *
- * `STOREFRONT_SCALE=0.2 npm start` runs every service five times faster (default 1).
+ * `STOREFRONT_SCALE=0.2 npm start` runs every service five times faster (default 1);
+ * `STOREFRONT_FAIL=user,reviews npm start` makes those services fail too (watch the fallbacks).
  */
 import { drawLatencies, SERVICES } from './catalog.ts';
 import { criticalPath, serialTime } from './critical-path.ts';
@@ -12,16 +13,26 @@ import { startStorefront } from './server.ts';
 import { startServices } from './services.ts';
 
 const scale = Number(process.env.STOREFRONT_SCALE ?? 1);
+if (!(scale >= 0 && Number.isFinite(scale))) {
+  console.error(`STOREFRONT_SCALE: expected a number >= 0, got ${process.env.STOREFRONT_SCALE}`);
+  process.exit(1);
+}
+const failing = new Set((process.env.STOREFRONT_FAIL ?? '').split(',').filter((name) => name));
+const unknown = [...failing].filter((name) => !SERVICES.some((service) => service.name === name));
+if (unknown.length > 0) {
+  console.error(`STOREFRONT_FAIL: no service named ${unknown.join(', ')}`);
+  process.exit(1);
+}
 const latencies = drawLatencies({ scale });
-const services = await startServices({ latencies });
+const services = await startServices({ latencies, failing });
 const storefront = await startStorefront({ services: services.origin });
 
 const path = criticalPath(latencies, needsOf(SECTIONS));
 const slowest = [...latencies].reduce((a, b) => (b[1] > a[1] ? b : a));
-const failing = SERVICES.filter((service) => service.fails).map((service) => service.name);
+const down = SERVICES.filter((service) => service.fails || failing.has(service.name));
 console.log(`Simulated services: ${services.origin}/api/<name> — ${SERVICES.length} services,`);
 console.log(
-  `  latencies from a seeded lognormal (scale ${scale}); slowest ${slowest[0]} ${slowest[1]} ms; failing: ${failing.join(', ')}`,
+  `  latencies from a seeded lognormal (scale ${scale}); slowest ${slowest[0]} ${slowest[1]} ms; failing: ${down.map((service) => service.name).join(', ')}`,
 );
 console.log(
   `  one after another: ${serialTime(latencies).toFixed(0)} ms; critical path: ${path.ms.toFixed(0)} ms (${path.chain.join(' → ')})`,

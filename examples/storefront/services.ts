@@ -15,6 +15,8 @@ export interface ServicesOptions {
    * @default none
    */
   readonly gate?: (service: string) => Promise<void> | undefined;
+  /** Services that answer 503 too, besides the catalog's failing one. @default none */
+  readonly failing?: ReadonlySet<string>;
   /** Called when a service has written its answer, with `performance.now()`. @default none */
   readonly onAnswer?: (service: string, at: number) => void;
   /** Called when a client hangs up before a service has answered it. @default none */
@@ -36,19 +38,23 @@ function sendJSON(response: ServerResponse, status: number, body: unknown): void
   response.end(JSON.stringify(body));
 }
 
-/** The status and body `service` answers to `query`. */
-function answer(service: Service, query: URLSearchParams): { status: number; body: unknown } {
+/** The status and body `service` answers to `query` (503 when it `fails`). */
+function answer(
+  service: Service,
+  query: URLSearchParams,
+  fails: boolean,
+): { status: number; body: unknown } {
   const missing = (service.requires ?? []).filter((name) => !query.has(name));
   if (missing.length > 0) {
     return { status: 400, body: { error: `${service.name} needs ${missing.join(', ')}` } };
   }
-  if (service.fails) return { status: 503, body: { error: `${service.name} is down` } };
+  if (fails) return { status: 503, body: { error: `${service.name} is down` } };
   return { status: 200, body: service.body(query) };
 }
 
 /** Starts the simulated services on 127.0.0.1 and a free port. */
 export async function startServices(options: ServicesOptions): Promise<Services> {
-  const { latencies, gate, onAnswer, onAbandon } = options;
+  const { latencies, gate, onAnswer, onAbandon, failing } = options;
   // Answers waiting for their latency; cleared at close so nothing fires after it.
   const timers = new Set<NodeJS.Timeout>();
   const sockets = new Set<Socket>();
@@ -65,7 +71,8 @@ export async function startServices(options: ServicesOptions): Promise<Services>
     const timer = setTimeout(async () => {
       timers.delete(timer);
       await gate?.(service.name);
-      const { status, body } = answer(service, url.searchParams);
+      const fails = service.fails === true || failing?.has(service.name) === true;
+      const { status, body } = answer(service, url.searchParams, fails);
       sendJSON(response, status, body);
       onAnswer?.(service.name, performance.now());
     }, latencies.get(service.name) ?? 0);

@@ -257,6 +257,30 @@ describe('examples/storefront/server.ts', () => {
     });
   }
 
+  test('a failed service takes down its section and the sections that need its answer, nothing else', async (t) => {
+    const storefront = await startDemo(t, { failing: new Set(['user']) }, { deadline: 10_000 });
+    // `ads` always fails; a section that needs a section that is down is down (page order).
+    const down = new Set(['user', 'ads']);
+    for (const section of SECTIONS) {
+      if (section.needs.some((name) => down.has(name))) down.add(section.name);
+    }
+    const expected = SECTIONS.map((section) => [
+      section.name,
+      down.has(section.name) ? 'fallback' : 'ok',
+    ]);
+    assert.ok(down.has('price-drops') && down.has('shipping'));
+    for (const mode of MODES) {
+      const page = await (await fetch(`${storefront.url}?mode=${mode}`)).text();
+      const states = [...page.matchAll(/<section data-section="([\w-]+)" data-state="(\w+)"/g)];
+      const byName = new Map(states.map((match) => [match[1], match[2]]));
+      assert.deepEqual(
+        SECTIONS.map((section) => [section.name, byName.get(section.name)]),
+        expected,
+        mode,
+      );
+    }
+  });
+
   test('RecentTraces keeps the last `capacity` traces and refuses a bad capacity', () => {
     const traces = new RecentTraces(2);
     const ids = [new Trace(), new Trace(), new Trace()].map((trace) => traces.add(trace));
@@ -269,6 +293,30 @@ describe('examples/storefront/server.ts', () => {
 });
 
 describe('npm start (examples/storefront/main.ts)', () => {
+  test('refuses an unknown service in STOREFRONT_FAIL and a bad STOREFRONT_SCALE', async () => {
+    const start = (env: Record<string, string>) =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'examples/storefront/main.ts'], {
+          cwd: ROOT,
+          env: { ...process.env, ...env },
+        });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+        });
+        child.once('exit', (code) => resolve({ code, stderr }));
+      });
+    const [fail, scale] = await Promise.all([
+      start({ STOREFRONT_FAIL: 'user,payroll' }),
+      start({ STOREFRONT_SCALE: 'fast' }),
+    ]);
+    assert.deepEqual(fail, { code: 1, stderr: 'STOREFRONT_FAIL: no service named payroll\n' });
+    assert.deepEqual(scale, {
+      code: 1,
+      stderr: 'STOREFRONT_SCALE: expected a number >= 0, got fast\n',
+    });
+  });
+
   test('prints the URLs, serves the page, and stops cleanly on SIGINT', {
     timeout: 30_000,
   }, async () => {
