@@ -175,9 +175,7 @@ export class StepRun implements StepContext {
     if (this.#phase === 'done') return;
     const error = new DeadlineError({ flow: this.#host.name, step: this.name, scope, deadline });
     if (this.#phase === 'recovering') {
-      this.error = error;
-      this.chain = [this.name];
-      this.rootCause = error;
+      this.#blame(error);
       this.#finish('timedOut', false, error);
       return;
     }
@@ -198,9 +196,7 @@ export class StepRun implements StepContext {
     if (this.#phase === 'done') return;
     this.#stopWork(reason);
     this.#end('cancelled');
-    this.error = reason;
-    this.chain = [this.name];
-    this.rootCause = reason;
+    this.#blame(reason);
     this.future.addDoneCallback(() => this.#host.stepDone(this));
   }
 
@@ -226,9 +222,7 @@ export class StepRun implements StepContext {
     rootCause: unknown = error,
   ): void {
     this.#work = undefined;
-    this.error = error;
-    this.chain = chain;
-    this.rootCause = rootCause;
+    this.#blame(error, chain, rootCause);
     if (!this.spec.hasFallback) {
       this.#finish(kind, false, error);
       return;
@@ -242,7 +236,7 @@ export class StepRun implements StepContext {
     try {
       this.#recovered(fallback({ step: this.name, error }));
     } catch (fallbackError) {
-      this.#finish('failed', false, fallbackError);
+      this.#fallbackFailed(fallbackError);
     }
   }
 
@@ -254,8 +248,22 @@ export class StepRun implements StepContext {
     }
     value.then(
       (resolved) => this.#finish('fallback', true, resolved),
-      (fallbackError: unknown) => this.#finish('failed', false, fallbackError),
+      (fallbackError: unknown) => this.#fallbackFailed(fallbackError),
     );
+  }
+
+  /** The fallback function threw or rejected: that error is the step's now. */
+  #fallbackFailed(error: unknown): void {
+    if (this.#phase !== 'recovering') return;
+    this.#blame(error);
+    this.#finish('failed', false, error);
+  }
+
+  /** Records why the step failed, and the chain its dependents' errors extend. */
+  #blame(error: unknown, chain: readonly string[] = [this.name], rootCause: unknown = error): void {
+    this.error = error;
+    this.chain = chain;
+    this.rootCause = rootCause;
   }
 
   /** Settles the step's future and tells the flow. */
@@ -263,12 +271,6 @@ export class StepRun implements StepContext {
     if (this.#phase === 'done') return;
     this.#end(outcome);
     if (ok) this.value = valueOrError;
-    else if (outcome === 'failed' && valueOrError !== this.error) {
-      // The fallback function itself threw: that error is the step's now.
-      this.error = valueOrError;
-      this.chain = [this.name];
-      this.rootCause = valueOrError;
-    }
     settleFuture(this.future, ok, valueOrError);
     this.#host.stepDone(this);
   }
