@@ -18,7 +18,7 @@ import {
 import { pipeChunks } from './pipe.ts';
 import type { SectionFailure } from './section.ts';
 import { markupText, renderSection } from './section-output.ts';
-import { type SectionRun, startRuns } from './section-run.ts';
+import { type DataOutcome, type SectionRun, startRuns } from './section-run.ts';
 import { pageServerTiming } from './server-timing.ts';
 import type { CheckedSection } from './validate-section.ts';
 
@@ -308,10 +308,12 @@ export class PageRendering<Input = unknown> {
     yield layoutText(tail, this.#input, 'tail');
   }
 
-  /** Phase two for one settled section: its HTML, and its record in the rendering and trace. */
+  /**
+   * Phase two for one section: its HTML, and its record in the rendering and trace. The modes
+   * flush a section only once it has settled (`run.settled` resolved, or `run.outcome` set).
+   */
   #flush(run: SectionRun): string {
-    const outcome = run.outcome;
-    if (outcome === undefined) throw new Error(`Section "${run.section.name}" is not settled`);
+    const outcome = run.outcome as DataOutcome;
     const output = renderSection(run.section, outcome, this.#input, this.#spec.options.fallback);
     const readyAt = run.readyAt ?? this.#now();
     const wantedAt = this.#wantedAt.get(run) ?? readyAt;
