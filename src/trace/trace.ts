@@ -27,6 +27,8 @@ export interface TraceOptions {
 }
 
 const storage = new AsyncLocalStorage<Trace>();
+// The default redacted parameters, shared by every trace that does not set its own.
+const DEFAULT_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
 
 /** The trace of the current async context, if any. */
 export function currentTrace(): Trace | undefined {
@@ -89,9 +91,10 @@ export class Trace {
     this.name = options.name ?? 'trace';
     this.startedAt = new Date();
     this.origin = performance.now();
-    const params = new Set(
-      (options.redactParams ?? DEFAULT_REDACTED_PARAMS).map((name) => name.toLowerCase()),
-    );
+    const params =
+      options.redactParams === undefined
+        ? DEFAULT_PARAMS
+        : new Set(options.redactParams.map((name) => name.toLowerCase()));
     const origin = this.origin;
     this.#context = {
       origin,
