@@ -71,9 +71,9 @@ const ADAPTIVE = {
 };
 const FLOW = {
   criticalFlows: quick ? 2 : 5,
-  fastFlows: quick ? 50 : 500,
+  fastFlows: quick ? 100 : 500,
   concurrency: 8,
-  tinyFlows: quick ? 500 : 5_000,
+  tinyFlows: quick ? 2_000 : 5_000,
   rounds: quick ? 1 : 5,
 };
 const only = args.only === undefined ? undefined : new Set(args.only.toLowerCase().split(','));

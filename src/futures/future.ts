@@ -158,9 +158,8 @@ export class Future<T> implements PromiseLike<T> {
         future.#retrieved = true;
         if (future.#state === 'rejected') forgetUnretrieved(future);
       }
-      const hand = () => fn(future.#state as Settled, future.#outcome);
-      if (future.done()) hand();
-      else future.#listen(hand);
+      if (future.done()) fn(future.#state as Settled, future.#outcome);
+      else future.#listen(() => fn(future.#state as Settled, future.#outcome));
     };
   }
 
