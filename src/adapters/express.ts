@@ -8,19 +8,8 @@ import { Fanout } from './fanout.ts';
 import type { RequestFanout } from './request-fanout.ts';
 import { expected } from './validate.ts';
 
-export {
-  Fanout,
-  type FanoutErrorHandler,
-  type FanoutHandler,
-  type FanoutOptions,
-} from './fanout.ts';
-export {
-  type PageArgs,
-  type PageRenderOptions,
-  type RenderablePage,
-  RequestFanout,
-  type StreamPageOptions,
-} from './request-fanout.ts';
+// The node:http adapter's API, so one import serves an app.
+export * from './node.ts';
 
 declare global {
   // Express's own extension point for properties of `req` (@types/express-serve-static-core).

@@ -15,19 +15,8 @@ import type {
   StreamPageOptions,
 } from './request-fanout.ts';
 
-export {
-  Fanout,
-  type FanoutErrorHandler,
-  type FanoutHandler,
-  type FanoutOptions,
-} from './fanout.ts';
-export {
-  type PageArgs,
-  type PageRenderOptions,
-  type RenderablePage,
-  RequestFanout,
-  type StreamPageOptions,
-} from './request-fanout.ts';
+// The node:http adapter's API, so one import serves an app.
+export * from './node.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -2,12 +2,9 @@ import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Response } from '../http/response.ts';
 import { fail } from '../validate.ts';
 import { type Canceller, cancelFuture, createFuture, Future } from './future.ts';
+import { FutureVerbs } from './future-verbs.ts';
 // A cycle by design: FuturesSession#scope() makes scopes, and a scope checks its session.
-import {
-  type FutureNoBodyOptions,
-  type FutureRequestOptions,
-  FuturesSession,
-} from './futures-session.ts';
+import { type FutureRequestOptions, FuturesSession } from './futures-session.ts';
 
 /** The canceller of a future that was cancelled before it was made: there is no work to stop. */
 const NO_WORK: Canceller = { abort() {} };
@@ -33,7 +30,7 @@ const NO_WORK: Canceller = { abort() {} };
  * clientSocket.once('close', () => scope.cancelAll('the client left'));
  * ```
  */
-export class FuturesScope {
+export class FuturesScope extends FutureVerbs {
   /** The session the requests go through (its executor and pool are shared by every scope). */
   readonly session: FuturesSession;
   /** The futures made through the scope and not done yet; allocated by the first one. */
@@ -51,6 +48,7 @@ export class FuturesScope {
    * @throws {InvalidOptionError} if `session` is not a `FuturesSession`.
    */
   constructor(session: FuturesSession) {
+    super();
     if (!(session instanceof FuturesSession)) fail('session', 'a FuturesSession', session);
     this.session = session;
   }
@@ -82,45 +80,6 @@ export class FuturesScope {
   request(method: string, url: string | URL, options?: FutureRequestOptions): Future<Response> {
     if (this.#cancelled !== undefined) return cancelledFuture(this.#cancelled);
     return this.track(this.session.request(method, url, options));
-  }
-
-  /** `GET url`, as a future of this scope. */
-  get(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
-    return this.request('GET', url, options);
-  }
-
-  /** `HEAD url`, as a future of this scope. Redirects are not followed unless `redirect` is given. */
-  head(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
-    return this.request(
-      'HEAD',
-      url,
-      options?.redirect === undefined ? { ...options, redirect: false } : options,
-    );
-  }
-
-  /** `OPTIONS url`, as a future of this scope. */
-  options(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('OPTIONS', url, options);
-  }
-
-  /** `POST url`, as a future of this scope. */
-  post(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('POST', url, options);
-  }
-
-  /** `PUT url`, as a future of this scope. */
-  put(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('PUT', url, options);
-  }
-
-  /** `PATCH url`, as a future of this scope. */
-  patch(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('PATCH', url, options);
-  }
-
-  /** `DELETE url`, as a future of this scope. */
-  delete(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('DELETE', url, options);
   }
 
   /**

@@ -18,6 +18,7 @@ import { fail } from '../validate.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
+import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
 import { memberFuture } from './member-future.ts';
 import { expectPriority, expectSignal } from './validate.ts';
@@ -152,7 +153,7 @@ class SessionTask implements CallPlan {
  * console.log((await user).json(), (await recs.result({ timeout: 500 })).status);
  * ```
  */
-export class FuturesSession {
+export class FuturesSession extends FutureVerbs {
   /** The session that sends the requests. */
   readonly session: Session;
   /** The executor that bounds them. */
@@ -162,6 +163,7 @@ export class FuturesSession {
   readonly #ownsSession: boolean;
 
   constructor(options: FuturesSessionOptions = {}) {
+    super();
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
       fail('executor', 'an Executor', executor);
@@ -237,45 +239,6 @@ export class FuturesSession {
     const future = memberFuture(join, signal);
     started.task?.observer?.bind(future);
     return future;
-  }
-
-  /** `GET url`, as a future. */
-  get(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
-    return this.request('GET', url, options);
-  }
-
-  /** `HEAD url`, as a future. Redirects are not followed unless `redirect` is given. */
-  head(url: string | URL, options?: FutureNoBodyOptions): Future<Response> {
-    return this.request(
-      'HEAD',
-      url,
-      options?.redirect === undefined ? { ...options, redirect: false } : options,
-    );
-  }
-
-  /** `OPTIONS url`, as a future. */
-  options(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('OPTIONS', url, options);
-  }
-
-  /** `POST url`, as a future. */
-  post(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('POST', url, options);
-  }
-
-  /** `PUT url`, as a future. */
-  put(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('PUT', url, options);
-  }
-
-  /** `PATCH url`, as a future. */
-  patch(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('PATCH', url, options);
-  }
-
-  /** `DELETE url`, as a future. */
-  delete(url: string | URL, options?: FutureRequestOptions): Future<Response> {
-    return this.request('DELETE', url, options);
   }
 
   /**

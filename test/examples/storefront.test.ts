@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { drawLatencies } from '../../examples/storefront/catalog.ts';
 import { MODES } from '../../examples/storefront/layout.ts';
 import { RecentTraces } from '../../examples/storefront/recent-traces.ts';
@@ -13,10 +12,10 @@ import { SECTIONS } from '../../examples/storefront/sections.ts';
 import { type StorefrontOptions, startStorefront } from '../../examples/storefront/server.ts';
 import { type ServicesOptions, startServices } from '../../examples/storefront/services.ts';
 import { Trace } from '../../src/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { deferred } from '../helpers/server.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 // A tenth of the demo's latencies: the same shape (slowest, critical path), ten times faster.
 const LATENCIES = drawLatencies({ scale: 0.1 });
@@ -33,23 +32,6 @@ async function startDemo(
   const front = await startStorefront({ services: backend.origin, ...storefront });
   t.after(() => front.close());
   return front;
-}
-
-async function launch(t: TestContext): Promise<Browser> {
-  assert.ok(existsSync(CHROMIUM), 'Chromium is not installed: apt-get install -y chromium');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  t.after(() => browser.close());
-  return browser;
 }
 
 // Runs in the page before its own scripts: notes when each section first appears in the DOM, in
@@ -99,7 +81,7 @@ describe('examples/storefront in headless Chromium', () => {
     }, async (t) => {
       // A generous deadline: under load, no section of the streamed page should fall back.
       const storefront = await startDemo(t, {}, { deadline: 10_000 });
-      const browser = await launch(t);
+      const browser = await launchChromium(t);
       const { page, errors } = await openTab(browser);
       const response = await page.goto(`${storefront.url}?mode=${mode}`, { waitUntil: 'load' });
       assert.equal(response?.status(), 200);
@@ -167,7 +149,7 @@ describe('examples/storefront in headless Chromium', () => {
       },
       { deadline: 30_000 },
     );
-    const browser = await launch(t);
+    const browser = await launchChromium(t);
     const { page, errors } = await openTab(browser);
     await page.goto(`${storefront.url}?mode=streamed`, { waitUntil: 'commit' });
     // Every section but the held one arrives and is moved into place, the held one's

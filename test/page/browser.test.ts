@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { type TestContext, test } from 'node:test';
-import { type Browser, chromium } from 'playwright-core';
+import { test } from 'node:test';
 import { definePage, html } from '../../src/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { type Backend, startBackend, startPageServer } from './fixtures.ts';
-
-const CHROMIUM = '/usr/bin/chromium';
-
-async function launch(t: TestContext): Promise<Browser> {
-  assert.ok(existsSync(CHROMIUM), 'Chromium is not installed: apt-get install -y chromium');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
-  t.after(() => browser.close());
-  return browser;
-}
 
 /** A page of four sections with nested markup; `mode` decides how it streams. */
 function storePage(backend: Backend) {
@@ -42,7 +29,7 @@ test('out of order in a real browser: with JavaScript the DOM is the in-order pa
   const page = storePage(backend);
   const inOrder = await startPageServer(t, page, { mode: 'in-order' });
   const outOfOrder = await startPageServer(t, page, { mode: 'out-of-order' });
-  const browser = await launch(t);
+  const browser = await launchChromium(t);
 
   // The shell is in the browser, with placeholders, before any service answers; then they
   // answer in reverse page order.

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { type TestContext, test } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { FuturesSession, type RequestRecord, Trace } from '../../src/index.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 import { deferred, startServer } from '../helpers/server.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
 // Escaping is checked with a name that would be markup if it were not escaped.
 const NAME = 'checkout <b>page</b> & "cart"';
@@ -78,23 +77,6 @@ async function tracedRun(t: TestContext): Promise<Trace> {
   return trace;
 }
 
-async function launch(t: TestContext): Promise<Browser> {
-  assert.ok(existsSync(CHROMIUM), 'Chromium is not installed: apt-get install -y chromium');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-  t.after(() => browser.close());
-  return browser;
-}
-
 /** Widths of the elements matching `selector`, as laid out, in CSS pixels. */
 function widths(page: Page, selector: string): Promise<number[]> {
   return page
@@ -124,7 +106,7 @@ test('waterfall() renders a traced run in headless Chromium', { timeout: 60_000 
   });
   const pageURL = `${site.origin}/`;
 
-  const browser = await launch(t);
+  const browser = await launchChromium(t);
   const page = await browser.newPage({ viewport: { width: 1160, height: 600 } });
   const requested: string[] = [];
   const consoleErrors: string[] = [];
