@@ -13,9 +13,17 @@ export async function startBackend(): Promise<Backend> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', script], {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
+  return served(child, 'benchmark backend');
+}
+
+/**
+ * The server running in `child`, once it has printed its port on stdout: its origin, and a stop
+ * that ends the process. Fails if the process exits first.
+ */
+export async function served(child: ChildProcess, what: string): Promise<Backend> {
   const port = await new Promise<string>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`benchmark backend exited (${code})`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code})`)));
     child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
   });
   child.removeAllListeners('exit');

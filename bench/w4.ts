@@ -7,6 +7,7 @@ import { criticalPath, serialTime } from '../examples/storefront/critical-path.t
 import { MODES, type Mode } from '../examples/storefront/layout.ts';
 import { needsOf, SECTIONS } from '../examples/storefront/sections.ts';
 import { startStorefront } from '../examples/storefront/server.ts';
+import { type Backend, served } from './backend-process.ts';
 import { type Contender, interleave, type Outcome } from './rounds.ts';
 import { format, type Row, rowOf } from './table.ts';
 
@@ -84,36 +85,17 @@ class SlowestAnswers {
   }
 }
 
-/** The services running in their own process (bench/w4-services.ts). */
-interface ServicesProcess {
-  readonly origin: string;
-  stop(): Promise<void>;
-}
-
 /** Starts bench/w4-services.ts; `onSlowestAnswer` is told each time the slowest service answers. */
 async function startServicesProcess(
   scale: number,
   onSlowestAnswer: (at: number) => void,
-): Promise<ServicesProcess> {
+): Promise<Backend> {
   const script = fileURLToPath(new URL('./w4-services.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, String(scale)], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   child.on('message', (message: { at: number }) => onSlowestAnswer(message.at));
-  const port = await new Promise<string>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`W4 services exited (${code})`)));
-    child.stdout?.once('data', (chunk: Buffer) => resolve(chunk.toString().trim()));
-  });
-  child.removeAllListeners('exit');
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  return served(child, 'W4 services');
 }
 
 /**

@@ -1,8 +1,7 @@
 import { PreparedRequest } from '../../http/prepared-request.ts';
 import type { Response } from '../../http/response.ts';
 import type { StoredResponse } from './cache-entry.ts';
-import { CACHE_OUTCOME_HEADER } from './cache-outcome.ts';
-import { storableHeaders } from './stored-response.ts';
+import { storableHeaders, UNSTORED } from './stored-response.ts';
 
 /** Request headers that make a request conditional or partial: the caller manages those itself. */
 const CALLER_CONDITIONS = [
@@ -46,18 +45,7 @@ export function conditionalRequest(
 
 // A 304's fields that do not replace the stored ones (RFC 9111 §3.2): the stored body's length
 // stays, and hop-by-hop fields, cookies and the cache's marker are never stored.
-const NOT_UPDATED = new Set([
-  'content-length',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'set-cookie',
-  CACHE_OUTCOME_HEADER,
-]);
+const NOT_UPDATED = new Set(['content-length', ...UNSTORED]);
 
 /**
  * `stored` freshened by a `304 Not Modified` (RFC 9111 §4.3.4): the 304's header fields replace

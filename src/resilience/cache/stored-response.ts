@@ -6,7 +6,7 @@ import { CACHE_OUTCOME_HEADER, type CacheOutcome } from './cache-outcome.ts';
 
 // Never stored: hop-by-hop fields (RFC 9110 §7.6.1), cookies meant for the client that got the
 // response (a shared cache would hand them to everyone), and the cache's own marker.
-const UNSTORED = new Set([
+export const UNSTORED: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-connection',
