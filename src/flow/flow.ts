@@ -88,6 +88,8 @@ export class Flow<R> implements ObservedFlow {
       resource: new AsyncResource('FanoutFlow'),
       raiseForStatus: setup.raiseForStatus,
       now: () => performance.now() - this.origin,
+      origin: this.origin,
+      deadline: setup.deadline,
       cancelReason: () => this.#cancelReason,
       stepDone: (run) => this.#stepDone(run),
     };

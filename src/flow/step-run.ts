@@ -13,6 +13,7 @@ import {
   takeOutcome,
 } from '../futures/future.ts';
 import { startTimer } from '../futures/timers.ts';
+import { stepDeadline } from '../http/deadline.ts';
 import { Response } from '../http/response.ts';
 import type { PlannedStep } from './plan.ts';
 import type { StepReport } from './report.ts';
@@ -32,6 +33,10 @@ export interface StepHost {
   readonly raiseForStatus: boolean;
   /** Milliseconds since the flow started. */
   now(): number;
+  /** `performance.now()` when the flow started. */
+  readonly origin: number;
+  /** The whole flow's deadline, in ms after it started; undefined when it has none. */
+  readonly deadline: number | undefined;
   /** Set once the whole flow is cancelled: its steps are cancelled, not failed. */
   cancelReason(): CancelledError | undefined;
   /** `run` is done (its future settled): start or fail its dependents. */
@@ -118,6 +123,14 @@ export class StepRun implements StepContext {
       this.#timer = startTimer(deadline, () => this.timeOut('step', deadline));
   }
 
+  /** When the step must be done (`performance.now()` time): its deadline or the flow's, the sooner. */
+  #dueAt(): number | undefined {
+    const own = this.spec.deadline;
+    const flow = this.#host.deadline;
+    const due = own === undefined || (flow !== undefined && flow < own) ? flow : own;
+    return due === undefined ? undefined : this.#host.origin + due;
+  }
+
   /** Calls the step's function with `inputs` and takes over what it returns. */
   start(inputs: Record<string, unknown>): void {
     if (this.#phase !== 'waiting') return;
@@ -126,11 +139,16 @@ export class StepRun implements StepContext {
     this.startedAt = this.#host.now();
     startFuture(this.future);
     let result: unknown;
+    // The requests the function makes now end by the step's deadline (or the flow's).
+    const previous = stepDeadline.current;
+    stepDeadline.current = this.#dueAt();
     try {
       result = this.spec.run(inputs, this);
     } catch (error) {
       this.#fail(error, 'failed');
       return;
+    } finally {
+      stepDeadline.current = previous;
     }
     if (result instanceof Future) {
       this.#work = result;

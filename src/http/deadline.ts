@@ -28,8 +28,19 @@ export const ambientDeadline: { current: (() => number | undefined) | undefined 
  *
  * @throws {InvalidOptionError} when `option` is not a finite number >= 0 or a valid Date.
  */
+/**
+ * The deadline (`performance.now()` time) of the flow step whose function is being called right
+ * now, set by the flow only while that function runs synchronously: the requests it makes then
+ * take it as their deadline, as they take an ambient one.
+ *
+ * @internal
+ */
+export const stepDeadline: { current: number | undefined } = { current: undefined };
+
 export function callDeadline(option: number | Date | undefined): number | undefined {
-  const ambient = ambientDeadline.current?.();
+  const context = ambientDeadline.current?.();
+  const step = stepDeadline.current;
+  const ambient = step === undefined || (context !== undefined && context < step) ? context : step;
   if (option === undefined) return ambient;
   const own = toDeadline(option);
   return ambient === undefined || own < ambient ? own : ambient;
