@@ -1,7 +1,6 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { describe } from '../validate.ts';
 import type { Call } from './call.ts';
-import { HeaderRecord } from './headers.ts';
 import type {
   AttemptRole,
   AttemptState,
@@ -9,7 +8,7 @@ import type {
   RetryState,
   SessionPolicy,
 } from './policy.ts';
-import { PreparedRequest } from './prepared-request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import { Exchange, type WireOptions } from './transport.ts';
 
@@ -85,7 +84,7 @@ export class Policies {
       // a dispatching policy sends gets headers of its own.
       const propagates = state.call.observer?.propagates === true;
       return this.#dispatch.dispatch(state, (request, role) =>
-        state.call.track(state.exchange(propagates ? ownHeaders(request) : request, role)),
+        state.call.track(state.exchange(propagates ? request.copy() : request, role)),
       );
     }
     return state.call.run(state.exchange(state.request, undefined));
@@ -103,17 +102,6 @@ export class Policies {
     const state = new PolicyRetry(call, request, response, error, retryCount);
     return this.#retry.every((policy) => policy.retry?.(state) !== false);
   }
-}
-
-function ownHeaders(request: PreparedRequest): PreparedRequest {
-  return new PreparedRequest(
-    request.method,
-    request.origin,
-    request.path,
-    Object.assign(new HeaderRecord(), request.headers),
-    request.body,
-    request.isBodyReplayable,
-  );
 }
 
 function checkPolicy(policy: unknown, index: number): void {

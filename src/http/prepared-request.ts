@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
 import type { ErrorRequest } from '../errors/request-error.ts';
+import { HeaderRecord } from './headers.ts';
 
 /** A request body as it goes to the transport. */
 export type WireBody = string | Uint8Array | Blob | Readable | AsyncIterable<Uint8Array> | null;
@@ -49,6 +50,23 @@ export class PreparedRequest implements ErrorRequest {
     this.headers = headers;
     this.body = body;
     this.isBodyReplayable = isBodyReplayable;
+  }
+
+  /**
+   * A copy with headers of its own (a copy of these unless `headers` is given), which hooks,
+   * signers, observers and policies may change without touching the shared ones.
+   */
+  copy(
+    headers: Record<string, string> = Object.assign(new HeaderRecord(), this.headers),
+  ): PreparedRequest {
+    return new PreparedRequest(
+      this.method,
+      this.origin,
+      this.path,
+      headers,
+      this.body,
+      this.isBodyReplayable,
+    );
   }
 
   /** The full URL. */

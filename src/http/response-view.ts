@@ -1,4 +1,4 @@
-import { PreparedRequest } from './prepared-request.ts';
+import { HeaderRecord } from './headers.ts';
 import { Response, type ResponseHeaders } from './response.ts';
 
 /**
@@ -11,7 +11,7 @@ import { Response, type ResponseHeaders } from './response.ts';
  */
 export function responseView(response: Response): Response {
   const view = new Response(
-    copyRequest(response.request),
+    response.request.copy(),
     response.status,
     response.reason,
     copyHeaders(response.headers),
@@ -22,19 +22,8 @@ export function responseView(response: Response): Response {
   return view;
 }
 
-function copyRequest(request: PreparedRequest): PreparedRequest {
-  return new PreparedRequest(
-    request.method,
-    request.origin,
-    request.path,
-    Object.assign(Object.create(null), request.headers),
-    request.body,
-    request.isBodyReplayable,
-  );
-}
-
 function copyHeaders(headers: ResponseHeaders): ResponseHeaders {
-  const copy: Record<string, string | string[] | undefined> = Object.create(null);
+  const copy: Record<string, string | string[] | undefined> = new HeaderRecord();
   for (const name of Object.keys(headers)) {
     const value = headers[name];
     copy[name] = Array.isArray(value) ? [...value] : value;

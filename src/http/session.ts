@@ -15,13 +15,12 @@ import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
-import { HeaderRecord } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
 import { Policies } from './policies.ts';
 import { prepare, type URLRules } from './prepare.ts';
-import { PreparedRequest } from './prepared-request.ts';
+import type { PreparedRequest } from './prepared-request.ts';
 import { followRedirect, redirectLocation } from './redirect.ts';
 import type { Response } from './response.ts';
 import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
@@ -215,7 +214,7 @@ export class Session {
         const request = needsWireCopy(hop, config, authOrigin, jarCookie)
           ? await this.#wireRequest(hop, config, authOrigin, jarCookie)
           : call.observer?.propagates === true
-            ? copyRequest(hop)
+            ? hop.copy()
             : hop;
         let response: Response | undefined;
         let error: unknown;
@@ -413,7 +412,7 @@ export class Session {
     authOrigin: string,
     jarCookie: string,
   ): Promise<PreparedRequest> {
-    const request = copyRequest(hop);
+    const request = hop.copy();
     const headers = request.headers;
     if (headers.cookie === undefined) {
       const cookie = cookieHeader(
@@ -469,18 +468,6 @@ function redirected(
   }
   list.push(response);
   return list;
-}
-
-// A copy of `hop` with headers of its own, which hooks, signers and observers may change.
-function copyRequest(hop: PreparedRequest): PreparedRequest {
-  return new PreparedRequest(
-    hop.method,
-    hop.origin,
-    hop.path,
-    Object.assign(new HeaderRecord(), hop.headers),
-    hop.body,
-    hop.isBodyReplayable,
-  );
 }
 
 function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {

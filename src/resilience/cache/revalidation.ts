@@ -1,4 +1,4 @@
-import { PreparedRequest } from '../../http/prepared-request.ts';
+import type { PreparedRequest } from '../../http/prepared-request.ts';
 import type { Response } from '../../http/response.ts';
 import type { StoredResponse } from './cache-entry.ts';
 import { storableHeaders, UNSTORED } from './stored-response.ts';
@@ -30,17 +30,10 @@ export function conditionalRequest(
   const etag = stored.headers.etag;
   const lastModified = stored.headers['last-modified'];
   if (etag === undefined && lastModified === undefined) return undefined;
-  const headers: Record<string, string> = Object.assign(Object.create(null), request.headers);
-  if (etag !== undefined) headers['if-none-match'] = etag;
-  if (lastModified !== undefined) headers['if-modified-since'] = lastModified;
-  return new PreparedRequest(
-    request.method,
-    request.origin,
-    request.path,
-    headers,
-    request.body,
-    request.isBodyReplayable,
-  );
+  const conditional = request.copy();
+  if (etag !== undefined) conditional.headers['if-none-match'] = etag;
+  if (lastModified !== undefined) conditional.headers['if-modified-since'] = lastModified;
+  return conditional;
 }
 
 // A 304's fields that do not replace the stored ones (RFC 9111 §3.2): the stored body's length
