@@ -1,5 +1,6 @@
 import { adaptiveLimit, type ConcurrencyLimit, FuturesSession } from '../src/index.ts';
 import { type Contender, interleave, type Outcome } from './rounds.ts';
+import { median, percentile } from './stats.ts';
 import { type Row, rowOf } from './table.ts';
 
 export interface AdaptiveConfig {
@@ -21,10 +22,6 @@ interface Sample {
   readonly p99: number;
   /** The origin's median limit, read at every answer. */
   readonly limit: number;
-}
-
-function percentile(sorted: readonly number[], share: number): number {
-  return sorted[Math.max(0, Math.ceil(sorted.length * share) - 1)] ?? Number.NaN;
 }
 
 /** `users` closed-loop callers against `path` for `seconds`; the second half is measured. */
@@ -151,9 +148,4 @@ export async function adaptive(origin: string, config: AdaptiveConfig): Promise<
       ),
     ];
   });
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
 }

@@ -1,5 +1,6 @@
 import { Hedging, RetryBudget, Session, type SessionPolicy } from '../src/index.ts';
 import { type Contender, interleave, type Outcome } from './rounds.ts';
+import { median, percentile } from './stats.ts';
 import { type Row, rowOf } from './table.ts';
 
 export interface W5Config {
@@ -46,8 +47,10 @@ async function run(total: number, concurrency: number, call: () => Promise<unkno
 }
 
 function p99(latencies: number[]): number {
-  const sorted = latencies.sort((a, b) => a - b);
-  return sorted[Math.ceil(sorted.length * 0.99) - 1] as number;
+  return percentile(
+    latencies.sort((a, b) => a - b),
+    0.99,
+  );
 }
 
 /** A session per round, so each round starts from fresh per-origin state (estimates, budgets). */
@@ -76,11 +79,6 @@ function contender(
       };
     },
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
 }
 
 const percent = (value: number) => `${(value * 100).toFixed(1)} %`;
