@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from './server.ts';
 
 /** A real httpbin (Debian python3-httpbin under gunicorn) bound on two loopback origins. */
 export interface Httpbin {
@@ -14,14 +14,6 @@ export interface Httpbin {
 
 const INSTALL = 'apt-get update && apt-get install -y python3-httpbin gunicorn';
 const GUNICORN = '/usr/bin/gunicorn';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 async function waitUntilUp(origin: string, child: ChildProcess, log: () => string): Promise<void> {
   for (let attempt = 0; attempt < 150; attempt++) {

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { freePort } from './server.ts';
 
 /** A real redis-server on a free loopback port, killed when the test ends. */
 export interface TestRedis {
@@ -19,14 +20,6 @@ export interface TestRedis {
 
 const INSTALL = 'apt-get update && apt-get install -y redis-server';
 const REDIS_SERVER = '/usr/bin/redis-server';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 // Whether a PING on `port` gets PONG.
 function pings(port: number): Promise<boolean> {
