@@ -13,7 +13,7 @@ import {
   takeOutcome,
 } from '../futures/future.ts';
 import { startTimer } from '../futures/timers.ts';
-import { stepDeadline } from '../http/deadline.ts';
+import { sooner, stepDeadline } from '../http/deadline.ts';
 import { Response } from '../http/response.ts';
 import type { PlannedStep } from './plan.ts';
 import type { StepReport } from './report.ts';
@@ -125,9 +125,7 @@ export class StepRun implements StepContext {
 
   /** When the step must be done (`performance.now()` time): its deadline or the flow's, the sooner. */
   #dueAt(): number | undefined {
-    const own = this.spec.deadline;
-    const flow = this.#host.deadline;
-    const due = own === undefined || (flow !== undefined && flow < own) ? flow : own;
+    const due = sooner(this.spec.deadline, this.#host.deadline);
     return due === undefined ? undefined : this.#host.origin + due;
   }
 

@@ -23,12 +23,6 @@ export const ambientDeadline: { current: (() => number | undefined) | undefined 
 };
 
 /**
- * The `performance.now()` time by which a call made now must end: the sooner of the `deadline`
- * option (ms from now, or a `Date`) and the context's; `undefined` when neither is set.
- *
- * @throws {InvalidOptionError} when `option` is not a finite number >= 0 or a valid Date.
- */
-/**
  * The deadline (`performance.now()` time) of the flow step whose function is being called right
  * now, set by the flow only while that function runs synchronously: the requests it makes then
  * take it as their deadline, as they take an ambient one.
@@ -37,13 +31,20 @@ export const ambientDeadline: { current: (() => number | undefined) | undefined 
  */
 export const stepDeadline: { current: number | undefined } = { current: undefined };
 
+/** The sooner of two optional deadlines (or ms budgets); `undefined` when both are. @internal */
+export function sooner(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined || (b !== undefined && b < a) ? b : a;
+}
+
+/**
+ * The `performance.now()` time by which a call made now must end: the sooner of the `deadline`
+ * option (ms from now, or a `Date`) and the context's; `undefined` when neither is set.
+ *
+ * @throws {InvalidOptionError} when `option` is not a finite number >= 0 or a valid Date.
+ */
 export function callDeadline(option: number | Date | undefined): number | undefined {
-  const context = ambientDeadline.current?.();
-  const step = stepDeadline.current;
-  const ambient = step === undefined || (context !== undefined && context < step) ? context : step;
-  if (option === undefined) return ambient;
-  const own = toDeadline(option);
-  return ambient === undefined || own < ambient ? own : ambient;
+  const ambient = sooner(ambientDeadline.current?.(), stepDeadline.current);
+  return option === undefined ? ambient : sooner(toDeadline(option), ambient);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { ambientDeadline, toDeadline } from '../http/deadline.ts';
+import { ambientDeadline, sooner, toDeadline } from '../http/deadline.ts';
 import { fail } from '../validate.ts';
 
 // The `performance.now()` time the current unit of work must end by.
@@ -36,7 +36,7 @@ export function withDeadline<T>(budget: number | Date, fn: () => T): T {
   if (typeof fn !== 'function') fail('fn', 'a function', fn);
   ambientDeadline.current ??= current;
   const outer = storage.getStore();
-  return storage.run(outer !== undefined && outer < own ? outer : own, fn);
+  return storage.run(sooner(outer, own) ?? own, fn);
 }
 
 /**
