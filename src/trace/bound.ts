@@ -24,7 +24,16 @@ export type Requester =
 /** A view of `S` whose requests join one trace: `S`'s request methods, with their own types. */
 export type TraceBound<S extends Requester> = Pick<S, RequestVerb>;
 
-const VERBS: readonly RequestVerb[] = ['get', 'head', 'options', 'post', 'put', 'patch', 'delete'];
+const VERBS: readonly RequestVerb[] = [
+  'request',
+  'get',
+  'head',
+  'options',
+  'post',
+  'put',
+  'patch',
+  'delete',
+];
 
 // The trace of the bound view whose call is being made right now. A session asks for its call's
 // observer synchronously, before its verb returns: no async context is needed to find the trace.
@@ -37,14 +46,15 @@ export function boundTrace(): Trace | undefined {
 
 type Method = (this: Requester, a: unknown, b: unknown, c: unknown) => unknown;
 
-// Calls `session[verb](a, b, c)` with `trace` as the bound trace (fixed arguments: no array).
+// Calls `session[verb](a, b, c)` with `trace` as the bound trace (fixed arguments: no array; the
+// verbs other than `request` take two).
 function callIn(
   trace: Trace,
   session: Requester,
   verb: RequestVerb,
   a: unknown,
   b: unknown,
-  c?: unknown,
+  c: unknown,
 ): unknown {
   const previous = current;
   current = trace;
@@ -63,10 +73,7 @@ export function bindTrace<S extends Requester>(trace: Trace, session: S): TraceB
   if (typeof session !== 'object' || session === null || typeof session.request !== 'function') {
     fail('session', 'a Session, FuturesSession or FuturesScope', session);
   }
-  const view: Record<string, Method> = {
-    request: (method, url, options) => callIn(trace, session, 'request', method, url, options),
-  };
-  for (const verb of VERBS)
-    view[verb] = (url, options) => callIn(trace, session, verb, url, options);
+  const view: Record<string, Method> = {};
+  for (const verb of VERBS) view[verb] = (a, b, c) => callIn(trace, session, verb, a, b, c);
   return view as unknown as TraceBound<S>;
 }
