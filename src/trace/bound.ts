@@ -66,14 +66,42 @@ function callIn(
 }
 
 /**
- * Creates the view returned by {@link Trace.bind}: an object with the session's request methods,
- * each calling the session's own with `trace` bound.
+ * The view returned by {@link Trace.bind}: the session's request methods (on the prototype), each
+ * calling the session's own with the trace bound.
+ *
+ * A class rather than an object literal, on purpose. V8 tracks where each literal is allocated
+ * and, when most of one site's objects outlive a minor GC, allocates that site's objects straight
+ * into the old generation. A view lives as long as its unit of work (a page, an incoming request),
+ * long enough for that; an old view then holds its young trace, and through it every record of
+ * the trace, past every minor GC until the next full one. Instances of a class are never
+ * allocated old: a view dies young with its trace and records (see docs/PERFORMANCE.md).
  */
+class BoundView {
+  readonly #trace: Trace;
+  readonly #session: Requester;
+
+  constructor(trace: Trace, session: Requester) {
+    this.#trace = trace;
+    this.#session = session;
+  }
+
+  static {
+    for (const verb of VERBS) {
+      Object.defineProperty(BoundView.prototype, verb, {
+        value: function (this: BoundView, a: unknown, b: unknown, c: unknown) {
+          return callIn(this.#trace, this.#session, verb, a, b, c);
+        },
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+}
+
+/** Creates the view returned by {@link Trace.bind}. */
 export function bindTrace<S extends Requester>(trace: Trace, session: S): TraceBound<S> {
   if (typeof session !== 'object' || session === null || typeof session.request !== 'function') {
     fail('session', 'a Session, FuturesSession or FuturesScope', session);
   }
-  const view: Record<string, Method> = {};
-  for (const verb of VERBS) view[verb] = (a, b, c) => callIn(trace, session, verb, a, b, c);
-  return view as unknown as TraceBound<S>;
+  return new BoundView(trace, session) as unknown as TraceBound<S>;
 }

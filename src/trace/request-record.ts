@@ -7,19 +7,10 @@ import { redactHeaders } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
 import { NO_POLICY_RECORDS, type PolicyRecord } from './policy-record.ts';
+import type { RecordContext } from './record-context.ts';
 
 /** How a request or attempt ended. */
 export type Outcome = 'pending' | 'ok' | 'error' | 'cancelled';
-
-/** The clock and redaction rules of the trace a record belongs to. */
-export interface RecordContext {
-  /** `performance.now()` when the trace began. */
-  readonly origin: number;
-  /** Milliseconds since the trace began. */
-  now(): number;
-  /** The URL with credentials and secret query parameters redacted. */
-  redact(url: string): string;
-}
 
 function outcomeOf(error: unknown): Outcome {
   return (error as { code?: string } | undefined)?.code === 'FANOUT_CANCELLED'

@@ -7,8 +7,9 @@ import { watchConnections } from './connections.ts';
 import { FlowRecord, watchFlows } from './flow-record.ts';
 import { type Har, toHAR } from './har.ts';
 import type { LimitChange, LimitChangeRecord } from './limit-change.ts';
-import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
-import { type RecordContext, RequestRecord } from './request-record.ts';
+import { RecordContext } from './record-context.ts';
+import { DEFAULT_REDACTED_PARAMS } from './redact.ts';
+import { RequestRecord } from './request-record.ts';
 import type { SectionRecord } from './section-record.ts';
 import { serverTiming } from './server-timing.ts';
 import { summarize, type TraceSummary } from './summary.ts';
@@ -95,12 +96,7 @@ export class Trace {
       options.redactParams === undefined
         ? DEFAULT_PARAMS
         : new Set(options.redactParams.map((name) => name.toLowerCase()));
-    const origin = this.origin;
-    this.#context = {
-      origin,
-      now: () => performance.now() - origin,
-      redact: (url) => redactURL(url, params),
-    };
+    this.#context = new RecordContext(this.origin, params);
   }
 
   /** Runs `fn` with this trace as the current one: requests made inside join it. */
