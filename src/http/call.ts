@@ -46,8 +46,8 @@ export class Call {
   ) {
     this.request = request;
     this.observer = observer;
-    observer?.started();
     const now = performance.now();
+    observer?.started(now);
     const end = total === undefined ? Number.POSITIVE_INFINITY : now + total;
     if (deadline !== undefined && deadline < end) {
       this.deadline = deadline;

@@ -156,6 +156,7 @@ export class Exchange {
     this.#options = options;
     this.#observer = observer;
     this.#startedAt = performance.now();
+    observer?.dispatched(this.#startedAt);
     this.promise = new Promise<Response>((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -194,7 +195,7 @@ export class Exchange {
 
   #fail(error: Error): void {
     this.#settled = true;
-    this.#observer?.ended(undefined, error);
+    this.#observer?.ended(undefined, error, performance.now());
     this.#reject(error);
   }
 
@@ -316,7 +317,8 @@ export class Exchange {
 
   #settle(body: Uint8Array | Readable): void {
     this.#settled = true;
-    const elapsed = performance.now() - this.#startedAt;
+    const endedAt = performance.now();
+    const elapsed = endedAt - this.#startedAt;
     const response = new Response(
       this.#request,
       this.#status,
@@ -325,7 +327,7 @@ export class Exchange {
       body,
       elapsed,
     );
-    this.#observer?.ended(response, undefined);
+    this.#observer?.ended(response, undefined, endedAt);
     this.#resolve(response);
   }
 

@@ -77,6 +77,20 @@ function onConnectError(message: unknown): void {
   startsOf(message as ConnectMessage).shift();
 }
 
+// The facts of a reused socket, the same for every request on one (no object per request).
+const REUSED_PLAIN: ConnectionFacts = reusedFacts(false);
+const REUSED_TLS: ConnectionFacts = reusedFacts(true);
+
+function reusedFacts(secure: boolean): ConnectionFacts {
+  return Object.freeze({
+    reused: true,
+    connectStart: undefined,
+    connectEnd: undefined,
+    secure,
+    tlsStart: undefined,
+  });
+}
+
 function onSendHeaders(message: unknown): void {
   const taker = writing;
   writing = undefined;
@@ -88,13 +102,7 @@ function onSendHeaders(message: unknown): void {
   if (taker === undefined) return;
   const secure = 'encrypted' in socket;
   if (!isFirst) {
-    taker.connection({
-      reused: true,
-      connectStart: undefined,
-      connectEnd: undefined,
-      secure,
-      tlsStart: undefined,
-    });
+    taker.connection(secure ? REUSED_TLS : REUSED_PLAIN);
     return;
   }
   taker.connection({

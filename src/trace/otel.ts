@@ -144,6 +144,8 @@ class SpanAttempt implements AttemptObserver {
     this.#span = span;
   }
 
+  dispatched(): void {}
+
   sent(): void {}
 
   headers(status: number): void {

@@ -51,7 +51,7 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
    */
   readonly role: AttemptRole | undefined;
   /** Dispatched to undici's pool. */
-  readonly startedAt: number;
+  startedAt = 0;
   /** TCP connect began and ended (only when this attempt opened the connection). */
   connectStart: number | undefined;
   connectEnd: number | undefined;
@@ -88,7 +88,6 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     this.#request = request;
     this.method = request.method;
     this.role = role;
-    this.startedAt = context.now();
   }
 
   /** The URL, credentials and secret query parameters redacted. */
@@ -119,6 +118,10 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     }
   }
 
+  dispatched(at: number): void {
+    this.startedAt = at - this.#context.origin;
+  }
+
   sent(): void {
     this.sentAt = this.#context.now();
     takeConnection(this);
@@ -138,9 +141,9 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     this.status = status;
   }
 
-  ended(response: Response | undefined, error: Error | undefined): void {
+  ended(response: Response | undefined, error: Error | undefined, at: number): void {
     if (this.endedAt !== undefined) return;
-    this.endedAt = this.#context.now();
+    this.endedAt = at - this.#context.origin;
     if (response !== undefined) {
       this.outcome = 'ok';
       this.#responseHeaders = response.headers;
@@ -208,8 +211,8 @@ export class RequestRecord implements CallObserver {
     this.askedAt ??= this.#context.now();
   }
 
-  started(): void {
-    this.startedAt = this.#context.now();
+  started(at: number): void {
+    this.startedAt = at - this.#context.origin;
   }
 
   bind(handle: object): void {

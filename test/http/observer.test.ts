@@ -14,13 +14,14 @@ const request = new PreparedRequest('GET', 'http://127.0.0.1:1', '/', {}, null, 
 /** A call observer that appends `name:event` to `log` for every event. */
 function logger(name: string, log: string[], propagates = false): CallObserver {
   const attempt: AttemptObserver = {
+    dispatched: (at) => log.push(`${name}:dispatched ${at}`),
     sent: () => log.push(`${name}:sent`),
     headers: (status) => log.push(`${name}:headers ${status}`),
-    ended: () => log.push(`${name}:attempt ended`),
+    ended: (_response, _error, at) => log.push(`${name}:attempt ended ${at}`),
   };
   return {
     propagates,
-    started: () => log.push(`${name}:started`),
+    started: (at) => log.push(`${name}:started ${at}`),
     asked: () => log.push(`${name}:asked`),
     bind: () => log.push(`${name}:bind`),
     attempt: () => {
@@ -50,23 +51,26 @@ test('two sources: each event reaches both observers, in the order of their sour
   try {
     const both = observation.observe?.(request, true);
     assert.equal(both?.propagates, true, 'propagates when one of them does');
-    both?.started();
+    both?.started(1);
     const attempt = both?.attempt(request);
+    attempt?.dispatched(2);
     attempt?.sent();
     attempt?.headers(200);
-    attempt?.ended(undefined, undefined);
+    attempt?.ended(undefined, undefined, 3);
     both?.ended(undefined, undefined);
     assert.deepEqual(log, [
-      'a:started',
-      'b:started',
+      'a:started 1',
+      'b:started 1',
       'a:attempt',
       'b:attempt',
+      'a:dispatched 2',
+      'b:dispatched 2',
       'a:sent',
       'b:sent',
       'a:headers 200',
       'b:headers 200',
-      'a:attempt ended',
-      'b:attempt ended',
+      'a:attempt ended 3',
+      'b:attempt ended 3',
       'a:ended',
       'b:ended',
     ]);
