@@ -3,7 +3,7 @@ import { type ClientFactory, isolatedClients, nodeClients, undiciRequest } from 
 import { nodeContender } from './node-contender.ts';
 import { run } from './processes.ts';
 import { pythonContender, requestsFutures } from './python.ts';
-import { type Contender, interleave } from './rounds.ts';
+import { type Contender, interleave, type Outcome } from './rounds.ts';
 import { type Row, rowOf } from './table.ts';
 import { throughput } from './throughput.ts';
 import { wrkContender } from './wrk.ts';
@@ -15,9 +15,13 @@ export interface W2Config {
   /** requests-futures does ~1,400 req/s here: fewer requests per round keep the run short. */
   readonly pythonTotal: number;
   readonly wrkSeconds: number;
+  /** The tracing cost's rounds: pairs of blocks (untraced, traced) of `costBlock` requests. */
+  readonly costPairs: number;
+  readonly costBlock: number;
 }
 
 const CHILD = fileURLToPath(new URL('./w2-child.ts', import.meta.url));
+const COST_CHILD = fileURLToPath(new URL('./tracing-cost-child.ts', import.meta.url));
 
 /** A client measured in a fresh process each round (see bench/w2-child.ts). */
 function isolated(factory: ClientFactory, origin: string, config: W2Config): Contender<number> {
@@ -34,6 +38,33 @@ function isolated(factory: ClientFactory, origin: string, config: W2Config): Con
             String(config.concurrency),
           ];
           return Number(await run(process.execPath, [...args, ...sizes]));
+        },
+        close: async () => {},
+      };
+    },
+  };
+}
+
+/**
+ * What tracing through `trace.bind` costs the FuturesSession, in % of its req/s: a fresh process
+ * per round drives one session untraced and traced in alternating blocks (bench/tracing-cost-child.ts),
+ * so the two are measured side by side on the same pool, JIT and heap. Apart, in processes of their
+ * own, a difference of a few % is lost in how much one process differs from the next on a shared
+ * machine.
+ */
+function tracingCost(origin: string, config: W2Config): Contender<number> {
+  return {
+    name: 'FuturesSession with trace.bind vs without (one process, alternating blocks)',
+    async start() {
+      return {
+        async measure() {
+          const sizes = [
+            ['--origin', origin],
+            ['--pairs', String(config.costPairs)],
+            ['--block', String(config.costBlock)],
+            ['--concurrency', String(config.concurrency)],
+          ].flat();
+          return Number(await run(process.execPath, ['--import', 'tsx', COST_CHILD, ...sizes]));
         },
         close: async () => {},
       };
@@ -66,12 +97,13 @@ export async function w2(origin: string, config: W2Config): Promise<Row[]> {
     ...isolatedClients.map((factory) => isolated(factory, origin, config)),
   ];
   const outcomes = await interleave(contenders, rounds);
+  const [cost] = await interleave([tracingCost(origin, config)], rounds);
   const reference = outcomes.find((outcome) => outcome.name === undiciRequest.name);
   const referenceMedian =
     reference && reference.samples.length > 0
       ? rowOf('', reference, '').summary?.median
       : undefined;
-  return outcomes.map((outcome) => {
+  const throughputRows = outcomes.map((outcome) => {
     const python = outcome.name.startsWith('requests-futures');
     return rowOf(
       'W2 throughput',
@@ -86,4 +118,9 @@ export async function w2(origin: string, config: W2Config): Promise<Row[]> {
         : undefined,
     );
   });
+  const costNote = `goal ≤ 5 %; ${config.costPairs} pairs of ${config.costBlock.toLocaleString('en-US')}-request blocks per round`;
+  return [
+    ...throughputRows,
+    rowOf('W2 tracing cost', cost as Outcome<number>, '%', undefined, costNote),
+  ];
 }

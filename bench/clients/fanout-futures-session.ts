@@ -1,4 +1,4 @@
-import { FuturesSession, Trace } from '../../src/index.ts';
+import { type Future, FuturesSession, type Response, Trace } from '../../src/index.ts';
 import type { ClientFactory } from './types.ts';
 
 /**
@@ -49,25 +49,25 @@ export const fanoutFuturesSessionTraced: ClientFactory = {
 };
 
 /**
- * Tracing on through {@link Trace.bind}: each request goes through a view bound to the trace (a
- * new trace every 30 requests), found without AsyncLocalStorage, so no promise hooks run.
+ * `session.get` with tracing on through {@link Trace.bind}: each request goes through a view bound
+ * to the trace (a new trace every 30 requests), found without AsyncLocalStorage, so no promise
+ * hooks run.
  */
+export function boundGet(session: FuturesSession): (path: string) => Future<Response> {
+  let view = new Trace({ name: 'bench page' }).bind(session);
+  let made = 0;
+  return (path) => {
+    if (++made % REQUESTS_PER_TRACE === 0) view = new Trace({ name: 'bench page' }).bind(session);
+    return view.get(path);
+  };
+}
+
+/** The FuturesSession with tracing on through {@link Trace.bind} (see {@link boundGet}). */
 export const fanoutFuturesSessionBound: ClientFactory = {
   id: 'fanout-futures-bound',
   name: 'fanout FuturesSession (cookies+retry+trace.bind)',
   async open(origin, limit) {
     const session = new FuturesSession({ baseURL: origin, maxWorkers: limit });
-    let view = new Trace({ name: 'bench page' }).bind(session);
-    let made = 0;
-    return {
-      name: this.name,
-      queues: true,
-      get(path) {
-        if (++made % REQUESTS_PER_TRACE === 0)
-          view = new Trace({ name: 'bench page' }).bind(session);
-        return view.get(path);
-      },
-      close: () => session.close(),
-    };
+    return { name: this.name, queues: true, get: boundGet(session), close: () => session.close() };
   },
 };

@@ -1,4 +1,5 @@
 import { AsyncResource } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Future } from '../futures/future.ts';
 import { startTimer } from '../futures/timers.ts';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';

@@ -1,4 +1,5 @@
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, type Dispatcher, errors, ProxyAgent } from 'undici';
 import type { TransportSettings } from './config.ts';
 

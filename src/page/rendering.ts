@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { ConcurrencyLimit } from '../futures/concurrency-limit.ts';
 import { warnListenerError } from '../futures/warnings.ts';
 import type { LimitChange } from '../trace/limit-change.ts';

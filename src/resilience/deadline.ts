@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import { ambientDeadline, sooner, toDeadline } from '../http/deadline.ts';
 import { fail } from '../validate.ts';
 

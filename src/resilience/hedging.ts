@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/policy.ts';
 import type { Response } from '../http/response.ts';

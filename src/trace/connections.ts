@@ -1,5 +1,6 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { tcpConnectedAt } from '../http/dispatchers.ts';
 
 /** Connection facts for one attempt, in `performance.now()` time. */

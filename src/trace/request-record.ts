@@ -7,7 +7,7 @@ import { redactHeaders } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
 import { NO_POLICY_RECORDS, type PolicyRecord } from './policy-record.ts';
-import type { RecordContext } from './record-context.ts';
+import { millis, type RecordContext } from './record-context.ts';
 
 /** How a request or attempt ended. */
 export type Outcome = 'pending' | 'ok' | 'error' | 'cancelled';
@@ -50,29 +50,8 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
    * (the copy that loses the race ends `cancelled`, not `error`). Undefined for the session's own.
    */
   readonly role: AttemptRole | undefined;
-  /** Dispatched to undici's pool. */
-  startedAt = 0;
-  /** TCP connect began and ended (only when this attempt opened the connection). */
-  connectStart: number | undefined;
-  connectEnd: number | undefined;
-  /** Whether the connection is TLS (its handshake is part of the connect phase). */
-  isSecure: boolean | undefined;
-  /**
-   * When the TLS handshake began (the TCP connect ended); it ends at `connectEnd`. Undefined for
-   * plain http, a reused socket, or a connection made through a proxy.
-   */
-  tlsStart: number | undefined;
-  /** Whether the attempt used a keep-alive socket that was already open. */
-  reused: boolean | undefined;
-  /** The request went on the wire. */
-  sentAt: number | undefined;
-  /** The response headers arrived (first byte). */
-  firstByteAt: number | undefined;
-  /** The body was read, or the attempt failed. */
-  endedAt: number | undefined;
   status: number | undefined;
   statusText: string | undefined;
-
   /** Body bytes received (decompressed). */
   bytes = 0;
   errorCode: string | undefined;
@@ -82,12 +61,72 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   // received) and redacted only when an output asks, so recording costs no copies.
   readonly #request: PreparedRequest;
   #responseHeaders: Response['headers'] | undefined;
+  // Times in whole µs since the trace began (see RecordContext.micros); the getters give ms.
+  #started = 0;
+  #sent: number | undefined;
+  #firstByte: number | undefined;
+  #ended: number | undefined;
+  // What undici's events told of the socket, as given (shared by every reuse of a socket).
+  #connection: ConnectionFacts | undefined;
 
   constructor(request: PreparedRequest, context: RecordContext, role?: AttemptRole) {
     this.#context = context;
     this.#request = request;
     this.method = request.method;
     this.role = role;
+  }
+
+  /** Dispatched to undici's pool. */
+  get startedAt(): number {
+    return millis(this.#started);
+  }
+
+  /** TCP connect began (only when this attempt opened the connection). */
+  get connectStart(): number | undefined {
+    return this.#connectionTime(this.#connection?.connectStart);
+  }
+
+  /** TCP connect (and the TLS handshake, for https) ended. */
+  get connectEnd(): number | undefined {
+    return this.#connectionTime(this.#connection?.connectEnd);
+  }
+
+  /** Whether the connection is TLS (its handshake is part of the connect phase). */
+  get isSecure(): boolean | undefined {
+    return this.#connection?.secure;
+  }
+
+  /**
+   * When the TLS handshake began (the TCP connect ended); it ends at `connectEnd`. Undefined for
+   * plain http, a reused socket, or a connection made through a proxy.
+   */
+  get tlsStart(): number | undefined {
+    return this.#connectionTime(this.#connection?.tlsStart);
+  }
+
+  /** Whether the attempt used a keep-alive socket that was already open. */
+  get reused(): boolean | undefined {
+    return this.#connection?.reused;
+  }
+
+  /** The request went on the wire. */
+  get sentAt(): number | undefined {
+    return millis(this.#sent);
+  }
+
+  /** The response headers arrived (first byte). */
+  get firstByteAt(): number | undefined {
+    return millis(this.#firstByte);
+  }
+
+  /** The body was read, or the attempt failed. */
+  get endedAt(): number | undefined {
+    return millis(this.#ended);
+  }
+
+  // A connection time (`performance.now()`) as the trace's other times: ms, on the µs grid.
+  #connectionTime(at: number | undefined): number | undefined {
+    return at === undefined ? undefined : millis(this.#context.microsAt(at));
   }
 
   /** The URL, credentials and secret query parameters redacted. */
@@ -119,31 +158,26 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   }
 
   dispatched(at: number): void {
-    this.startedAt = at - this.#context.origin;
+    this.#started = this.#context.microsAt(at);
   }
 
   sent(): void {
-    this.sentAt = this.#context.now();
+    this.#sent = this.#context.micros();
     takeConnection(this);
   }
 
   connection(facts: ConnectionFacts): void {
-    const origin = this.#context.origin;
-    this.reused = facts.reused;
-    if (facts.connectStart !== undefined) this.connectStart = facts.connectStart - origin;
-    if (facts.connectEnd !== undefined) this.connectEnd = facts.connectEnd - origin;
-    this.isSecure = facts.secure;
-    if (facts.tlsStart !== undefined) this.tlsStart = facts.tlsStart - origin;
+    this.#connection = facts;
   }
 
   headers(status: number): void {
-    this.firstByteAt = this.#context.now();
+    this.#firstByte = this.#context.micros();
     this.status = status;
   }
 
   ended(response: Response | undefined, error: Error | undefined, at: number): void {
-    if (this.endedAt !== undefined) return;
-    this.endedAt = at - this.#context.origin;
+    if (this.#ended !== undefined) return;
+    this.#ended = this.#context.microsAt(at);
     if (response !== undefined) {
       this.outcome = 'ok';
       this.#responseHeaders = response.headers;
@@ -160,35 +194,63 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
 /**
  * One session call as the trace sees it: queued, started (worker slot acquired), its attempts,
  * resolved; and on the consumer side, when its result was first asked for and how long the asker
- * was blocked waiting for it.
+ * was blocked waiting for it. Times are milliseconds since the trace began.
  */
 export class RequestRecord implements CallObserver {
   /** 1, 2, 3… in the order the trace saw the calls. */
   readonly id: number;
   readonly method: string;
-  readonly queuedAt: number;
-  startedAt: number | undefined;
-  resolvedAt: number | undefined;
-  readonly attempts: AttemptRecord[] = [];
   status: number | undefined;
   bytes = 0;
   errorCode: string | undefined;
   outcome: Outcome = 'pending';
-  /** When the consumer first asked for the result (`await`, `result()`, `wait`…). */
-  askedAt: number | undefined;
   readonly #context: RecordContext;
-  // The policies' records, in order; no array until the first (most calls have none).
-  #events: PolicyRecord[] | undefined;
-
   // The first request, kept by reference; its URL is redacted when an output asks.
   readonly #request: PreparedRequest;
+  // Times in whole µs since the trace began (see RecordContext.micros); the getters give ms.
+  readonly #queued: number;
+  #started: number | undefined;
+  #resolved: number | undefined;
+  #asked: number | undefined;
+  // The first attempt alone, until a second one comes or the list is read: most calls make one
+  // attempt, and need no array.
+  #firstAttempt: AttemptRecord | undefined;
+  #attempts: AttemptRecord[] | undefined;
+  // The policies' records, in order; no array until the first (most calls have none).
+  #events: PolicyRecord[] | undefined;
 
   constructor(id: number, request: PreparedRequest, context: RecordContext) {
     this.id = id;
     this.#context = context;
     this.#request = request;
     this.method = request.method;
-    this.queuedAt = context.now();
+    this.#queued = context.micros();
+  }
+
+  /** When the call was made. */
+  get queuedAt(): number {
+    return millis(this.#queued);
+  }
+
+  /** When the call got its worker slot and started. */
+  get startedAt(): number | undefined {
+    return millis(this.#started);
+  }
+
+  /** When the call ended: its result (or error) was there. */
+  get resolvedAt(): number | undefined {
+    return millis(this.#resolved);
+  }
+
+  /** When the consumer first asked for the result (`await`, `result()`, `wait`…). */
+  get askedAt(): number | undefined {
+    return millis(this.#asked);
+  }
+
+  /** The exchanges on the wire: the first try, then each retry and redirect hop, in order. */
+  get attempts(): readonly AttemptRecord[] {
+    this.#attempts ??= this.#firstAttempt === undefined ? [] : [this.#firstAttempt];
+    return this.#attempts;
   }
 
   /** The URL of the first request, credentials and secret query parameters redacted. */
@@ -201,18 +263,18 @@ export class RequestRecord implements CallObserver {
    * moment the result was there (0 when it was already there, or nobody asked).
    */
   get blocked(): number {
-    if (this.askedAt === undefined) return 0;
-    const end = this.resolvedAt ?? this.#context.now();
-    return Math.max(0, end - this.askedAt);
+    if (this.#asked === undefined) return 0;
+    const end = this.#resolved ?? this.#context.micros();
+    return millis(Math.max(0, end - this.#asked));
   }
 
   /** Marks the result as asked for now, unless it was asked for before. */
   asked(): void {
-    this.askedAt ??= this.#context.now();
+    this.#asked ??= this.#context.micros();
   }
 
   started(at: number): void {
-    this.startedAt = at - this.#context.origin;
+    this.#started = this.#context.microsAt(at);
   }
 
   bind(handle: object): void {
@@ -226,7 +288,9 @@ export class RequestRecord implements CallObserver {
 
   attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver {
     const attempt = new AttemptRecord(request, this.#context, role);
-    this.attempts.push(attempt);
+    if (this.#attempts !== undefined) this.#attempts.push(attempt);
+    else if (this.#firstAttempt === undefined) this.#firstAttempt = attempt;
+    else this.#attempts = [this.#firstAttempt, attempt];
     return attempt;
   }
 
@@ -237,8 +301,8 @@ export class RequestRecord implements CallObserver {
   }
 
   ended(response: Response | undefined, error: unknown): void {
-    if (this.resolvedAt !== undefined) return;
-    this.resolvedAt = this.#context.now();
+    if (this.#resolved !== undefined) return;
+    this.#resolved = this.#context.micros();
     if (response !== undefined) {
       this.outcome = 'ok';
       this.status = response.status;

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
