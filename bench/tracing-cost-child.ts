@@ -1,21 +1,24 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import { FuturesSession } from '../src/index.ts';
 import { boundGet } from './clients/fanout-futures-session.ts';
-import type { Client } from './clients/types.ts';
 import { median } from './stats.ts';
 import { throughput } from './throughput.ts';
 
-// One round of W2's tracing cost in a fresh process:
-//   node --import tsx bench/tracing-cost-child.ts --origin http://127.0.0.1:PORT
+// One round of a W2 cost in a fresh process:
+//   node --import tsx bench/tracing-cost-child.ts bind|async-context --origin http://127.0.0.1:PORT
 //     --pairs 20 --block 2000 --concurrency 64
 // One FuturesSession is driven by W2's loop in blocks of `block` requests, alternately as it is
-// and through `trace.bind` views (a new trace every 30 requests): `pairs` pairs, in the order
-// untraced-traced, traced-untraced, … so that a machine getting faster or slower during the round
-// weighs on both alike. Prints the cost: the median over the pairs of the req/s the traced block
-// lost against its untraced partner, in % (the median, so that a pause of the shared machine in one
-// block does not decide it).
+// and with the cost on: `bind`, through `trace.bind` views (a new trace every 30 requests);
+// `async-context`, with an AsyncLocalStorage unrelated to fanout entered for the block (Node's own
+// price for async context, which `trace.run` pays on top of the recording). `pairs` pairs, in the
+// order off-on, on-off, … so that a machine getting faster or slower during the round weighs on
+// both alike. Prints the cost: the median over the pairs of the req/s the block with the cost on
+// lost against its partner, in % (the median, so that a pause of the shared machine in one block
+// does not decide it).
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
   options: {
     origin: { type: 'string' },
     pairs: { type: 'string', default: '20' },
@@ -23,33 +26,44 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '64' },
   },
 });
+const [cost] = positionals;
+if (cost !== 'bind' && cost !== 'async-context') throw new Error('bind or async-context');
+const name: string = cost;
 if (!values.origin?.startsWith('http://127.')) throw new Error('--origin: a loopback origin');
 const pairs = Number(values.pairs);
 const block = Number(values.block);
 const concurrency = Number(values.concurrency);
 
 const session = new FuturesSession({ baseURL: values.origin, maxWorkers: concurrency });
-const close = () => session.close();
-const untraced: Client = { name: 'untraced', get: (path) => session.get(path), close };
-const traced: Client = { name: 'trace.bind', get: boundGet(session), close };
+const plain = (path: string) => session.get(path);
+const bound = boundGet(session);
+const storage = new AsyncLocalStorage<number>();
 
-// The time one block of `client` takes, in ms.
-async function timeBlock(client: Client): Promise<number> {
+// The time one block takes, in ms, with the cost on or off.
+async function timeBlock(on: boolean): Promise<number> {
+  const get = on && cost === 'bind' ? bound : plain;
+  const client = { name, get, close: () => session.close() };
+  if (on && cost === 'async-context') storage.enterWith(1);
   const started = performance.now();
   await throughput(client, '/fast', block, concurrency);
-  return performance.now() - started;
+  const spent = performance.now() - started;
+  // The last store disabled turns Node's promise hooks off again.
+  storage.disable();
+  return spent;
 }
 
-// Warm pool and JIT for both variants first (unmeasured).
-for (const client of [untraced, traced]) await throughput(client, '/fast', block * 5, concurrency);
-// Per pair: how much longer the traced block took than the untraced one, in %.
+// Warm pool and JIT both ways first (unmeasured).
+for (const on of [false, true]) {
+  for (let round = 0; round < 5; round++) await timeBlock(on);
+}
+// Per pair: how much of the req/s the block with the cost on lost against its partner, in %.
 const costs: number[] = [];
 for (let pair = 0; pair < pairs; pair++) {
-  const tracedFirst = pair % 2 === 1;
-  const first = await timeBlock(tracedFirst ? traced : untraced);
-  const second = await timeBlock(tracedFirst ? untraced : traced);
-  const [tracedMs, untracedMs] = tracedFirst ? [first, second] : [second, first];
-  costs.push((1 - untracedMs / tracedMs) * 100);
+  const onFirst = pair % 2 === 1;
+  const first = await timeBlock(onFirst);
+  const second = await timeBlock(!onFirst);
+  const [onMs, offMs] = onFirst ? [first, second] : [second, first];
+  costs.push((1 - offMs / onMs) * 100);
 }
 await session.close();
 process.stdout.write(`${median(costs)}\n`);
