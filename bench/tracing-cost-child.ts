@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import { FuturesSession } from '../src/index.ts';
 import { boundGet } from './clients/fanout-futures-session.ts';
+import type { Client } from './clients/types.ts';
 import { median } from './stats.ts';
 import { throughput } from './throughput.ts';
 
@@ -28,40 +29,41 @@ const { values, positionals } = parseArgs({
 });
 const [cost] = positionals;
 if (cost !== 'bind' && cost !== 'async-context') throw new Error('bind or async-context');
-const name: string = cost;
 if (!values.origin?.startsWith('http://127.')) throw new Error('--origin: a loopback origin');
 const pairs = Number(values.pairs);
 const block = Number(values.block);
 const concurrency = Number(values.concurrency);
 
 const session = new FuturesSession({ baseURL: values.origin, maxWorkers: concurrency });
-const plain = (path: string) => session.get(path);
-const bound = boundGet(session);
+const close = () => session.close();
+const off: Client = { name: 'off', get: (path) => session.get(path), close };
+// With the cost on: through trace.bind views, or the same gets in an AsyncLocalStorage context (no
+// Trace is made then, so tracing is not installed at all).
+const on: Client = { name: cost, get: cost === 'bind' ? boundGet(session) : off.get, close };
 const storage = new AsyncLocalStorage<number>();
 
-// The time one block takes, in ms, with the cost on or off.
-async function timeBlock(on: boolean): Promise<number> {
-  const get = on && cost === 'bind' ? bound : plain;
-  const client = { name, get, close: () => session.close() };
-  if (on && cost === 'async-context') storage.enterWith(1);
+// The time one block of `client` takes, in ms.
+async function timeBlock(client: Client): Promise<number> {
+  const inContext = client === on && cost === 'async-context';
+  if (inContext) storage.enterWith(1);
   const started = performance.now();
   await throughput(client, '/fast', block, concurrency);
   const spent = performance.now() - started;
   // The last store disabled turns Node's promise hooks off again.
-  storage.disable();
+  if (inContext) storage.disable();
   return spent;
 }
 
 // Warm pool and JIT both ways first (unmeasured).
-for (const on of [false, true]) {
-  for (let round = 0; round < 5; round++) await timeBlock(on);
+for (const client of [off, on]) {
+  for (let round = 0; round < 5; round++) await timeBlock(client);
 }
 // Per pair: how much of the req/s the block with the cost on lost against its partner, in %.
 const costs: number[] = [];
 for (let pair = 0; pair < pairs; pair++) {
   const onFirst = pair % 2 === 1;
-  const first = await timeBlock(onFirst);
-  const second = await timeBlock(!onFirst);
+  const first = await timeBlock(onFirst ? on : off);
+  const second = await timeBlock(onFirst ? off : on);
   const [onMs, offMs] = onFirst ? [first, second] : [second, first];
   costs.push((1 - offMs / onMs) * 100);
 }

@@ -2,8 +2,8 @@ import { performance } from 'node:perf_hooks';
 import { redactURL } from './redact.ts';
 
 /**
- * The clock and redaction rules of one trace, shared by its records. A class, like every object a
- * trace creates once and keeps: see `BoundView` in bound.ts for why no object literal is used.
+ * The clock and redaction rules of one trace, shared by its records. A class rather than an object
+ * literal, like the bound view: see `BoundView` in bound.ts for why.
  */
 export class RecordContext {
   /** `performance.now()` when the trace began. */
@@ -26,7 +26,7 @@ export class RecordContext {
    * own per field (V8 boxes doubles); records turn them back into milliseconds when read.
    */
   micros(): number {
-    return Math.round((performance.now() - this.origin) * 1000);
+    return this.microsAt(performance.now());
   }
 
   /** {@link RecordContext.micros} of `at`, a `performance.now()` time. */
