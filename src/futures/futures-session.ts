@@ -209,15 +209,26 @@ export class FuturesSession extends FutureVerbs {
       const plan = planCall(this.session, method, url, options);
       if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
       const task = new SessionTask(this.session, plan);
-      const future = submitRunnable(this.executor, task, {
-        key: plan.request.origin,
-        priority: options.priority,
-        signal: options.signal,
-      });
+      const future = this.#submit(task, options.priority, options.signal);
       task.observer?.bind(future);
       return future;
     } catch (error) {
       return Future.reject(error) as Future<Response>;
+    }
+  }
+
+  // Submits `task` to the executor. When the executor refuses it (full queue, shut down), its
+  // tracer is told the call ended with that error, so the trace holds no call pending forever.
+  #submit(
+    task: SessionTask,
+    priority: number | undefined,
+    signal: AbortSignal | undefined,
+  ): Future<Response> {
+    try {
+      return submitRunnable(this.executor, task, { key: task.request.origin, priority, signal });
+    } catch (error) {
+      task.observer?.ended(undefined, error);
+      throw error;
     }
   }
 
@@ -230,11 +241,7 @@ export class FuturesSession extends FutureVerbs {
     const join = () =>
       ticket.group.join(ticket.key, (shared) => {
         started.task = new SessionTask(this.session, plan);
-        return submitRunnable(this.executor, started.task, {
-          key: plan.request.origin,
-          priority,
-          signal: shared,
-        });
+        return this.#submit(started.task, priority, shared);
       });
     const future = memberFuture(join, signal);
     started.task?.observer?.bind(future);

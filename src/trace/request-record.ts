@@ -208,7 +208,11 @@ export class RequestRecord implements CallObserver {
   // The first request, kept by reference; its URL is redacted when an output asks.
   readonly #request: PreparedRequest;
   // Times in whole µs since the trace began (see RecordContext.micros); the getters give ms.
-  readonly #queued: number;
+  // The call is made by the code that observes it, which then, before it returns, starts it
+  // (`started`), asks for it (`asked`: a Session call), hands out its future (`bind`) or fails
+  // it (`ended`): the first of these sets #queued, so a call that starts at once costs no clock
+  // read of its own.
+  #queued: number | undefined;
   #started: number | undefined;
   #resolved: number | undefined;
   #asked: number | undefined;
@@ -224,12 +228,17 @@ export class RequestRecord implements CallObserver {
     this.#context = context;
     this.#request = request;
     this.method = request.method;
-    this.#queued = context.micros();
   }
 
   /** When the call was made. */
   get queuedAt(): number {
-    return millis(this.#queued);
+    return millis(this.#queued ?? this.#queue());
+  }
+
+  // Marks the call as made now, unless it was marked before; returns its time.
+  #queue(): number {
+    this.#queued ??= this.#context.micros();
+    return this.#queued;
   }
 
   /** When the call got its worker slot and started. */
@@ -270,14 +279,19 @@ export class RequestRecord implements CallObserver {
 
   /** Marks the result as asked for now, unless it was asked for before. */
   asked(): void {
-    this.#asked ??= this.#context.micros();
+    if (this.#asked !== undefined) return;
+    // Asked before anything else happened to it (a Session call, awaited from the start): the
+    // call was made at that same moment.
+    this.#asked = this.#queued === undefined ? this.#queue() : this.#context.micros();
   }
 
   started(at: number): void {
     this.#started = this.#context.microsAt(at);
+    this.#queued ??= this.#started;
   }
 
   bind(handle: object): void {
+    this.#queue();
     if (handle instanceof Future) watchAsks(handle, this);
   }
 
@@ -303,6 +317,7 @@ export class RequestRecord implements CallObserver {
   ended(response: Response | undefined, error: unknown): void {
     if (this.#resolved !== undefined) return;
     this.#resolved = this.#context.micros();
+    this.#queued ??= this.#resolved;
     if (response !== undefined) {
       this.outcome = 'ok';
       this.status = response.status;

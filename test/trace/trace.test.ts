@@ -126,7 +126,8 @@ test('a Session call is recorded: queued, started, one attempt, resolved, asked 
   assert.ok(resolved <= after);
   // The caller of a Session awaits it from the start: blocked for the whole call.
   const asked = record.askedAt as number;
-  assert.ok(record.queuedAt <= asked && asked <= started);
+  assert.equal(asked, record.queuedAt, 'made and asked for in one step: one moment');
+  assert.ok(asked <= started);
   // Records keep whole microseconds; subtracting their millisecond getters can differ in the last
   // binary digit (2.767 against 2.7670000000000003), so compare in the unit they are kept in.
   assert.equal(Math.round(record.blocked * 1000), Math.round((resolved - asked) * 1000));
@@ -153,6 +154,7 @@ test('a FuturesSession call waits in the queue: started after the worker frees u
   await Promise.all([first, second]);
   const one = recordOf(trace, '/first');
   const two = recordOf(trace, '/second');
+  assert.equal(one.queuedAt, one.startedAt, 'a free worker starts the call as it is made');
   assert.ok(two.queuedAt <= queuedMark);
   assert.ok((two.startedAt as number) > queuedMark, 'the second starts after the release');
   assert.ok((two.startedAt as number) >= (one.resolvedAt as number));
@@ -442,6 +444,23 @@ test('serverTiming() follows the Server-Timing grammar and never shows a query s
   assert.equal(metrics[0]?.params.get('desc'), '2 requests');
   assert.equal(metrics.find((m) => m.name === 'req-1')?.params.get('desc'), 'GET /search');
   assert.ok(!header.includes('?') && !header.includes('private') && !header.includes('page'));
+});
+
+test('a FuturesSession request refused by a full queue is recorded as failed, not pending', async (t) => {
+  const release = deferred();
+  const server = await startServer(t, gated({ '/busy': release.promise }));
+  const futures = openFutures(t, { baseURL: server.origin, maxWorkers: 1, maxQueued: 0 });
+  const trace = new Trace();
+  const [busy, refused] = trace.run(() => [futures.get('/busy'), futures.get('/refused')]);
+  await assert.rejects(refused.result(), { code: 'FANOUT_QUEUE_FULL' });
+  release.resolve();
+  await busy;
+  const record = recordOf(trace, '/refused');
+  assert.equal(record.outcome, 'error');
+  assert.equal(record.errorCode, 'FANOUT_QUEUE_FULL');
+  assert.equal(record.startedAt, undefined);
+  assert.deepEqual(record.attempts, []);
+  assert.equal(record.resolvedAt, record.queuedAt, 'refused as it was made');
 });
 
 test('a queued FuturesSession request cancelled before it starts is recorded as cancelled', async (t) => {
