@@ -44,7 +44,7 @@ const W2 = {
   rounds: quick ? 1 : 5,
   pythonTotal: quick ? 1_000 : 5_000,
   wrkSeconds: quick ? 1 : 3,
-  costPairs: quick ? 3 : 20,
+  costPairs: quick ? 3 : 60,
   costBlock: quick ? 1_000 : 2_000,
 };
 const W3 = {

@@ -8,7 +8,7 @@ import { throughput } from './throughput.ts';
 
 // One round of a W2 cost in a fresh process:
 //   node --import tsx bench/tracing-cost-child.ts bind|async-context --origin http://127.0.0.1:PORT
-//     --pairs 20 --block 2000 --concurrency 64
+//     --pairs 60 --block 2000 --concurrency 64
 // One FuturesSession is driven by W2's loop in blocks of `block` requests, alternately as it is
 // and with the cost on: `bind`, through `trace.bind` views (a new trace every 30 requests);
 // `async-context`, with an AsyncLocalStorage unrelated to fanout entered for the block (Node's own
@@ -22,7 +22,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     origin: { type: 'string' },
-    pairs: { type: 'string', default: '20' },
+    pairs: { type: 'string', default: '60' },
     block: { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '64' },
   },
