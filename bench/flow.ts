@@ -1,5 +1,6 @@
 import { type Flow, FuturesSession, flow } from '../src/index.ts';
 import { type Contender, interleave, type Outcome } from './rounds.ts';
+import { summarize } from './stats.ts';
 import { type Row, rowOf } from './table.ts';
 
 // Flows: one graph of 20 steps in 5 levels of 4; each step below the first level depends on two
@@ -8,7 +9,10 @@ import { type Row, rowOf } from './table.ts';
 //       longest chain of delays? Hand-written Promise code runs the same graph alongside.
 //   (b) machinery cost: the client's CPU time per step, flow ÷ hand-written Promise code, over
 //       /fast (each step a request), and over tiny steps that return a resolved promise (the
-//       flow's own work laid bare; no request to amortise it).
+//       flow's own work laid bare; no request to amortise it). Both run in every round, one
+//       right after the other, and the ratio is the median of the rounds' own ratios: this
+//       process's CPU time per step drifts by a third between rounds on a shared machine, a
+//       round's pair much less.
 
 export interface FlowBenchConfig {
   /** (a) Flows measured per round, one after another. */
@@ -18,7 +22,10 @@ export interface FlowBenchConfig {
   readonly concurrency: number;
   /** (b) Flows of tiny steps per round. */
   readonly tinyFlows: number;
+  /** (a) Rounds. */
   readonly rounds: number;
+  /** (b) Rounds: pairs of samples (flow, then Promise code). */
+  readonly costRounds: number;
 }
 
 const LEVELS = 5;
@@ -127,19 +134,30 @@ function sessionContender(
   };
 }
 
+/**
+ * The row of `outcome`, and for the flow its cost against `baseline`: the median of the ratios of
+ * the samples taken in the same round (their range in the note).
+ */
 function ratioRow(
   workload: string,
   outcome: Outcome<number>,
   unit: string,
-  baseline: Outcome<number> | undefined,
+  baseline: Outcome<number>,
 ): Row {
-  const base = baseline?.samples.length ? baseline.samples : undefined;
-  return rowOf(workload, outcome, unit, (summary) => {
-    if (base === undefined || outcome === baseline) return undefined;
-    const sorted = [...base].sort((a, b) => a - b);
-    const median = sorted[sorted.length >> 1] as number;
-    return { value: summary.median / median, to: 'hand-written Promise.all' };
-  });
+  if (outcome === baseline) return rowOf(workload, outcome, unit);
+  const pairs = Math.min(outcome.samples.length, baseline.samples.length);
+  const ratios = outcome.samples
+    .slice(0, pairs)
+    .map((sample, round) => sample / (baseline.samples[round] as number));
+  if (ratios.length === 0) return rowOf(workload, outcome, unit);
+  const { median, min, max } = summarize(ratios);
+  return rowOf(
+    workload,
+    outcome,
+    unit,
+    () => ({ value: median, to: 'hand-written Promise.all' }),
+    `median of ${pairs} rounds' own ratios (${min.toFixed(2)}–${max.toFixed(2)})`,
+  );
 }
 
 /** The flow workloads: (a) wall time ÷ critical path over /delay, (b) CPU per step ÷ Promise code. */
@@ -177,7 +195,7 @@ export async function flowBench(origin: string, config: FlowBenchConfig): Promis
         },
       ),
     ),
-    config.rounds,
+    config.costRounds,
   );
   const tinySteps = config.tinyFlows * graph.length;
   const tiny = await interleave(
@@ -195,7 +213,7 @@ export async function flowBench(origin: string, config: FlowBenchConfig): Promis
         },
       }),
     ),
-    config.rounds,
+    config.costRounds,
   );
   return [
     ...critical.map((outcome) =>
@@ -207,7 +225,11 @@ export async function flowBench(origin: string, config: FlowBenchConfig): Promis
         `20 steps in 5 levels over /delay; ${config.criticalFlows} flows per round`,
       ),
     ),
-    ...fast.map((outcome) => ratioRow('Flow cost, /fast steps', outcome, 'µs CPU/step', fast[1])),
-    ...tiny.map((outcome) => ratioRow('Flow cost, tiny steps', outcome, 'ns CPU/step', tiny[1])),
+    ...fast.map((outcome) =>
+      ratioRow('Flow cost, /fast steps', outcome, 'µs CPU/step', fast[1] as Outcome<number>),
+    ),
+    ...tiny.map((outcome) =>
+      ratioRow('Flow cost, tiny steps', outcome, 'ns CPU/step', tiny[1] as Outcome<number>),
+    ),
   ];
 }

@@ -77,6 +77,7 @@ const FLOW = {
   concurrency: 8,
   tinyFlows: quick ? 2_000 : 5_000,
   rounds: quick ? 1 : 5,
+  costRounds: quick ? 1 : 15,
 };
 const only = args.only === undefined ? undefined : new Set(args.only.toLowerCase().split(','));
 const runs = (name: string) => only === undefined || only.has(name);
