@@ -158,7 +158,9 @@ export class Flow<R> implements ObservedFlow {
     signal?.addEventListener('abort', this);
     if (deadline !== undefined) this.#timer = startTimer(deadline, () => this.#expire(deadline));
     for (const run of this.#runs) run.armDeadline();
-    for (const run of this.#runs) if (run.spec.dependencies.length === 0) run.start(NO_INPUTS);
+    // The steps without dependencies start now, together: one clock read for all of them.
+    const now = performance.now() - this.origin;
+    for (const run of this.#runs) if (run.spec.dependencies.length === 0) run.start(NO_INPUTS, now);
     if (this.#runs.length === 0) this.#end();
   }
 
@@ -184,7 +186,10 @@ export class Flow<R> implements ObservedFlow {
     if (run.hasValue()) {
       for (const index of run.spec.dependents) {
         const dependent = runs[index] as StepRun;
-        if (--dependent.waitingFor === 0) dependent.start(this.#inputsOf(dependent));
+        // Started in the call that finished its last dependency: at that moment, no clock read.
+        if (--dependent.waitingFor === 0) {
+          dependent.start(this.#inputsOf(dependent), run.finishedAt as number);
+        }
       }
     } else {
       for (const index of run.spec.dependents) (runs[index] as StepRun).dependencyFailed(run);

@@ -129,12 +129,16 @@ export class StepRun implements StepContext {
     return due === undefined ? undefined : this.#host.origin + due;
   }
 
-  /** Calls the step's function with `inputs` and takes over what it returns. */
-  start(inputs: Record<string, unknown>): void {
+  /**
+   * Calls the step's function with `inputs` and takes over what it returns. `at` (ms since the
+   * flow's origin) is when the step starts: the time the caller read for the moment that starts
+   * it (the flow's start, its last dependency's finish), since it starts in that same call.
+   */
+  start(inputs: Record<string, unknown>, at: number): void {
     if (this.#phase !== 'waiting') return;
     this.#phase = 'running';
     this.outcome = 'running';
-    this.startedAt = this.#host.now();
+    this.startedAt = at;
     startFuture(this.future);
     let result: unknown;
     // The requests the function makes now end by the step's deadline (or the flow's).

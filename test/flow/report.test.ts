@@ -70,7 +70,13 @@ describe('flow report', () => {
       assert.ok((s?.finished as number) >= (s?.started as number));
     }
     assert.ok((prefsStep?.finished as number) < (userStep?.finished as number));
-    assert.ok((orders?.started as number) >= (userStep?.finished as number));
+    // Started in the callback that finished its last dependency: at that very moment.
+    assert.equal(orders?.started, userStep?.finished);
+    assert.equal(
+      userStep?.started,
+      prefsStep?.started,
+      'the steps without dependencies start together',
+    );
     assert.deepEqual(orders?.after, ['user', 'prefs']);
     assert.equal(report.wallTime, orders?.finished);
     assert.equal(running.report().wallTime, report.wallTime, 'the wall time stops once done');
