@@ -3,73 +3,64 @@ import { FuturesSession } from '../src/index.ts';
 import { graph, many, runners, type Work } from './flow-graph.ts';
 
 // The flow machinery's cost, in a fresh process:
-//   node --import tsx bench/flow-cost-child.ts --origin http://127.0.0.1:PORT --rounds 15
-//     --fast-flows 500 --tiny-flows 5000 --concurrency 8
+//   node --import tsx bench/flow-cost-child.ts --origin http://127.0.0.1:PORT --pairs 60
+//     --fast-flows 100 --tiny-flows 2000 --concurrency 8
 // Fresh, because the bench's own process has entered an AsyncLocalStorage by then (the traced
 // page of W4): Node then runs a hook for every promise, which weighs on promise-heavy code (the
-// hand-written baseline) more than on the flow's, and would flatter the flow. Each round runs the
-// flow, then the hand-written Promise code: first over /fast (each step a request on one warmed
-// FuturesSession per runner, `concurrency` graphs at a time), then over tiny steps (a resolved
-// promise each, one graph at a time). Prints JSON: the CPU time per step of every round, in µs
-// (/fast) and ns (tiny), per runner, in the order of `runners`.
+// hand-written baseline) more than on the flow's, and would flatter the flow.
+// The flow and the hand-written Promise code run in alternating blocks, `pairs` pairs, in the
+// order flow-code, code-flow, … so that a machine getting faster or slower weighs on both alike:
+// first over /fast (each step a request on one warmed FuturesSession, `concurrency` graphs at a
+// time, `fast-flows` graphs a block), then over tiny steps (a resolved promise each, one graph at
+// a time, `tiny-flows` graphs a block). Prints JSON: the CPU time per step of every block, in µs
+// (/fast) and ns (tiny), per runner in the order of `runners`, pair by pair.
 
 const { values } = parseArgs({
   options: {
     origin: { type: 'string' },
-    rounds: { type: 'string', default: '15' },
-    'fast-flows': { type: 'string', default: '500' },
-    'tiny-flows': { type: 'string', default: '5000' },
+    pairs: { type: 'string', default: '60' },
+    'fast-flows': { type: 'string', default: '100' },
+    'tiny-flows': { type: 'string', default: '2000' },
     concurrency: { type: 'string', default: '8' },
   },
 });
 const { origin } = values;
 if (!origin?.startsWith('http://127.')) throw new Error('--origin: a loopback origin');
-const rounds = Number(values.rounds);
+const pairs = Number(values.pairs);
 const fastFlows = Number(values['fast-flows']);
 const tinyFlows = Number(values['tiny-flows']);
 const concurrency = Number(values.concurrency);
 
-/**
- * CPU time of this process (user + system), in µs, spent in `fn`. `fn` runs once unmeasured
- * first: the other runner's garbage and this one's code are dealt with before the clock starts,
- * so the order of the runners does not tilt the ratio.
- */
-async function cpuTime(fn: () => Promise<void>): Promise<number> {
-  await fn();
-  const before = process.cpuUsage();
-  await fn();
-  const spent = process.cpuUsage(before);
-  return spent.user + spent.system;
-}
-
+const session = new FuturesSession({ baseURL: origin, maxWorkers: 64 });
+const fastWork: Work = () => session.get('/fast');
 const tinyWork: Work = (step) => Promise.resolve(step.delay);
-const sessions = runners.map(() => new FuturesSession({ baseURL: origin, maxWorkers: 64 }));
-const fastWork = sessions.map(
-  (session): Work =>
-    () =>
-      session.get('/fast'),
-);
-// Warm each runner's code, and its pool to as many sockets as the measurement uses.
-for (const [index, [, runner]] of runners.entries()) {
-  await many(runner, fastWork[index] as Work, 20 * concurrency, concurrency);
-  await many(runner, tinyWork, 500, 1);
+
+/** CPU time of this process (user + system) per step of `flows` graphs, in µs. */
+async function cpuPerStep(runIt: () => Promise<void>, flows: number): Promise<number> {
+  const before = process.cpuUsage();
+  await runIt();
+  const spent = process.cpuUsage(before);
+  return (spent.user + spent.system) / (flows * graph.length);
 }
 
-// The /fast rounds, then the tiny ones: a /fast sample's garbage stays out of the tiny samples.
-const fast: number[][] = runners.map(() => []);
-for (let round = 0; round < rounds; round++) {
-  for (const [index, [, runner]] of runners.entries()) {
-    const work = fastWork[index] as Work;
-    const cpu = await cpuTime(() => many(runner, work, fastFlows, concurrency));
-    fast[index]?.push(cpu / (fastFlows * graph.length));
+/** `pairs` pairs of blocks of each runner, alternating which goes first; µs per step × `scale`. */
+async function alternate(work: Work, flows: number, atOnce: number, scale: number) {
+  const samples: number[][] = runners.map(() => []);
+  const block = (index: number) =>
+    cpuPerStep(
+      () => many((runners[index] as (typeof runners)[number])[1], work, flows, atOnce),
+      flows,
+    );
+  // Warm both (the JIT, and the pool to as many sockets as the blocks use), unmeasured.
+  for (let warm = 0; warm < 3; warm++) for (const index of runners.keys()) await block(index);
+  for (let pair = 0; pair < pairs; pair++) {
+    const order = pair % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) samples[index]?.push((await block(index)) * scale);
   }
+  return samples;
 }
-const tiny: number[][] = runners.map(() => []);
-for (let round = 0; round < rounds; round++) {
-  for (const [index, [, runner]] of runners.entries()) {
-    const cpu = await cpuTime(() => many(runner, tinyWork, tinyFlows, 1));
-    tiny[index]?.push((cpu * 1_000) / (tinyFlows * graph.length));
-  }
-}
-for (const session of sessions) await session.close();
+
+const fast = await alternate(fastWork, fastFlows, concurrency, 1);
+const tiny = await alternate(tinyWork, tinyFlows, 1, 1_000);
+await session.close();
 process.stdout.write(`${JSON.stringify({ fast, tiny })}\n`);

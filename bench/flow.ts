@@ -20,29 +20,29 @@ import { type Row, rowOf } from './table.ts';
 //   (b) machinery cost: the client's CPU time per step, flow ÷ hand-written Promise code, over
 //       /fast (each step a request), and over tiny steps that return a resolved promise (the
 //       flow's own work laid bare; no request to amortise it). Measured in a fresh process
-//       (bench/flow-cost-child.ts), both runners in every round, one right after the other; the
-//       ratio is the median of the rounds' own ratios: the CPU time per step drifts by a third
-//       between rounds on a shared machine, a round's pair much less.
+//       (bench/flow-cost-child.ts) in alternating blocks; the ratio is the median of each pair's
+//       own ratio: the CPU time per step drifts by a third over a run on a shared machine, two
+//       neighbouring blocks much less.
 
 export interface FlowBenchConfig {
   /** (a) Flows measured per round, one after another. */
   readonly criticalFlows: number;
   /** (a) Rounds. */
   readonly rounds: number;
-  /** (b) Flows over /fast per round, `concurrency` at once. */
+  /** (b) Flows over /fast per block, `concurrency` at once. */
   readonly fastFlows: number;
   readonly concurrency: number;
-  /** (b) Flows of tiny steps per round. */
+  /** (b) Flows of tiny steps per block, one at a time. */
   readonly tinyFlows: number;
-  /** (b) Rounds: pairs of samples (flow, then Promise code). */
-  readonly costRounds: number;
+  /** (b) Pairs of blocks (flow, Promise code) of each kind. */
+  readonly costPairs: number;
 }
 
 const COST_CHILD = fileURLToPath(new URL('./flow-cost-child.ts', import.meta.url));
 
 /**
  * The row of `outcome`, and for the flow its cost against `baseline`: the median of the ratios of
- * the samples taken in the same round (their range in the note).
+ * the samples taken side by side (their range in the note).
  */
 function ratioRow(
   workload: string,
@@ -62,7 +62,7 @@ function ratioRow(
     outcome,
     unit,
     () => ({ value: median, to: 'hand-written Promise.all' }),
-    `median of ${pairs} rounds' own ratios (${min.toFixed(2)}–${max.toFixed(2)}); own process`,
+    `median of ${pairs} pairs' own ratios (${min.toFixed(2)}–${max.toFixed(2)}); own process, alternating blocks`,
   );
 }
 
@@ -89,7 +89,7 @@ async function criticalPaths(origin: string, config: FlowBenchConfig): Promise<O
   );
 }
 
-/** (b) The CPU time per step of every round, per runner, from a fresh process. */
+/** (b) The CPU time per step of every block, per runner, from a fresh process. */
 async function costs(
   origin: string,
   config: FlowBenchConfig,
@@ -101,7 +101,7 @@ async function costs(
   try {
     const args = [
       ['--origin', origin],
-      ['--rounds', String(config.costRounds)],
+      ['--pairs', String(config.costPairs)],
       ['--fast-flows', String(config.fastFlows)],
       ['--tiny-flows', String(config.tinyFlows)],
       ['--concurrency', String(config.concurrency)],

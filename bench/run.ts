@@ -73,11 +73,11 @@ const ADAPTIVE = {
 };
 const FLOW = {
   criticalFlows: quick ? 2 : 5,
-  fastFlows: quick ? 100 : 500,
+  fastFlows: quick ? 50 : 100,
   concurrency: 8,
-  tinyFlows: quick ? 2_000 : 5_000,
+  tinyFlows: quick ? 500 : 2_000,
   rounds: quick ? 1 : 5,
-  costRounds: quick ? 1 : 15,
+  costPairs: quick ? 5 : 60,
 };
 const only = args.only === undefined ? undefined : new Set(args.only.toLowerCase().split(','));
 const runs = (name: string) => only === undefined || only.has(name);
