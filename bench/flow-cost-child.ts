@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { FuturesSession } from '../src/index.ts';
+import { alternate } from './alternate.ts';
 import { graph, many, runners, type Work } from './flow-graph.ts';
 
 // The flow machinery's cost, in a fresh process:
@@ -43,24 +44,18 @@ async function cpuPerStep(runIt: () => Promise<void>, flows: number): Promise<nu
   return (spent.user + spent.system) / (flows * graph.length);
 }
 
-/** `pairs` pairs of blocks of each runner, alternating which goes first; µs per step × `scale`. */
-async function alternate(work: Work, flows: number, atOnce: number, scale: number) {
-  const samples: number[][] = runners.map(() => []);
-  const block = (index: number) =>
-    cpuPerStep(
-      () => many((runners[index] as (typeof runners)[number])[1], work, flows, atOnce),
-      flows,
-    );
+/** `pairs` pairs of blocks of the two runners (see `alternate`); µs per step × `scale`. */
+async function pairsOf(work: Work, flows: number, atOnce: number, scale: number) {
+  const block = async (side: 0 | 1) => {
+    const runner = (runners[side] as (typeof runners)[number])[1];
+    return (await cpuPerStep(() => many(runner, work, flows, atOnce), flows)) * scale;
+  };
   // Warm both (the JIT, and the pool to as many sockets as the blocks use), unmeasured.
-  for (let warm = 0; warm < 3; warm++) for (const index of runners.keys()) await block(index);
-  for (let pair = 0; pair < pairs; pair++) {
-    const order = pair % 2 === 0 ? [0, 1] : [1, 0];
-    for (const index of order) samples[index]?.push((await block(index)) * scale);
-  }
-  return samples;
+  await alternate(3, block);
+  return alternate(pairs, block);
 }
 
-const fast = await alternate(fastWork, fastFlows, concurrency, 1);
-const tiny = await alternate(tinyWork, tinyFlows, 1, 1_000);
+const fast = await pairsOf(fastWork, fastFlows, concurrency, 1);
+const tiny = await pairsOf(tinyWork, tinyFlows, 1, 1_000);
 await session.close();
 process.stdout.write(`${JSON.stringify({ fast, tiny })}\n`);

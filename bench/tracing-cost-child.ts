@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseArgs } from 'node:util';
 import { FuturesSession } from '../src/index.ts';
+import { alternate } from './alternate.ts';
 import { boundGet } from './clients/fanout-futures-session.ts';
 import type { Client } from './clients/types.ts';
 import { median } from './stats.ts';
@@ -59,13 +60,7 @@ for (const client of [off, on]) {
   for (let round = 0; round < 5; round++) await timeBlock(client);
 }
 // Per pair: how much of the req/s the block with the cost on lost against its partner, in %.
-const costs: number[] = [];
-for (let pair = 0; pair < pairs; pair++) {
-  const onFirst = pair % 2 === 1;
-  const first = await timeBlock(onFirst ? on : off);
-  const second = await timeBlock(onFirst ? off : on);
-  const [onMs, offMs] = onFirst ? [first, second] : [second, first];
-  costs.push((1 - offMs / onMs) * 100);
-}
+const [offMs, onMs] = await alternate(pairs, (side) => timeBlock(side === 0 ? off : on));
+const costs = offMs.map((ms, pair) => (1 - ms / (onMs[pair] as number)) * 100);
 await session.close();
 process.stdout.write(`${median(costs)}\n`);

@@ -232,13 +232,8 @@ export class RequestRecord implements CallObserver {
 
   /** When the call was made. */
   get queuedAt(): number {
-    return millis(this.#queued ?? this.#queue());
-  }
-
-  // Marks the call as made now, unless it was marked before; returns its time.
-  #queue(): number {
     this.#queued ??= this.#context.micros();
-    return this.#queued;
+    return millis(this.#queued);
   }
 
   /** When the call got its worker slot and started. */
@@ -280,9 +275,10 @@ export class RequestRecord implements CallObserver {
   /** Marks the result as asked for now, unless it was asked for before. */
   asked(): void {
     if (this.#asked !== undefined) return;
+    this.#asked = this.#context.micros();
     // Asked before anything else happened to it (a Session call, awaited from the start): the
     // call was made at that same moment.
-    this.#asked = this.#queued === undefined ? this.#queue() : this.#context.micros();
+    this.#queued ??= this.#asked;
   }
 
   started(at: number): void {
@@ -291,7 +287,7 @@ export class RequestRecord implements CallObserver {
   }
 
   bind(handle: object): void {
-    this.#queue();
+    this.#queued ??= this.#context.micros();
     if (handle instanceof Future) watchAsks(handle, this);
   }
 
