@@ -29,7 +29,11 @@ export interface RenderSettings {
   session?: FuturesSession;
   /** How sections stream. @default the page's `mode` */
   mode?: StreamMode;
-  /** Aborts the rendering: running requests are cancelled and pending sections fall back. */
+  /**
+   * Aborts the rendering at once, whenever it fires (or if it has already): running requests
+   * are cancelled and pending sections fall back; `renderToString` rejects with a
+   * `CancelledError`.
+   */
   signal?: AbortSignal;
   /**
    * The trace that records the sections' requests and timings; requests made by `data` join it.

@@ -126,7 +126,8 @@ describe('a client leaving before the first byte cancels the page at once', () =
   test('pipe into any Writable: destroyed while the primary is pending', LIMIT, async (t) => {
     const backend = await startBackend(t);
     const destination = new Recorder();
-    const piped = heldPage(backend.session).render().pipe(destination);
+    const rendering = heldPage(backend.session).render();
+    const piped = rendering.pipe(destination);
     await backend.log('slow').arrived.promise;
 
     destination.destroy();
@@ -134,6 +135,8 @@ describe('a client leaving before the first byte cancels the page at once', () =
     await assertNoRequestLeft(backend, 'slow', 'side');
     await piped;
     assert.deepEqual(destination.chunks, []);
+    await rendering.flow.onDone(); // every section's step is over: nothing left running
+    assert.ok(rendering.flow.steps.main?.cancelled());
   });
 
   test(
