@@ -4,6 +4,7 @@ import {
   type PageHead,
   PageRendering,
   type PageSpec,
+  pageAborted,
   type RenderOptions,
   type RenderSettings,
 } from './rendering.ts';
@@ -121,6 +122,10 @@ export class Page<Input = undefined, Data extends Record<string, unknown> = Reco
   /**
    * Renders the whole page without streaming: the status, headers (with every section's
    * blocked time in `Server-Timing`) and the complete HTML.
+   *
+   * @throws {CancelledError} (rejects) when the `signal` aborts before the page is complete, or
+   * is aborted already: at that moment, with the signal's reason as `cause`, its requests
+   * cancelled. (A streamed rendering, by contrast, ends with its pending sections' fallbacks.)
    */
   async renderToString(
     ...args: undefined extends Input
@@ -128,9 +133,12 @@ export class Page<Input = undefined, Data extends Record<string, unknown> = Reco
       : [options: RenderOptions<Input>]
   ): Promise<RenderedPage> {
     const options = { ...args[0], mode: 'in-order' } as RenderOptions<Input>;
+    const { signal } = options;
     const rendering = this.render(...([options] as typeof args));
     const head = await rendering.head();
+    if (signal?.aborted) throw pageAborted(this.name, signal.reason);
     const body = await rendering.text();
+    if (signal?.aborted) throw pageAborted(this.name, signal.reason);
     return {
       ...head,
       headers: { ...head.headers, 'server-timing': rendering.serverTiming() },

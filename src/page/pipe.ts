@@ -5,13 +5,16 @@ import type { PageHead } from './rendering.ts';
 /** What {@link pipeChunks} needs besides the chunks and the destination. */
 export interface PipeHooks {
   /** The status and headers to set on a `ServerResponse` before the first byte. */
-  readonly head: PageHead;
+  head(): Promise<PageHead>;
   /** Whether to send the final `Server-Timing` as a trailer (a `ServerResponse` only). */
   readonly trailers: boolean;
   /** The `Server-Timing` value once everything is flushed. */
   serverTiming(): string;
-  /** The destination closed before the last chunk. */
-  onClose(): void;
+  /**
+   * The destination closed, failed or was already gone before the last chunk: nobody will read
+   * the rest. Called at most once, at that moment, even while the head is still pending.
+   */
+  onAbandon(): void;
 }
 
 function isServerResponse(destination: Writable): destination is ServerResponse {
@@ -19,6 +22,11 @@ function isServerResponse(destination: Writable): destination is ServerResponse 
     typeof (destination as Partial<ServerResponse>).writeHead === 'function' &&
     typeof (destination as Partial<ServerResponse>).setHeader === 'function'
   );
+}
+
+/** Whether nothing can be written to `destination` any more. */
+function isGone(destination: Writable): boolean {
+  return destination.destroyed || destination.writableEnded;
 }
 
 /** Resolves when `destination` can take more (`drain`), or has closed or failed. */
@@ -36,50 +44,106 @@ function drained(destination: Writable): Promise<void> {
   });
 }
 
-function setHead(response: ServerResponse, hooks: PipeHooks): void {
+function setHead(response: ServerResponse, head: PageHead, trailers: boolean): void {
   if (response.headersSent) return;
-  response.statusCode = hooks.head.status;
-  for (const [name, value] of Object.entries(hooks.head.headers)) response.setHeader(name, value);
-  if (hooks.trailers) response.setHeader('trailer', 'server-timing');
+  response.statusCode = head.status;
+  for (const [name, value] of Object.entries(head.headers)) response.setHeader(name, value);
+  if (trailers) response.setHeader('trailer', 'server-timing');
 }
 
 /**
- * Writes every chunk into `destination`, waiting for `drain` whenever `write` says its buffer is
- * full, then ends it. Stops (and calls `onClose`) as soon as the destination is closed or
- * destroyed, e.g. when the client disconnects. If the chunks fail, the destination is destroyed
- * with the error and the error is thrown.
+ * Watches `destination` from the moment `pipeChunks` is called: its closing or failing (or its
+ * being gone already) calls `onAbandon` at once, before the last chunk; its error is kept, for
+ * `pipeChunks` to reject with (and so that an `error` event never goes unheard).
+ */
+class Abandonment {
+  /** The destination's error, if it failed (or had failed) before the end. */
+  error: unknown;
+  /** Whether the last chunk was written and the destination ended: a close then is normal. */
+  isFinished = false;
+  readonly #destination: Writable;
+  readonly #onAbandon: () => void;
+  /** Whether `onAbandon` was called (it is called once). */
+  #isAbandoned = false;
+  readonly #onClose = () => this.#abandon();
+  readonly #onError = (error: unknown) => {
+    this.error ??= error;
+    this.#abandon();
+  };
+
+  constructor(destination: Writable, onAbandon: () => void) {
+    this.#destination = destination;
+    this.#onAbandon = onAbandon;
+    destination.on('close', this.#onClose);
+    destination.on('error', this.#onError);
+    if (destination.errored !== null) this.error = destination.errored;
+    if (isGone(destination)) this.#abandon();
+  }
+
+  /** Whether nothing more is to be written: the destination went away. */
+  get isAbandoned(): boolean {
+    return this.#isAbandoned || isGone(this.#destination);
+  }
+
+  dispose(): void {
+    this.#destination.off('close', this.#onClose);
+    this.#destination.off('error', this.#onError);
+  }
+
+  #abandon(): void {
+    if (this.isFinished || this.#isAbandoned) return;
+    this.#isAbandoned = true;
+    this.#onAbandon();
+  }
+}
+
+/**
+ * Waits for the head, then writes every chunk into `destination`, waiting for `drain` whenever
+ * `write` says its buffer is full, then ends it. From the first moment — even while the head is
+ * pending, or if the destination is gone already — the destination closing or failing (the
+ * client disconnects) calls `onAbandon` at once and stops the writing: nothing more is written,
+ * and the promise resolves, or rejects with the destination's error if it failed. If the chunks
+ * fail, the destination is destroyed with the error and the error is thrown.
  */
 export async function pipeChunks(
   chunks: AsyncIterable<string>,
   destination: Writable,
   hooks: PipeHooks,
 ): Promise<void> {
-  const response = isServerResponse(destination) ? destination : undefined;
-  if (response !== undefined) setHead(response, hooks);
-  let isFinished = false;
-  const onClose = () => {
-    if (!isFinished) hooks.onClose();
-  };
-  destination.once('close', onClose);
+  const abandonment = new Abandonment(destination, hooks.onAbandon);
   try {
-    try {
-      for await (const chunk of chunks) {
-        if (destination.destroyed || destination.writableEnded) break;
-        if (!destination.write(chunk)) await drained(destination);
-      }
-    } catch (error) {
-      // The page cannot be completed (a layout part threw): the client sees a cut response
-      // rather than one that never ends, and the caller hears of it.
-      destination.destroy(error as Error);
-      throw error;
-    }
-    isFinished = true;
-    if (destination.destroyed || destination.writableEnded) return;
-    if (response !== undefined && hooks.trailers) {
-      response.addTrailers({ 'server-timing': hooks.serverTiming() });
-    }
-    destination.end();
+    if (!abandonment.isAbandoned) await writeAll(chunks, destination, hooks, abandonment);
+    if (abandonment.error !== undefined) throw abandonment.error;
   } finally {
-    destination.off('close', onClose);
+    abandonment.dispose();
   }
+}
+
+async function writeAll(
+  chunks: AsyncIterable<string>,
+  destination: Writable,
+  hooks: PipeHooks,
+  abandonment: Abandonment,
+): Promise<void> {
+  const head = await hooks.head();
+  if (abandonment.isAbandoned) return;
+  const response = isServerResponse(destination) ? destination : undefined;
+  if (response !== undefined) setHead(response, head, hooks.trailers);
+  try {
+    for await (const chunk of chunks) {
+      if (abandonment.isAbandoned) break;
+      if (!destination.write(chunk)) await drained(destination);
+    }
+  } catch (error) {
+    // The page cannot be completed (a layout part threw): the client sees a cut response
+    // rather than one that never ends, and the caller hears of it.
+    destination.destroy(error as Error);
+    throw error;
+  }
+  if (abandonment.isAbandoned) return;
+  abandonment.isFinished = true;
+  if (response !== undefined && hooks.trailers) {
+    response.addTrailers({ 'server-timing': hooks.serverTiming() });
+  }
+  destination.end();
 }

@@ -29,7 +29,11 @@ export interface RenderSettings {
   session?: FuturesSession;
   /** How sections stream. @default the page's `mode` */
   mode?: StreamMode;
-  /** Aborts the rendering: running requests are cancelled and pending sections fall back. */
+  /**
+   * Aborts the rendering at once, whenever it fires (or if it has already): running requests
+   * are cancelled and pending sections fall back; `renderToString` rejects with a
+   * `CancelledError`.
+   */
   signal?: AbortSignal;
   /**
    * The trace that records the sections' requests and timings; requests made by `data` join it.
@@ -71,6 +75,15 @@ export interface PageSpec<Input> {
 }
 
 const CONTENT_TYPE = 'text/html; charset=utf-8';
+
+/**
+ * The error of an aborted page: what its pending sections fall back with, and what
+ * `renderToString` rejects with. @internal
+ */
+export function pageAborted(page: string, reason: unknown): CancelledError {
+  const cause = reason === undefined ? {} : { cause: reason };
+  return new CancelledError(`Page "${page}" was aborted`, cause);
+}
 
 function layoutText<Input>(part: LayoutPart<Input>, input: Input, what: string): string {
   return markupText(typeof part === 'function' ? part(input) : part, what);
@@ -116,8 +129,10 @@ export class PageRendering<Input = unknown> {
   #chunks: AsyncGenerator<string, void, undefined> | undefined;
   /** Whether every chunk was produced (then late `finish` requests are left alone). */
   #isComplete = false;
+  /** Whether {@link abort} has run (the requests are cancelled then, once). */
+  #isAborted = false;
   readonly #signal: AbortSignal | undefined;
-  readonly #onAbort = () => this.abort();
+  readonly #onAbort = () => this.abort(this.#signal?.reason);
 
   /** @internal Use {@link Page.render}. */
   constructor(spec: PageSpec<Input>, input: Input, settings: RenderSettings) {
@@ -155,7 +170,7 @@ export class PageRendering<Input = unknown> {
     this.#runs = started.runs;
     this.flow = started.flow;
     this.#signal = settings.signal;
-    if (this.#signal?.aborted) this.abort();
+    if (this.#signal?.aborted) this.abort(this.#signal.reason);
     else this.#signal?.addEventListener('abort', this.#onAbort, { once: true });
   }
 
@@ -195,17 +210,19 @@ export class PageRendering<Input = unknown> {
   /**
    * Streams the page into `destination`, respecting backpressure, and ends it. On a node:http
    * `ServerResponse` whose headers are not sent yet, the status and headers of {@link head} are
-   * set first. If the destination closes early, the rendering is aborted. If the layout throws
-   * (`head` or `tail`, or `errorPage`), the destination is destroyed and the promise rejects with
-   * that error; section errors never get here (they render fallbacks).
+   * set first. The destination closing or failing before the end — at any moment, even before
+   * the head is decided, or already gone when `pipe` is called — aborts the rendering at once
+   * (see {@link abort}) and nothing more is written; the promise then resolves, or rejects with
+   * the destination's error. If the layout throws (`head` or `tail`, or `errorPage`), the
+   * destination is destroyed and the promise rejects with that error; section errors never get
+   * here (they render fallbacks).
    */
   async pipe(destination: Writable, options: PipeOptions = {}): Promise<void> {
-    const head = await this.head();
     await pipeChunks(this, destination, {
-      head,
+      head: () => this.head(),
       trailers: options.trailers === true,
       serverTiming: () => this.serverTiming(),
-      onClose: () => {
+      onAbandon: () => {
         if (!this.#isComplete) this.abort();
       },
     });
@@ -236,10 +253,17 @@ export class PageRendering<Input = unknown> {
     return pageServerTiming(this.name, this.#now() - this.#startedAt, timings);
   }
 
-  /** Stops the rendering: running requests are cancelled, sections not ready fall back. */
-  abort(): void {
-    const reason = new CancelledError(`Page "${this.name}" was aborted`);
-    for (const run of this.#runs) run.abort(reason);
+  /**
+   * Stops the rendering at once: every request still running is cancelled (its socket closed),
+   * and the sections not ready fall back with a `CancelledError` (whose `cause` is `reason`).
+   * Only the first call does anything.
+   */
+  abort(reason?: unknown): void {
+    if (this.#isAborted) return;
+    this.#isAborted = true;
+    this.#signal?.removeEventListener('abort', this.#onAbort);
+    const error = pageAborted(this.name, reason);
+    for (const run of this.#runs) run.abort(error);
     this.flow.cancel();
   }
 
