@@ -42,10 +42,10 @@ export function followRedirect(
   let target: URL;
   try {
     target = new URL(location, request.url);
-  } catch (error) {
+  } catch {
+    // No cause: Node's ERR_INVALID_URL carries the input, credentials and all.
     throw new InvalidURLError(
       `Redirect to ${quoteURL(location, request.redactParams)} is not a valid URL`,
-      { cause: error },
     );
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
