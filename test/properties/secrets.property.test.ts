@@ -16,7 +16,6 @@ const SEED = Number(process.env.FANOUT_PROPERTY_SEED ?? 42);
 
 /** How the request fails. */
 const KINDS = ['refused', 'status', 'parse', 'invalid', 'closed', 'custom'] as const;
-type Kind = (typeof KINDS)[number];
 
 // A secret: a marker no message holds, then random letters and digits (nothing a URL encodes).
 const secret = fc.stringMatching(/^[A-Za-z0-9]{6,12}$/).map((tail) => `x9Q${tail}`);
