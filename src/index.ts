@@ -28,6 +28,7 @@ export { PageDefinitionError } from './errors/page-definition-error.ts';
 export { QueueFullError } from './errors/queue-full-error.ts';
 export {
   type ErrorRequest,
+  type FailedRequest,
   RequestError,
   type RequestErrorOptions,
 } from './errors/request-error.ts';

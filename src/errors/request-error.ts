@@ -1,29 +1,52 @@
+import { redactURL } from '../redact.ts';
 import { FanoutError, type FanoutErrorOptions } from './fanout-error.ts';
 
-/** The request an error is about: method and URL (credentials redacted). */
+/** The request an error is about: its method and its URL, redacted. */
 export interface ErrorRequest {
   readonly method: string;
   readonly url: string;
 }
 
+/** A request as an error is told about it: a `PreparedRequest`, or a method and URL. */
+export interface FailedRequest extends ErrorRequest {
+  /**
+   * The query parameters (lower-case names) whose values the error redacts: the session's
+   * `redactParams`. @default DEFAULT_REDACTED_PARAMS
+   */
+  readonly redactParams?: ReadonlySet<string>;
+}
+
 /** Options of errors tied to one request. */
 export interface RequestErrorOptions extends FanoutErrorOptions {
-  /** The request that failed. Its URL must already be redacted. */
-  request?: ErrorRequest | undefined;
+  /** The request that failed. The error keeps its method and its URL, redacted. */
+  request?: FailedRequest | undefined;
 }
 
 /**
  * Base of the errors that happen while sending a request or reading its response. The message
  * ends with the method and URL, e.g. `Request timed out (headers): GET http://api/x`.
+ *
+ * No secret of the request reaches the error: it keeps a plain `{ method, url }` (never the
+ * headers, so no `Authorization`, `Cookie` or `Proxy-Authorization`), and the URL — in
+ * `request.url`, the message, `String(error)`, the stack — has its userinfo replaced and the
+ * values of the session's `redactParams` (by default `token`, `api_key`, `password`, …) replaced
+ * by `REDACTED`. The redaction runs when the error is built, never on a request that succeeds.
  */
 export class RequestError extends FanoutError {
   override name = 'RequestError';
-  /** The method and (redacted) URL of the request, when known. */
+  /** The method and redacted URL of the request, when known (a frozen plain object). */
   readonly request: ErrorRequest | undefined;
 
   constructor(message: string, options?: RequestErrorOptions) {
-    const request = options?.request;
+    const request = options?.request === undefined ? undefined : shown(options.request);
     super(request ? `${message}: ${request.method} ${request.url}` : message, options);
     this.request = request;
   }
+}
+
+function shown(request: FailedRequest): ErrorRequest {
+  return Object.freeze({
+    method: request.method,
+    url: redactURL(request.url, request.redactParams),
+  });
 }

@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { BodyTooLargeError } from '../errors/body-too-large-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
-import type { ErrorRequest } from '../errors/request-error.ts';
+import type { FailedRequest } from '../errors/request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
 
 type Codec = 'gzip' | 'deflate' | 'br';
@@ -43,7 +43,7 @@ export function codecsOf(contentEncoding: string | undefined): Codec[] | undefin
   return codecs.length === 0 ? undefined : codecs;
 }
 
-function failure(error: unknown, codec: string, max: number, request: ErrorRequest): Error {
+function failure(error: unknown, codec: string, max: number, request: FailedRequest): Error {
   if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
     return new BodyTooLargeError(`Decompressed body exceeds maxBodySize (${max} bytes)`, {
       request,
@@ -84,7 +84,7 @@ export async function decompressBody(
   body: Buffer,
   codecs: readonly Codec[],
   max: number,
-  request: ErrorRequest,
+  request: FailedRequest,
 ): Promise<Buffer> {
   let current = body;
   for (const codec of codecs) {
@@ -100,12 +100,12 @@ export async function decompressBody(
 
 class SizeLimit extends Transform {
   readonly #max: number;
-  readonly #request: ErrorRequest;
+  readonly #request: FailedRequest;
   // The content-encoding undone upstream, for error messages.
   readonly #encoding: string;
   #seen = 0;
 
-  constructor(max: number, request: ErrorRequest, encoding: string) {
+  constructor(max: number, request: FailedRequest, encoding: string) {
     super();
     this.#max = max;
     this.#request = request;
@@ -184,7 +184,7 @@ export function decompressStream(
   source: Readable,
   codecs: readonly Codec[],
   max: number,
-  request: ErrorRequest,
+  request: FailedRequest,
 ): Readable {
   const limited = new SizeLimit(max, request, codecs.join(', '));
   // Errors reach the reader through `limited`; the callback has nothing left to do.

@@ -181,6 +181,20 @@ export interface SessionOptions extends CommonOptions, TLSOptions {
    * ```
    */
   coalesce?: boolean;
+  /**
+   * Query parameters whose values this session's errors replace by `REDACTED` — in the message,
+   * `String(error)`, the stack and `error.request.url` — and so does a {@link Trace} recording
+   * its requests unless the trace sets its own `redactParams`. Names are case-insensitive. URL
+   * credentials are always removed, and no error carries a request's headers.
+   *
+   * @default ['access_token', 'api_key', 'apikey', 'auth', 'code', 'key', 'password', 'secret', 'sig', 'signature', 'token']
+   * @example
+   * ```ts
+   * import { Session } from 'fanout';
+   * const session = new Session({ redactParams: ['token', 'session_id'] });
+   * ```
+   */
+  redactParams?: readonly string[];
 }
 
 /** A request body. Strings, bytes and Blobs are replayable (for retries and 307/308); streams are not. */

@@ -7,10 +7,15 @@ import { type BaseURL, resolveTarget, withQuery } from './url.ts';
 
 const METHOD = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Where string URLs resolve: the session's base and whether absolute strings may bypass it. */
+/**
+ * Where string URLs resolve (the session's base and whether absolute strings may bypass it), and
+ * which query parameters its errors redact.
+ */
 export interface URLRules {
   readonly base: BaseURL | undefined;
   readonly allowAbsoluteURLs: boolean;
+  /** The session's `redactParams`, lower-case. */
+  readonly redactParams: ReadonlySet<string>;
 }
 
 function checkMethod(method: unknown): string {
@@ -43,7 +48,7 @@ export function prepare(
   rules: URLRules,
 ): PreparedRequest {
   const verb = checkMethod(method);
-  const target = resolveTarget(url, rules.base, rules.allowAbsoluteURLs);
+  const target = resolveTarget(url, rules.base, rules.allowAbsoluteURLs, rules.redactParams);
   const path = withQuery(target.path, config.query);
   const encoded = hasBody(source) ? encodeBody(source) : undefined;
   const authHeader =
@@ -65,5 +70,6 @@ export function prepare(
     headers,
     encoded?.body ?? null,
     encoded?.isReplayable ?? true,
+    rules.redactParams,
   );
 }

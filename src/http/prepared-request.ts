@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
-import type { ErrorRequest } from '../errors/request-error.ts';
+import type { FailedRequest } from '../errors/request-error.ts';
+import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
 import { HeaderRecord } from './headers.ts';
 
 /** A request body as it goes to the transport. */
@@ -20,9 +21,10 @@ export function redactHeaders(headers: Readonly<Record<string, string>>): Record
 /**
  * A validated request, ready for the wire: absolute URL, upper-case method, lower-case header
  * names. Hooks may change `headers`, `url` parts and `body`. Printing it (`console.log`,
- * `JSON.stringify`) redacts `authorization`, `cookie` and `proxy-authorization`.
+ * `JSON.stringify`) redacts `authorization`, `cookie` and `proxy-authorization`, and the values
+ * of the `redactParams` query parameters in its URL.
  */
-export class PreparedRequest implements ErrorRequest {
+export class PreparedRequest implements FailedRequest {
   /** Upper-case method, e.g. `GET`. */
   method: string;
   /** `scheme://host[:port]` of the target. */
@@ -35,6 +37,11 @@ export class PreparedRequest implements ErrorRequest {
   body: WireBody;
   /** Whether `body` can be sent again (for retries and 307/308 redirects). */
   isBodyReplayable: boolean;
+  /**
+   * The query parameters (lower-case names) whose values errors, traces and printing replace by
+   * `REDACTED`: the session's `redactParams`, one set shared by all of its requests.
+   */
+  readonly redactParams: ReadonlySet<string>;
 
   constructor(
     method: string,
@@ -43,6 +50,7 @@ export class PreparedRequest implements ErrorRequest {
     headers: Record<string, string>,
     body: WireBody,
     isBodyReplayable: boolean,
+    redactParams: ReadonlySet<string> = DEFAULT_REDACTED,
   ) {
     this.method = method;
     this.origin = origin;
@@ -50,6 +58,7 @@ export class PreparedRequest implements ErrorRequest {
     this.headers = headers;
     this.body = body;
     this.isBodyReplayable = isBodyReplayable;
+    this.redactParams = redactParams;
   }
 
   /**
@@ -66,6 +75,7 @@ export class PreparedRequest implements ErrorRequest {
       headers,
       this.body,
       this.isBodyReplayable,
+      this.redactParams,
     );
   }
 
@@ -74,9 +84,13 @@ export class PreparedRequest implements ErrorRequest {
     return this.origin + this.path;
   }
 
-  /** A plain, redacted copy for logs. */
+  /** A plain, redacted copy for logs: secret headers and secret query values replaced. */
   toJSON(): { method: string; url: string; headers: Record<string, string> } {
-    return { method: this.method, url: this.url, headers: redactHeaders(this.headers) };
+    return {
+      method: this.method,
+      url: redactURL(this.url, this.redactParams),
+      headers: redactHeaders(this.headers),
+    };
   }
 
   [inspect.custom](): string {

@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import { redactURL } from '../redact.ts';
 import { HeaderRecord } from './headers.ts';
 import { PreparedRequest } from './prepared-request.ts';
 import type { Response, ResponseHeaders } from './response.ts';
@@ -41,14 +42,15 @@ export function followRedirect(
   let target: URL;
   try {
     target = new URL(location, request.url);
-  } catch (error) {
-    throw new InvalidURLError(`Redirect to ${quoteURL(location)} is not a valid URL`, {
-      cause: error,
-    });
+  } catch {
+    // No cause: Node's ERR_INVALID_URL carries the input, credentials and all.
+    throw new InvalidURLError(
+      `Redirect to ${quoteURL(location, request.redactParams)} is not a valid URL`,
+    );
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
     throw new InvalidURLError(
-      `Redirect to ${quoteURL(location)} refused: only http and https are followed (${request.method} ${request.url})`,
+      `Redirect to ${quoteURL(location, request.redactParams)} refused: only http and https are followed (${request.method} ${redactURL(request.url, request.redactParams)})`,
     );
   }
   const headers: Record<string, string> = Object.assign(new HeaderRecord(), request.headers);
@@ -68,11 +70,12 @@ export function followRedirect(
       headers,
       null,
       true,
+      request.redactParams,
     );
   }
   if (request.body !== null && !request.isBodyReplayable) {
     throw new InvalidRequestError(
-      `Cannot follow ${status} to ${target.href}: the request body is a stream and cannot be sent again`,
+      `Cannot follow ${status} to ${redactURL(target.href, request.redactParams)}: the request body is a stream and cannot be sent again`,
       { request },
     );
   }
@@ -83,5 +86,6 @@ export function followRedirect(
     headers,
     request.body,
     request.isBodyReplayable,
+    request.redactParams,
   );
 }

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { HTTPError } from '../errors/http-error.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
+import { redactURL } from '../redact.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 /** Response header values by lower-case name; `set-cookie` is always an array. */
@@ -142,7 +143,9 @@ export class Response {
     return this;
   }
 
+  /** `Response 200 OK GET http://…`, the URL's secret query values redacted as in errors. */
   [inspect.custom](): string {
-    return `Response ${this.status} ${this.reason} ${this.request.method} ${this.url}`;
+    const url = redactURL(this.url, this.request.redactParams);
+    return `Response ${this.status} ${this.reason} ${this.request.method} ${url}`;
   }
 }

@@ -2,6 +2,7 @@ import { CookieJar } from 'tough-cookie';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
+import { redactedParams } from '../redact.ts';
 import { Call } from './call.ts';
 import {
   coalescing,
@@ -25,7 +26,7 @@ import { followRedirect, redirectLocation } from './redirect.ts';
 import type { Response } from './response.ts';
 import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
 import { Exchange, type WireOptions } from './transport.ts';
-import { parseBaseURL, redactURL } from './url.ts';
+import { parseBaseURL } from './url.ts';
 import { checkBoolean, checkInteger } from './validate.ts';
 
 /**
@@ -101,12 +102,14 @@ export class Session {
       );
     }
     this.#config = merge(BASE_CONFIG, options);
+    const redactParams = redactedParams('redactParams', options.redactParams);
     this.#rules = {
-      base: options.baseURL === undefined ? undefined : parseBaseURL(options.baseURL),
+      base: options.baseURL === undefined ? undefined : parseBaseURL(options.baseURL, redactParams),
       allowAbsoluteURLs:
         options.allowAbsoluteURLs === undefined
           ? false
           : checkBoolean('allowAbsoluteURLs', options.allowAbsoluteURLs),
+      redactParams,
     };
     this.cookies = cookieStore(options.cookieJar);
     this.#telemetry =
@@ -160,7 +163,9 @@ export class Session {
   // Merges and validates: every bad input throws here, before anything is queued or sent.
   #plan(method: string, url: string | URL, options: RequestOptions): CallPlan {
     if (this.#isClosed) {
-      throw new SessionClosedError(`The session is closed: ${method} ${redactURL(String(url))}`);
+      throw new SessionClosedError('The session is closed', {
+        request: { method, url: String(url), redactParams: this.#rules.redactParams },
+      });
     }
     const config = merge(this.#config, options);
     const request = prepare(method, url, config, options, this.#rules);

@@ -67,10 +67,12 @@ export function parseHeaders(raw: readonly Buffer[]): Record<string, string | st
 }
 
 function mapError(error: Error, request: PreparedRequest, options: WireOptions): Error {
-  if (isFanoutError(error)) return error;
-  if (options.isClosed()) {
-    return new SessionClosedError('The session was closed', { request, cause: error });
+  if (options.isClosed() && (error instanceof SessionClosedError || !isFanoutError(error))) {
+    // The session's own reason names no request: this one names the call's.
+    const cause = error instanceof SessionClosedError ? undefined : error;
+    return new SessionClosedError('The session was closed', { request, cause });
   }
+  if (isFanoutError(error)) return error;
   const code = (error as { code?: string }).code;
   switch (code) {
     case 'UND_ERR_CONNECT_TIMEOUT':

@@ -1,4 +1,5 @@
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import type { ParamsInit } from './options.ts';
 
@@ -22,35 +23,33 @@ const SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:/;
 // Printable ASCII without space and '#': a path made of these needs no encoding.
 const PLAIN_PATH = /^[\x21\x22\x24-\x7e]*$/;
 
-// The userinfo (`user:password@`) of a URL-like string: scheme and slashes, then the authority up to
-// its last '@'.
-const USERINFO = /^((?:[a-zA-Z][a-zA-Z0-9+.-]*:)?[\\/]*)[^/\\?#]*@/;
-
-/** `input` with any credentials in it replaced, for error messages. */
-export function redactURL(input: string): string {
-  return input.replace(USERINFO, '$1[REDACTED]@');
+/**
+ * `input` quoted for an error message, its credentials and the values of its `secret` query
+ * parameters replaced (see {@link redactURL}).
+ */
+export function quoteURL(input: string, secret: ReadonlySet<string> = DEFAULT_REDACTED): string {
+  return JSON.stringify(redactURL(input, secret));
 }
 
-/** `input` quoted for an error message, with any credentials in it replaced. */
-export function quoteURL(input: string): string {
-  return JSON.stringify(redactURL(input));
+function refuse(input: string, why: string, secret: ReadonlySet<string>): never {
+  throw new InvalidURLError(`${quoteURL(input, secret)} ${why}`);
 }
 
-function refuse(input: string, why: string): never {
-  throw new InvalidURLError(`${quoteURL(input)} ${why}`);
-}
-
-function parseAbsolute(input: string | URL): URL {
+function parseAbsolute(input: string | URL, secret: ReadonlySet<string>): URL {
   const text = String(input);
-  if (UNSAFE_CHARS.test(text)) refuse(text, 'contains CR, LF or NUL');
+  if (UNSAFE_CHARS.test(text)) refuse(text, 'contains CR, LF or NUL', secret);
   let url: URL;
   try {
     url = typeof input === 'string' ? new URL(input) : input;
   } catch {
-    return refuse(text, 'is not an absolute http(s) URL');
+    return refuse(text, 'is not an absolute http(s) URL', secret);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    refuse(text, `is not an absolute http(s) URL (scheme "${url.protocol}" is not allowed)`);
+    refuse(
+      text,
+      `is not an absolute http(s) URL (scheme "${url.protocol}" is not allowed)`,
+      secret,
+    );
   }
   return url;
 }
@@ -64,10 +63,15 @@ function targetOf(url: URL): Target {
   };
 }
 
-/** Parses and checks a session `baseURL` once. */
-export function parseBaseURL(input: string | URL): BaseURL {
-  const url = parseAbsolute(input);
-  if (url.username || url.password) refuse(String(input), 'must not carry credentials; use `auth`');
+/**
+ * Parses and checks a session `baseURL` once; an error quoting it redacts the values of the
+ * `secret` query parameters.
+ */
+export function parseBaseURL(input: string | URL, secret: ReadonlySet<string>): BaseURL {
+  const url = parseAbsolute(input, secret);
+  if (url.username || url.password) {
+    refuse(String(input), 'must not carry credentials; use `auth`', secret);
+  }
   return { scheme: url.protocol, origin: url.origin, pathPrefix: url.pathname.replace(/\/+$/, '') };
 }
 
@@ -75,29 +79,32 @@ export function parseBaseURL(input: string | URL): BaseURL {
  * Resolves a request URL. Without a base, a string must be an absolute http(s) URL. With a base,
  * a string is a path appended to the base path (`/api` + `/users` = `/api/users`); an absolute or
  * protocol-relative string is refused unless `allowAbsolute` — a `URL` object is always taken as
- * the caller's explicit choice.
+ * the caller's explicit choice. An error quoting the input redacts its credentials and the values
+ * of its `secret` query parameters.
  */
 export function resolveTarget(
   input: string | URL,
   base: BaseURL | undefined,
   allowAbsolute: boolean,
+  secret: ReadonlySet<string>,
 ): Target {
   if (typeof input !== 'string') {
-    if (!(input instanceof URL)) refuse(String(input), 'is not a URL string or URL object');
-    return targetOf(parseAbsolute(input));
+    if (!(input instanceof URL)) refuse(String(input), 'is not a URL string or URL object', secret);
+    return targetOf(parseAbsolute(input, secret));
   }
   if (base === undefined || SCHEME.test(input) || input.startsWith('//')) {
     if (base !== undefined && !allowAbsolute) {
       refuse(
         input,
         'would leave the session baseURL; pass a URL object or set `allowAbsoluteURLs` to send it elsewhere',
+        secret,
       );
     }
     // A protocol-relative URL takes the scheme of the base, as a browser would.
     const absolute = base !== undefined && input.startsWith('//') ? base.scheme + input : input;
-    return targetOf(parseAbsolute(absolute));
+    return targetOf(parseAbsolute(absolute, secret));
   }
-  if (UNSAFE_CHARS.test(input)) refuse(input, 'contains CR, LF or NUL');
+  if (UNSAFE_CHARS.test(input)) refuse(input, 'contains CR, LF or NUL', secret);
   const path = base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`);
   if (PLAIN_PATH.test(path)) return { origin: base.origin, path, username: '', password: '' };
   const url = new URL(path, base.origin);

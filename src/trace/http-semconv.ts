@@ -1,6 +1,6 @@
 import { isFanoutError } from '../errors/fanout-error.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
-import { DEFAULT_REDACTED_PARAMS, redactURL } from './redact.ts';
+import { redactURL } from '../redact.ts';
 
 /** Span attributes, as OpenTelemetry takes them. */
 export type SpanAttributes = Record<string, string | number>;
@@ -19,8 +19,6 @@ const KNOWN_METHODS = new Set([
   'TRACE',
 ]);
 
-const REDACTED_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
-
 /** The name of an HTTP client span: the method (no route template is known), or `HTTP`. */
 export function clientSpanName(method: string): string {
   return KNOWN_METHODS.has(method) ? method : 'HTTP';
@@ -29,7 +27,7 @@ export function clientSpanName(method: string): string {
 /**
  * The attributes of the client span of one physical request, known before it is sent (HTTP
  * semantic conventions): method, `url.full` without credentials and with the values of secret
- * query parameters ({@link DEFAULT_REDACTED_PARAMS}) replaced, server address and port, and
+ * query parameters (the session's `redactParams`) replaced, server address and port, and
  * `http.request.resend_count` for a retry or a redirect hop.
  */
 export function clientAttributes(request: PreparedRequest, resendCount: number): SpanAttributes {
@@ -39,7 +37,9 @@ export function clientAttributes(request: PreparedRequest, resendCount: number):
     'http.request.method': KNOWN_METHODS.has(method) ? method : '_OTHER',
     // The origin never holds credentials (they became an authorization header): only a query
     // can hold a secret.
-    'url.full': request.path.includes('?') ? redactURL(request.url, REDACTED_PARAMS) : request.url,
+    'url.full': request.path.includes('?')
+      ? redactURL(request.url, request.redactParams)
+      : request.url,
     'server.address': address,
     'server.port': port,
   };

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import { redactURL } from './redact.ts';
+import type { PreparedRequest } from '../http/prepared-request.ts';
+import { redactURL } from '../redact.ts';
 
 /**
  * The clock and redaction rules of one trace, shared by its records. A class rather than an object
@@ -8,9 +9,10 @@ import { redactURL } from './redact.ts';
 export class RecordContext {
   /** `performance.now()` when the trace began. */
   readonly origin: number;
-  readonly #redactedParams: ReadonlySet<string>;
+  // The trace's own `redactParams`; undefined when it set none, and each request's session's apply.
+  readonly #redactedParams: ReadonlySet<string> | undefined;
 
-  constructor(origin: number, redactedParams: ReadonlySet<string>) {
+  constructor(origin: number, redactedParams: ReadonlySet<string> | undefined) {
     this.origin = origin;
     this.#redactedParams = redactedParams;
   }
@@ -34,9 +36,12 @@ export class RecordContext {
     return Math.round((at - this.origin) * 1000);
   }
 
-  /** The URL with credentials and secret query parameters redacted. */
-  redact(url: string): string {
-    return redactURL(url, this.#redactedParams);
+  /**
+   * `url` (of `request`, or where it redirects) with credentials and secret query parameters
+   * redacted: the trace's `redactParams`, else those of the session that sent `request`.
+   */
+  redact(url: string, request: PreparedRequest): string {
+    return redactURL(url, this.#redactedParams ?? request.redactParams);
   }
 }
 

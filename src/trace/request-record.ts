@@ -131,7 +131,7 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
 
   /** The URL, credentials and secret query parameters redacted. */
   get url(): string {
-    return this.#context.redact(this.#request.url);
+    return this.#context.redact(this.#request.url, this.#request);
   }
 
   /** Request headers as sent, `authorization`, `cookie` and `proxy-authorization` redacted. */
@@ -151,7 +151,7 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   // A Location may carry credentials or secret parameters like any URL (an OAuth `code`).
   #redactLocation(location: string): string {
     try {
-      return this.#context.redact(new URL(location, this.#request.url).href);
+      return this.#context.redact(new URL(location, this.#request.url).href, this.#request);
     } catch {
       return '[REDACTED]';
     }
@@ -259,7 +259,7 @@ export class RequestRecord implements CallObserver {
 
   /** The URL of the first request, credentials and secret query parameters redacted. */
   get url(): string {
-    return this.#context.redact(this.#request.url);
+    return this.#context.redact(this.#request.url, this.#request);
   }
 
   /**

@@ -3,13 +3,13 @@ import { performance } from 'node:perf_hooks';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
+import { redactedParams } from '../redact.ts';
 import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.ts';
 import { watchConnections } from './connections.ts';
 import { FlowRecord, watchFlows } from './flow-record.ts';
 import { type Har, toHAR } from './har.ts';
 import type { LimitChange, LimitChangeRecord } from './limit-change.ts';
 import { RecordContext } from './record-context.ts';
-import { DEFAULT_REDACTED_PARAMS } from './redact.ts';
 import { RequestRecord } from './request-record.ts';
 import type { SectionRecord } from './section-record.ts';
 import { serverTiming } from './server-timing.ts';
@@ -22,15 +22,14 @@ export interface TraceOptions {
   name?: string;
   /**
    * Query parameters whose values are replaced by `REDACTED` in every output (names are
-   * case-insensitive). URL credentials are always removed.
+   * case-insensitive). URL credentials are always removed. Unset, each request is redacted by
+   * the `redactParams` of the session that sent it (by default the list below).
    * @default ['access_token', 'api_key', 'apikey', 'auth', 'code', 'key', 'password', 'secret', 'sig', 'signature', 'token']
    */
   redactParams?: readonly string[];
 }
 
 const storage = new AsyncLocalStorage<Trace>();
-// The default redacted parameters, shared by every trace that does not set its own.
-const DEFAULT_PARAMS: ReadonlySet<string> = new Set(DEFAULT_REDACTED_PARAMS);
 
 /** The trace of the current async context, if any. */
 export function currentTrace(): Trace | undefined {
@@ -95,8 +94,8 @@ export class Trace {
     this.origin = performance.now();
     const params =
       options.redactParams === undefined
-        ? DEFAULT_PARAMS
-        : new Set(options.redactParams.map((name) => name.toLowerCase()));
+        ? undefined
+        : redactedParams('redactParams', options.redactParams);
     this.#context = new RecordContext(this.origin, params);
   }
 

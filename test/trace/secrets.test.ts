@@ -91,11 +91,10 @@ test('no secret appears in any output of a traced run that used them', async (t)
       headers: { 'proxy-authorization': `Basic ${SECRET.proxyAuth}` },
     });
     await session.get(`${origin}/go`);
-    // Failing calls: a dropped connection, a refused one. Their URLs carry no query secrets:
-    // error messages name the URL with its query (the HTTP layer knows no redactParams).
+    // Failing calls: a dropped connection, a refused one. Their errors redact like the trace.
     errors.push(
       await session
-        .get(`http://dave:${SECRET.failingPassword}@${host}/broken`, {
+        .get(`http://dave:${SECRET.failingPassword}@${host}/broken?token=${SECRET.queryToken}`, {
           cookies: { pref: SECRET.requestCookie },
         })
         .catch((error: unknown) => error),
