@@ -51,16 +51,28 @@ export function redactedParams(option: string, names: unknown): ReadonlySet<stri
 /**
  * `url` as it may be shown: any userinfo (`user:password@`) replaced by `[REDACTED]@`, and the
  * value of every query parameter whose name (decoded, case-insensitive) is in `params` replaced
- * by `REDACTED`. Works on the text itself, so it also redacts a URL that does not parse (as
- * invalid-URL errors quote it), and leaves every other part as it was written. Idempotent.
+ * by `REDACTED` — in the query and in a fragment written as pairs (`#access_token=…`, as OAuth's
+ * implicit flow returns tokens). Works on the text itself, so it also redacts a URL that does not
+ * parse (as invalid-URL errors quote it), and leaves every other part as it was written.
+ * Idempotent.
  */
 export function redactURL(url: string, params: ReadonlySet<string> = DEFAULT_REDACTED): string {
   const shown = url.replace(USERINFO, '$1[REDACTED]@');
-  const start = shown.indexOf('?');
-  if (start === -1 || params.size === 0) return shown;
-  const hash = shown.indexOf('#', start);
-  const end = hash === -1 ? shown.length : hash;
-  const pairs = shown.slice(start + 1, end).split('&');
+  if (params.size === 0) return shown;
+  const hash = shown.indexOf('#');
+  const beforeHash = hash === -1 ? shown : shown.slice(0, hash);
+  const query = beforeHash.indexOf('?');
+  const head =
+    query === -1
+      ? beforeHash
+      : `${beforeHash.slice(0, query + 1)}${redactPairs(beforeHash.slice(query + 1), params)}`;
+  return hash === -1 ? head : `${head}#${redactPairs(shown.slice(hash + 1), params)}`;
+}
+
+// `a=1&token=2` with the values of the pairs named in `params` replaced.
+function redactPairs(text: string, params: ReadonlySet<string>): string {
+  if (!text.includes('=')) return text;
+  const pairs = text.split('&');
   for (let index = 0; index < pairs.length; index++) {
     const pair = pairs[index] as string;
     const equals = pair.indexOf('=');
@@ -68,7 +80,7 @@ export function redactURL(url: string, params: ReadonlySet<string> = DEFAULT_RED
       pairs[index] = `${pair.slice(0, equals + 1)}${REDACTED}`;
     }
   }
-  return shown.slice(0, start + 1) + pairs.join('&') + shown.slice(end);
+  return pairs.join('&');
 }
 
 // A query parameter name as form decoding reads it, lower-cased; as written if it is malformed.
