@@ -12,7 +12,7 @@ export interface RawRequest {
   readonly body: Buffer;
 }
 
-/** What a {@link RawServer} answers: a status, header pairs and a body (content-length is added). */
+/** What a {@link RawServer} answers: a status, header pairs and a body (content-length is added), in UTF-8. */
 export interface RawAnswer {
   readonly status: number;
   readonly headers?: readonly (readonly [string, string])[];
@@ -95,11 +95,12 @@ function parseRequest(data: Buffer): Parsed | undefined {
 }
 
 function encodeAnswer(answer: RawAnswer): Buffer {
-  const body = Buffer.from(answer.body ?? '', 'latin1');
+  const body = Buffer.from(answer.body ?? '', 'utf8');
   const lines = [`HTTP/1.1 ${answer.status} Status`];
   for (const [name, value] of answer.headers ?? []) lines.push(`${name}: ${value}`);
   lines.push(`content-length: ${body.length}`, '', '');
-  return Buffer.concat([Buffer.from(lines.join('\r\n'), 'latin1'), body]);
+  // UTF-8, as Node's own server writes a head sent with its body.
+  return Buffer.concat([Buffer.from(lines.join('\r\n'), 'utf8'), body]);
 }
 
 /** Starts a {@link RawServer} on 127.0.0.1, port 0, closed (sockets destroyed) when `t` ends. */
