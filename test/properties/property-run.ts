@@ -1,4 +1,4 @@
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import type fc from 'fast-check';
 import { isFanoutError } from '../../src/index.ts';
 
@@ -50,3 +50,11 @@ export async function outcomeOf<T>(call: () => T | Promise<T>): Promise<Outcome<
     throw error;
   }
 }
+
+/**
+ * The file's own scope for helpers that take a test context: what they register runs once, after
+ * every test of the file (one loopback server per file, not one per run).
+ */
+export const fileScope: Pick<TestContext, 'after'> = {
+  after: (fn, options) => after(fn as () => unknown, options),
+};

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { Session } from '../../src/index.ts';
 import { selfSigned, startHTTPS } from '../helpers/tls.ts';
 import { authorityPart, pathLike, schemePart } from './arbitraries.ts';
-import { outcomeOf, runs, watchUnhandledRejections } from './property-run.ts';
+import { fileScope, outcomeOf, runs, watchUnhandledRejections } from './property-run.ts';
 import { isCleanHead, startRawServer } from './raw-server.ts';
 
 /** The redirect the servers answer `/start` with in the current run. */
@@ -27,7 +27,7 @@ for (const server of [home, other]) {
 }
 const [pair] = selfSigned('/CN=127.0.0.1');
 assert.ok(pair !== undefined);
-const secure = await startHTTPS({ after }, pair, (request, response) => {
+const secure = await startHTTPS(fileScope, pair, (request, response) => {
   if (request.url === '/start') {
     response.statusCode = redirect.status;
     response.setHeader('location', redirect.location);
