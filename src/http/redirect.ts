@@ -28,11 +28,28 @@ export function redirectLocation(response: Response): string | undefined {
     : undefined;
 }
 
+const NON_ASCII = /[\x80-\xff]/;
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * `location` (header bytes read as Latin-1) read as UTF-8, as browsers, undici's fetch and
+ * requests do, when its bytes are valid UTF-8; as Latin-1 otherwise.
+ */
+function decodeLocation(location: string): string {
+  if (!NON_ASCII.test(location)) return location;
+  try {
+    return UTF8.decode(Buffer.from(location, 'latin1'));
+  } catch {
+    return location;
+  }
+}
+
 /**
  * The request that follows `response` to `location`, as browsers and requests do: 303 (and
  * 301/302 after a POST) becomes a GET without body; 307/308 keep the method and body (which
  * must be replayable). A change of origin drops `authorization`, `cookie` and
- * `proxy-authorization`. Only http and https targets are followed.
+ * `proxy-authorization`. Only http and https targets are followed. A `Location` in UTF-8 is read as
+ * UTF-8.
  */
 export function followRedirect(
   request: PreparedRequest,
@@ -41,7 +58,7 @@ export function followRedirect(
 ): PreparedRequest {
   let target: URL;
   try {
-    target = new URL(location, request.url);
+    target = new URL(decodeLocation(location), request.url);
   } catch {
     // No cause: Node's ERR_INVALID_URL carries the input, credentials and all.
     throw new InvalidURLError(

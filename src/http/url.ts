@@ -105,9 +105,12 @@ export function resolveTarget(
     return targetOf(parseAbsolute(absolute, secret));
   }
   if (UNSAFE_CHARS.test(input)) refuse(input, 'contains CR, LF or NUL', secret);
-  const path = base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`);
+  const path =
+    base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`) || '/';
   if (PLAIN_PATH.test(path)) return { origin: base.origin, path, username: '', password: '' };
-  const url = new URL(path, base.origin);
+  // Parsed after the origin, never as a reference relative to it: URL drops tabs and reads `\\`
+  // as `//`, which would turn what follows into a host (`/\\evil.example/x` into `/x`).
+  const url = new URL(base.origin + path);
   return { origin: base.origin, path: url.pathname + url.search, username: '', password: '' };
 }
 

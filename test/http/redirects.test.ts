@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { InvalidRequestError, InvalidURLError, TooManyRedirectsError } from '../../src/index.ts';
@@ -154,6 +155,34 @@ for (const location of ['file:///etc/passwd', 'javascript:alert(1)', 'ftp://127.
     assert.equal(hits, 1);
   });
 }
+
+test('a Location in UTF-8 is read as UTF-8, as browsers and requests do (Latin-1 when it is not UTF-8)', async (t) => {
+  const target = await startServer(t, echo);
+  // Raw bytes: Node's own server writes header values as UTF-8 or Latin-1 depending on the body.
+  const locations: Record<string, Buffer> = {
+    '/utf8': Buffer.from('/to/ü?q=é', 'utf8'),
+    '/latin1': Buffer.from('/to/ü', 'latin1'),
+  };
+  const redirector = createNetServer((socket) => {
+    socket.once('data', (head) => {
+      const path = head.toString('latin1').split(' ')[1] ?? '';
+      const location = locations[path] ?? Buffer.from('/');
+      socket.end(
+        Buffer.concat([
+          Buffer.from(`HTTP/1.1 302 Found\r\nconnection: close\r\nlocation: ${target.origin}`),
+          location,
+          Buffer.from('\r\ncontent-length: 0\r\n\r\n'),
+        ]),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+  const origin = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+  const session = openSession(t, { baseURL: origin });
+  assert.equal((await session.get('/utf8')).json<Echo>().url, '/to/%C3%BC?q=%C3%A9');
+  assert.equal((await session.get('/latin1')).json<Echo>().url, '/to/%C3%BC');
+});
 
 test('on a change of origin, Authorization, Cookie and Proxy-Authorization are dropped', async (t) => {
   const other = await startServer(t, echo, '127.0.0.2');

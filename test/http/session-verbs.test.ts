@@ -108,3 +108,24 @@ test('baseURL with a path prefix joins the request path below it', async (t) => 
   assert.equal((await session.get('users')).json<Echo>().url, '/api/users');
   assert.equal((await session.get('/a b')).json<Echo>().url, '/api/a%20b');
 });
+
+test('an empty path or a bare query joins the base root', async (t) => {
+  const server = await startServer(t, echo);
+  const session = openSession(t, { baseURL: server.origin });
+  assert.equal((await session.get('')).json<Echo>().url, '/');
+  assert.equal((await session.get('?q=1')).json<Echo>().url, '/?q=1');
+});
+
+test('a path that needs encoding stays a path: tabs, backslashes and slashes never make it a host', async (t) => {
+  const server = await startServer(t, echo);
+  const session = openSession(t, { baseURL: server.origin });
+  // WHATWG URL drops tabs and reads `\\` as `//` in http(s) URLs: joined as a relative reference,
+  // these would turn `evil.example` into an authority and send only `/x`.
+  assert.equal((await session.get('\t//evil.example/x')).json<Echo>().url, '///evil.example/x');
+  assert.equal((await session.get('/\\evil.example/x y')).json<Echo>().url, '//evil.example/x%20y');
+  const prefixed = openSession(t, { baseURL: `${server.origin}/api` });
+  assert.equal(
+    (await prefixed.get('/\\evil.example/x y')).json<Echo>().url,
+    '/api//evil.example/x%20y',
+  );
+});
