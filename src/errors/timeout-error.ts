@@ -15,6 +15,8 @@ export interface TimeoutErrorOptions extends RequestErrorOptions {
   phase: TimeoutPhase;
   /** The limit that passed, in milliseconds. */
   timeout: number;
+  /** For phase `deadline`: the `performance.now()` time the deadline fell at. */
+  dueAt?: number | undefined;
 }
 
 /** A timeout passed. `phase` says which one; `timeout` the limit in milliseconds. */
@@ -25,10 +27,16 @@ export class TimeoutError extends RequestError {
   readonly phase: TimeoutPhase;
   /** The limit that passed, in milliseconds. */
   readonly timeout: number;
+  /**
+   * For phase `deadline`: the `performance.now()` time the deadline fell at, so the flow step or
+   * page section whose deadline it was tells its own deadline from a sooner one; else undefined.
+   */
+  readonly dueAt: number | undefined;
 
   constructor(options: TimeoutErrorOptions) {
     super(`Timed out after ${options.timeout} ms (${options.phase})`, options);
     this.phase = options.phase;
     this.timeout = options.timeout;
+    this.dueAt = options.dueAt;
   }
 }

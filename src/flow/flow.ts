@@ -92,6 +92,7 @@ export class Flow<R> implements ObservedFlow {
       origin: this.origin,
       deadline: setup.deadline,
       cancelReason: () => this.#cancelReason,
+      expire: () => this.#expire(setup.deadline as number),
       stepDone: (run) => this.#stepDone(run),
     };
     this.#runs = setup.plan.steps.map((spec) => new StepRun(spec, host));

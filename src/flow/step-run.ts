@@ -13,7 +13,7 @@ import {
   takeOutcome,
 } from '../futures/future.ts';
 import { startTimer } from '../futures/timers.ts';
-import { sooner, stepDeadline } from '../http/deadline.ts';
+import { isDeadlineAtOrAfter, sooner, stepDeadline } from '../http/deadline.ts';
 import { Response } from '../http/response.ts';
 import type { PlannedStep } from './plan.ts';
 import type { StepReport } from './report.ts';
@@ -39,6 +39,11 @@ export interface StepHost {
   readonly deadline: number | undefined;
   /** Set once the whole flow is cancelled: its steps are cancelled, not failed. */
   cancelReason(): CancelledError | undefined;
+  /**
+   * The flow's deadline has passed, by a timer other than the flow's own (a step's request ran
+   * out of it first): every step not done times out now, as when the flow's timer fires.
+   */
+  expire(): void;
   /** `run` is done (its future settled): start or fail its dependents. */
   stepDone(run: StepRun): void;
 }
@@ -147,7 +152,7 @@ export class StepRun implements StepContext {
     try {
       result = this.spec.run(inputs, this);
     } catch (error) {
-      this.#fail(error, 'failed');
+      this.#rejected(error);
       return;
     } finally {
       stepDeadline.current = previous;
@@ -224,10 +229,29 @@ export class StepRun implements StepContext {
   #settled(settled: Settled, outcome: unknown): void {
     if (this.#phase !== 'running') return;
     this.#work = undefined;
-    if (settled !== 'fulfilled') this.#fail(outcome, 'failed');
+    if (settled !== 'fulfilled') this.#rejected(outcome);
     else if (outcome instanceof Response && !outcome.ok && this.#raisesForStatus()) {
       this.#fail(new HTTPError(outcome), 'failed');
     } else this.#finish('ok', true, outcome);
+  }
+
+  /**
+   * The step's function failed with `error`. A request stopped by the deadline the step gave it
+   * (its own or the flow's, see {@link #dueAt}) means the step ran out of time: it times out, as
+   * when its timer fires first — the two timers are for one moment, and the one to fire is not
+   * what decides. Any other error fails it.
+   */
+  #rejected(error: unknown): void {
+    const dueAt = this.#dueAt();
+    if (dueAt === undefined || !isDeadlineAtOrAfter(error, dueAt)) {
+      this.#fail(error, 'failed');
+      return;
+    }
+    const own = this.spec.deadline;
+    const flows = this.#host.deadline;
+    // On a tie the flow's timer is the one armed first: the flow's deadline.
+    if (own !== undefined && (flows === undefined || own < flows)) this.timeOut('step', own);
+    else this.#host.expire();
   }
 
   #raisesForStatus(): boolean {

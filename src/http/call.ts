@@ -66,17 +66,20 @@ export class Call {
   }
 
   // Stops the call with a TimeoutError of `phase` in `ms` (at once when `ms <= 0`; never when it
-  // is beyond what setTimeout can wait, about 24.8 days, which it would turn into 1 ms).
+  // is beyond what setTimeout can wait, about 24.8 days, which it would turn into 1 ms). A
+  // `deadline` error carries the deadline it enforced (`this.deadline`) as its `dueAt`.
   #expireAt(phase: 'total' | 'deadline', timeout: number, ms: number): void {
     if (ms <= 0) {
-      this.#reason = new TimeoutError({ phase, timeout, request: this.request });
+      this.#reason = this.#timeoutError(phase, timeout);
       return;
     }
     if (ms > MAX_TIMER) return;
-    this.#timer = setTimeout(
-      () => this.stop(new TimeoutError({ phase, timeout, request: this.request })),
-      ms,
-    );
+    this.#timer = setTimeout(() => this.stop(this.#timeoutError(phase, timeout)), ms);
+  }
+
+  #timeoutError(phase: 'total' | 'deadline', timeout: number): TimeoutError {
+    const dueAt = phase === 'deadline' ? this.deadline : undefined;
+    return new TimeoutError({ phase, timeout, request: this.request, dueAt });
   }
 
   /** Stops the call with `reason`: the exchange in flight is cancelled and any backoff ends. */

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { TimeoutError } from '../errors/timeout-error.ts';
 import { fail } from '../validate.ts';
 
 /*
@@ -35,6 +36,24 @@ export const stepDeadline: { current: number | undefined } = { current: undefine
 /** The sooner of two optional deadlines (or ms budgets); `undefined` when both are. @internal */
 export function sooner(a: number | undefined, b: number | undefined): number | undefined {
   return a === undefined || (b !== undefined && b < a) ? b : a;
+}
+
+/**
+ * Whether `error` is a call's {@link TimeoutError} of phase `deadline` for a deadline no sooner
+ * than `dueAt` (a `performance.now()` time): the call ran until the time of the work it was for
+ * (a flow step, a page section due at `dueAt`) was out. Exact, not a reading of the clock: the
+ * error carries the deadline it enforced, and a call given the work's deadline enforces that very
+ * number. A sooner deadline of its own (`withDeadline`, the `deadline` option) is not the work's.
+ *
+ * @internal
+ */
+export function isDeadlineAtOrAfter(error: unknown, dueAt: number): boolean {
+  return (
+    error instanceof TimeoutError &&
+    error.phase === 'deadline' &&
+    error.dueAt !== undefined &&
+    error.dueAt >= dueAt
+  );
 }
 
 /**

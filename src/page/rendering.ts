@@ -160,6 +160,7 @@ export class PageRendering<Input = unknown> {
       session,
       now: () => this.#now(),
       startedAt: this.#startedAt,
+      origin: this.#origin,
       budget: options.budget,
       deadline: options.deadline,
       late: options.late,

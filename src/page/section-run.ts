@@ -7,6 +7,7 @@ import type { Flow } from '../flow/flow.ts';
 import type { StepContext } from '../flow/step-options.ts';
 import { Future } from '../futures/future.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
+import { isDeadlineAtOrAfter } from '../http/deadline.ts';
 import type { FailureReason, LatePolicy } from './section.ts';
 import { sectionContext } from './section-context.ts';
 import type { CheckedSection } from './validate-section.ts';
@@ -27,6 +28,8 @@ export interface RunEnvironment {
   now(): number;
   /** When the page started, on the same clock. */
   readonly startedAt: number;
+  /** The `performance.now()` time the clock counts from. */
+  readonly origin: number;
   /** The page budget in milliseconds, if any. */
   readonly budget: number | undefined;
   /** The page's default deadline and late policy. */
@@ -110,7 +113,7 @@ export class SectionRun {
     step.addDoneCallback(() => {
       step.result().then(
         (value) => this.#settle({ ok: true, value }),
-        (error: unknown) => this.#settle({ ok: false, reason: this.#reasonOf(error), error }),
+        (error: unknown) => this.#failed(error),
       );
     });
   }
@@ -141,8 +144,8 @@ export class SectionRun {
     this.#timer = setTimeout(() => this.#expire(deadline), Math.min(deadline, MAX_DELAY));
   }
 
+  /** The section is late (its timer fired, or its request ran out of its time): it times out. */
   #expire(deadline: number): void {
-    this.#timer = undefined;
     if (this.outcome !== undefined) return;
     this.#environment.lateSections.add(this.section.name);
     const error = new TimeoutError({ phase: 'result', timeout: deadline });
@@ -151,6 +154,20 @@ export class SectionRun {
       this.#controller.abort(error);
       this.#step?.cancel();
     }
+  }
+
+  /**
+   * The data failed with `error`. A request stopped by a deadline no sooner than the section's
+   * (the page budget it was given, when that is the section's deadline too) means the section ran
+   * out of time: it is late, as when its timer fires first — the two timers are for one moment,
+   * and the one to fire is not what decides.
+   */
+  #failed(error: unknown): void {
+    const deadline = this.deadline;
+    const { origin, startedAt } = this.#environment;
+    if (deadline !== undefined && isDeadlineAtOrAfter(error, origin + startedAt + deadline)) {
+      this.#expire(deadline);
+    } else this.#settle({ ok: false, reason: this.#reasonOf(error), error });
   }
 
   /**

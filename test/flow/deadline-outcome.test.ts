@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, type TestContext, test } from 'node:test';
+import {
+  DeadlineError,
+  DependencyError,
+  FuturesSession,
+  flow,
+  TimeoutError,
+  Trace,
+  withDeadline,
+} from '../../src/index.ts';
+import { defer } from '../futures/helpers.ts';
+import { shiftClock, shiftFor, type TimerOrder } from '../helpers/clock.ts';
+import { countingServer } from './fixtures.ts';
+
+/*
+ * A step's deadline is also the deadline of the requests its function makes: two timers for one
+ * moment. Whichever fires first, the step that ran out of time is `timedOut` with a DeadlineError.
+ * Each test starts the flow, shifts the clock (see shiftClock) and only then lets the step make
+ * its request, so the request's timer is armed 1 s short of the step's, or 1 s past it.
+ */
+
+const DEADLINE = 10_000;
+const ORDERS: readonly TimerOrder[] = ['request timer first', 'step timer first'];
+
+/** Advances the fake clock until the first of the two timers has fired, not the second. */
+function tickToFirst(t: TestContext, order: TimerOrder): void {
+  t.mock.timers.tick(order === 'request timer first' ? DEADLINE - 500 : DEADLINE);
+}
+
+/** A server that holds every request, and a session on it with no timeout of its own. */
+async function hangingBackend(t: TestContext) {
+  const server = await countingServer(t);
+  const session = new FuturesSession({
+    baseURL: server.origin,
+    retry: false,
+    timeout: { total: false },
+  });
+  t.after(() => session.close());
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  return { server, session };
+}
+
+describe('a deadline has one outcome, whichever timer fires first', () => {
+  for (const order of ORDERS) {
+    test(`${order}: a step whose request hangs past its deadline is timedOut with a DeadlineError; the request is aborted`, async (t) => {
+      const { server, session } = await hangingBackend(t);
+      const gate = defer();
+      const trace = new Trace({ name: 'request' });
+      const running = trace.run(() =>
+        flow({ name: 'page' })
+          .step('gate', () => gate.promise)
+          .step('recs', ['gate'], () => session.get('/recs'), { deadline: DEADLINE })
+          .step('count', ['recs'], ({ recs }) => recs.status)
+          .start(),
+      );
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await server.arrived(1);
+      tickToFirst(t, order);
+      const error = await running.steps.recs.exception();
+      assert.ok(error instanceof DeadlineError, String(error));
+      assert.equal(error.scope, 'step');
+      assert.equal(error.deadline, DEADLINE);
+      assert.equal(error.step, 'recs');
+      const dependent = await running.steps.count.exception();
+      assert.ok(dependent instanceof DependencyError, String(dependent));
+      assert.equal(dependent.rootCause, error);
+      await running.onDone();
+      assert.deepEqual(
+        running.report().steps.map((step) => [step.name, step.outcome]),
+        [
+          ['gate', 'ok'],
+          ['recs', 'timedOut'],
+          ['count', 'failed'],
+        ],
+      );
+      assert.deepEqual(
+        trace.summary().flows[0]?.steps.map((step) => [step.name, step.outcome, step.error]),
+        [
+          ['gate', 'ok', undefined],
+          ['recs', 'timedOut', 'FANOUT_DEADLINE'],
+          ['count', 'failed', 'FANOUT_DEPENDENCY'],
+        ],
+      );
+      await server.arrivals[0]?.socketClosed;
+    });
+
+    test(`${order}: a step with a fallback takes it, with the DeadlineError as the reason`, async (t) => {
+      const { server, session } = await hangingBackend(t);
+      const gate = defer();
+      const reasons: unknown[] = [];
+      const running = flow()
+        .step('gate', () => gate.promise)
+        .step('recs', ['gate'], () => session.get('/recs').map((response) => response.status), {
+          deadline: DEADLINE,
+          fallback: ({ error }) => {
+            reasons.push(error);
+            return 0;
+          },
+        })
+        .start();
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await server.arrived(1);
+      tickToFirst(t, order);
+      assert.equal(await running.steps.recs, 0);
+      assert.equal(reasons.length, 1);
+      assert.ok(reasons[0] instanceof DeadlineError, String(reasons[0]));
+      const report = running.report().steps[1];
+      assert.equal(report?.outcome, 'fallback');
+      assert.equal(report?.error, reasons[0]);
+      await server.arrivals[0]?.socketClosed;
+    });
+
+    test(`${order}: when the flow's deadline passes, every step not done gets its own DeadlineError`, async (t) => {
+      const { server, session } = await hangingBackend(t);
+      const gate = defer();
+      const running = flow({ name: 'home' })
+        .step('gate', () => gate.promise)
+        .step('a', ['gate'], () => session.get('/a'))
+        .step('b', ['gate'], () => session.get('/b'))
+        .step('afterA', ['a'], ({ a }) => a.status)
+        .start({ deadline: DEADLINE });
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await server.arrived(2);
+      tickToFirst(t, order);
+      await running.onDone();
+      const errors = await Promise.all(
+        (['a', 'b', 'afterA'] as const).map((name) => running.steps[name].exception()),
+      );
+      for (const [index, name] of ['a', 'b', 'afterA'].entries()) {
+        const error = errors[index];
+        assert.ok(error instanceof DeadlineError, `${name}: ${String(error)}`);
+        assert.equal(error.scope, 'flow');
+        assert.equal(error.step, name);
+        assert.equal(error.deadline, DEADLINE);
+      }
+      assert.deepEqual(
+        running.report().steps.map((step) => step.outcome),
+        ['ok', 'timedOut', 'timedOut', 'timedOut'],
+      );
+      await Promise.all(server.arrivals.map((arrival) => arrival.socketClosed));
+    });
+  }
+});
+
+describe('a request that fails for its own reasons fails the step', () => {
+  test('its own shorter total timeout: failed, with the TimeoutError of phase total', async (t) => {
+    const { server, session } = await hangingBackend(t);
+    const running = flow()
+      .step('recs', () => session.get('/recs', { timeout: { total: 1_000 } }), {
+        deadline: DEADLINE,
+      })
+      .step('count', ['recs'], ({ recs }) => recs.status)
+      .start();
+    await server.arrived(1);
+    t.mock.timers.tick(1_000);
+    const error = await running.steps.recs.exception();
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.phase, 'total');
+    const dependent = await running.steps.count.exception();
+    assert.ok(dependent instanceof DependencyError);
+    assert.equal(dependent.rootCause, error);
+    assert.deepEqual(
+      running.report().steps.map((step) => step.outcome),
+      ['failed', 'failed'],
+    );
+  });
+
+  test("a sooner deadline of its own (withDeadline): failed, with that deadline's TimeoutError", async (t) => {
+    const { server, session } = await hangingBackend(t);
+    const running = flow()
+      .step('recs', () => withDeadline(1_000, () => session.get('/recs')), {
+        deadline: DEADLINE,
+      })
+      .start();
+    await server.arrived(1);
+    t.mock.timers.tick(1_000);
+    const error = await running.steps.recs.exception();
+    assert.ok(error instanceof TimeoutError, String(error));
+    assert.equal(error.phase, 'deadline');
+    assert.equal(running.report().steps[0]?.outcome, 'failed');
+  });
+});
