@@ -53,8 +53,13 @@ export function own<T extends object, K extends keyof T>(
  * const headers = ownValue(options, 'headers', options.headers);
  * ```
  */
-export function ownValue<T>(options: object, key: string, value: T): T | undefined {
-  return value === undefined || Object.hasOwn(options, key) ? value : undefined;
+export function ownValue<T>(
+  options: object | null | undefined,
+  key: string,
+  value: T,
+): T | undefined {
+  // A value found means `options` is an object: `Object.hasOwn` never sees `undefined`.
+  return value === undefined || Object.hasOwn(options as object, key) ? value : undefined;
 }
 
 /**
