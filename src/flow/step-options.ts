@@ -143,8 +143,11 @@ function expectAfter(name: string, after: readonly unknown[]): string[] {
   return names;
 }
 
+// No options: nothing behind it either, so an inherited key reads as absent.
+const NO_OPTIONS: StepOptions<unknown> = Object.freeze(Object.create(null));
+
 function expectOptions(name: string, given: unknown): StepOptions<unknown> {
-  if (given === undefined) return {};
+  if (given === undefined) return NO_OPTIONS;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     failStep(name, 'the options', 'an object', given);
   }
