@@ -27,3 +27,63 @@ export function safeString(value: unknown): string {
 export function fail(name: string, expected: string, value: unknown): never {
   throw new InvalidOptionError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
 }
+
+/**
+ * `options[key]` when `options` has it as an own property, else `undefined`: a key inherited
+ * from a prototype (a polluted `Object.prototype` above all) is never an option; no options
+ * (`undefined`, `null`) read as none. Allocates nothing, for the options read on every request.
+ */
+export function own<T extends object, K extends keyof T>(
+  options: T | null | undefined,
+  key: K,
+): T[K] | undefined {
+  if (options == null) return undefined;
+  const value = options[key];
+  // Most options are absent: a plain read says so; only a value found is checked for being own.
+  return value === undefined || Object.hasOwn(options, key) ? value : undefined;
+}
+
+/**
+ * {@link own} for the hot path: `value` is `options[key]`, read at the call site (where V8 caches
+ * the property's place, which a read inside `own` cannot: it sees every key). An absent option
+ * costs that read alone; a value found is kept only if it is an own property.
+ *
+ * @example
+ * ```ts
+ * const headers = ownValue(options, 'headers', options.headers);
+ * ```
+ */
+export function ownValue<T>(
+  options: object | null | undefined,
+  key: string,
+  value: T,
+): T | undefined {
+  // A value found means `options` is an object: `Object.hasOwn` never sees `undefined`.
+  return value === undefined || Object.hasOwn(options as object, key) ? value : undefined;
+}
+
+/**
+ * The options a caller gave, read once at the boundary: their own enumerable properties copied
+ * into an object without a prototype, so nothing inherited (a polluted `Object.prototype` above
+ * all) is ever read as an option, and every later read, `in` check or spread of the snapshot
+ * sees the caller's keys only. Each own getter is called once; one that throws fails with an
+ * {@link InvalidOptionError} naming the option. A value that is not an options object (`undefined`,
+ * a number, a function, an array) is returned as it is, for the caller's own checks.
+ *
+ * @param name how the options are named in messages: `options`, `retry`, `timeout`…
+ */
+export function ownOptions<T>(value: T, name = 'options'): T {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const snapshot = Object.create(null) as Record<string, unknown>;
+  for (const key of Object.keys(value)) {
+    try {
+      snapshot[key] = (value as Record<string, unknown>)[key];
+    } catch (error) {
+      throw new InvalidOptionError(
+        `Reading \`${name === 'options' ? key : `${name}.${key}`}\` threw: ${safeString(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  return snapshot as T;
+}

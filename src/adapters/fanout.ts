@@ -6,6 +6,7 @@ import {
   InvalidOptionError,
   Trace,
 } from '../index.ts';
+import { ownOptions } from '../validate.ts';
 import { RequestFanout } from './request-fanout.ts';
 import { expected } from './validate.ts';
 
@@ -111,7 +112,7 @@ export class Fanout {
         );
       }
     }
-    const { session = {}, trace = true, traceContext = false } = options;
+    const { session = {}, trace = true, traceContext = false } = ownOptions(options);
     if (typeof trace !== 'boolean') expected('trace', 'a boolean', trace);
     if (typeof traceContext !== 'boolean') expected('traceContext', 'a boolean', traceContext);
     if (typeof session !== 'object' || session === null) {

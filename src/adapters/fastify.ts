@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
+import { ownOptions } from '../validate.ts';
 import { Fanout, type FanoutOptions } from './fanout.ts';
 import type {
   PageArgs,
@@ -70,7 +71,7 @@ async function streamPage<Input>(
   page: RenderablePage<Input>,
   ...args: PageArgs<Input, StreamPageOptions<Input>>
 ): Promise<FastifyReply> {
-  const { trailers, ...render } = (args[0] ?? {}) as StreamPageOptions<Input>;
+  const { trailers, ...render } = ownOptions((args[0] ?? {}) as StreamPageOptions<Input>);
   const rendering = this.request.fanout.renderPage(
     page,
     ...([render] as PageArgs<Input, PageRenderOptions<Input>>),

@@ -13,6 +13,7 @@ import {
   type Trace,
   type TraceBound,
 } from '../index.ts';
+import { own, ownOptions } from '../validate.ts';
 
 /** Options of {@link RequestFanout.renderPage}: those of `page.render()`. */
 export type PageRenderOptions<Input> = RenderOptions<Input>;
@@ -110,7 +111,7 @@ export class RequestFanout extends FuturesScope {
     page: RenderablePage<Input>,
     ...args: PageArgs<Input, StreamPageOptions<Input>>
   ): Promise<void> {
-    const { trailers, ...render } = (args[0] ?? {}) as StreamPageOptions<Input>;
+    const { trailers, ...render } = ownOptions((args[0] ?? {}) as StreamPageOptions<Input>);
     const rendering = this.#render(page, render as PageRenderOptions<Input>);
     await rendering.pipe(this.#response, trailers === undefined ? {} : { trailers });
   }
@@ -119,8 +120,8 @@ export class RequestFanout extends FuturesScope {
     page: RenderablePage<Input>,
     options: PageRenderOptions<Input> | undefined,
   ): PageRendering<Input> {
-    const signal =
-      options?.signal === undefined ? this.signal : AbortSignal.any([this.signal, options.signal]);
+    const given = own(options, 'signal');
+    const signal = given === undefined ? this.signal : AbortSignal.any([this.signal, given]);
     const settings = {
       session: this.session,
       ...(this.trace !== undefined && { trace: this.trace }),

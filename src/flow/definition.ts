@@ -1,5 +1,5 @@
 import { expectTimeout } from '../futures/validate.ts';
-import { fail } from '../validate.ts';
+import { fail, ownOptions } from '../validate.ts';
 import { Flow, type FlowSetup, type StartOptions } from './flow.ts';
 import { type Plan, planOf } from './plan.ts';
 import {
@@ -139,7 +139,8 @@ export class FlowDefinition<R extends object = NoSteps> {
    * @throws {FlowDefinitionError} if the graph is invalid (see {@link check}); nothing runs then.
    * @throws {InvalidOptionError} for a bad `deadline` or `signal`.
    */
-  start(options: StartOptions = {}): Flow<R> {
+  start(given: StartOptions = {}): Flow<R> {
+    const options = ownOptions(given);
     const deadline = expectTimeout('deadline', options.deadline);
     const signal = options.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -180,7 +181,7 @@ export class FlowDefinition<R extends object = NoSteps> {
  */
 export function flow(options: FlowOptions = {}): FlowDefinition {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
-  const { name = DEFAULT_NAME, raiseForStatus = true } = options;
+  const { name = DEFAULT_NAME, raiseForStatus = true } = ownOptions(options);
   if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', name);
   if (typeof raiseForStatus !== 'boolean') fail('raiseForStatus', 'a boolean', raiseForStatus);
   return new FlowDefinition(name, raiseForStatus, []);

@@ -1,6 +1,6 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { expectBoolean, expectFunction, expectInteger, expectSignal } from '../futures/validate.ts';
-import { fail } from '../validate.ts';
+import { fail, ownOptions } from '../validate.ts';
 import type { BatchValues } from './batch-results.ts';
 
 /** What a batch function is given besides the keys. */
@@ -92,8 +92,9 @@ const KNOWN = {
  * @throws {InvalidOptionError} naming the option and the value received.
  * @internal
  */
-export function loaderConfig<K, V, C>(options: LoaderOptions<K, V, C>): LoaderConfig<K, V, C> {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+export function loaderConfig<K, V, C>(given: LoaderOptions<K, V, C>): LoaderConfig<K, V, C> {
+  if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+  const options = ownOptions(given);
   for (const name of Object.keys(options)) {
     if (!Object.hasOwn(KNOWN, name))
       throw new InvalidOptionError(

@@ -4,7 +4,7 @@ import { Future } from '../futures/future.ts';
 import { memberFuture } from '../futures/member-future.ts';
 import { expectSignal } from '../futures/validate.ts';
 import type { Membership } from '../http/single-flight.ts';
-import { describe, fail } from '../validate.ts';
+import { describe, fail, own } from '../validate.ts';
 import { batchFailure, valuesByKey } from './batch-results.ts';
 import { afterTick, afterWindow, type Scheduled } from './batch-scheduler.ts';
 import {
@@ -86,7 +86,7 @@ export class Loader<K, V, C = K> {
    */
   load(key: K, options?: LoadOptions): Future<V> {
     try {
-      const signal = expectSignal(options?.signal);
+      const signal = expectSignal(own(options, 'signal'));
       if (key === undefined) fail('key', 'a defined value', key);
       this.#checkAborted();
       const entry = this.#entryFor(key, this.#cacheKeyOf(key));

@@ -6,7 +6,7 @@
 
 import { FlowDefinitionError } from '../errors/flow-definition-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { describe, fail } from '../validate.ts';
+import { describe, fail, ownOptions } from '../validate.ts';
 
 /** What a step's function is given besides its inputs. */
 export interface StepContext {
@@ -143,11 +143,15 @@ function expectAfter(name: string, after: readonly unknown[]): string[] {
   return names;
 }
 
-function expectOptions(name: string, options: unknown): StepOptions<unknown> {
-  if (options === undefined) return {};
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    failStep(name, 'the options', 'an object', options);
+// No options: nothing behind it either, so an inherited key reads as absent.
+const NO_OPTIONS: StepOptions<unknown> = Object.freeze(Object.create(null));
+
+function expectOptions(name: string, given: unknown): StepOptions<unknown> {
+  if (given === undefined) return NO_OPTIONS;
+  if (typeof given !== 'object' || given === null || Array.isArray(given)) {
+    failStep(name, 'the options', 'an object', given);
   }
+  const options = ownOptions(given);
   for (const key of Object.keys(options)) {
     if (!Object.hasOwn(OPTION_KEYS, key)) {
       throw new InvalidOptionError(

@@ -12,7 +12,7 @@
 
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
-import { fail } from '../validate.ts';
+import { fail, own } from '../validate.ts';
 import type { Executor, SubmitOptions } from './executor.ts';
 import type { Future, TaskFunction } from './future.ts';
 import { FutureSet } from './future-set.ts';
@@ -66,10 +66,10 @@ export function mapTasks<I, R>(
 ): AsyncGenerator<R, void, undefined> {
   expectFunction('fn', fn);
   const source = new Source(items);
-  const ordered = expectBoolean('ordered', options.ordered, true);
-  const window = expectInteger('window', options.window, 2 * executor.maxWorkers, 1, false);
-  const priority = expectPriority(options.priority);
-  const signal = expectSignal(options.signal);
+  const ordered = expectBoolean('ordered', own(options, 'ordered'), true);
+  const window = expectInteger('window', own(options, 'window'), 2 * executor.maxWorkers, 1, false);
+  const priority = expectPriority(own(options, 'priority'));
+  const signal = expectSignal(own(options, 'signal'));
   const submit = (item: I) => submitWhenRoom(executor, (s) => fn(item, s), { priority });
   const inFlight = ordered ? new InOrder<R>() : new InCompletionOrder<R>();
   return run(source, submit, window, inFlight, signal);

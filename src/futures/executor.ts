@@ -23,7 +23,7 @@ export let submitRunnable: <T>(
   options: SubmitOptions,
 ) => Future<T>;
 
-import { fail } from '../validate.ts';
+import { fail, ownOptions, ownValue } from '../validate.ts';
 import {
   expectBoolean,
   expectFunction,
@@ -162,7 +162,7 @@ export class Executor {
    * "Expected `maxWorkers` to be a positive integer, got 0 (number)".
    */
   constructor(options: ExecutorOptions = {}) {
-    const { maxWorkers, maxQueued, perKey } = options;
+    const { maxWorkers, maxQueued, perKey } = ownOptions(options);
     this.#maxWorkers = expectInteger('maxWorkers', maxWorkers, DEFAULTS.maxWorkers, 1, false);
     this.#maxQueued = expectInteger('maxQueued', maxQueued, DEFAULTS.maxQueued, 0, true);
     if (isConcurrencyLimit(perKey)) {
@@ -297,8 +297,12 @@ export class Executor {
    * ```
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const wait = expectBoolean('wait', options.wait, true);
-    const cancelPending = expectBoolean('cancelPending', options.cancelPending, false);
+    const wait = expectBoolean('wait', ownValue(options, 'wait', options.wait), true);
+    const cancelPending = expectBoolean(
+      'cancelPending',
+      ownValue(options, 'cancelPending', options.cancelPending),
+      false,
+    );
     this.#isShutdown = true;
     if (cancelPending) {
       for (const task of this.#scheduler.queuedEntries()) {
@@ -450,7 +454,11 @@ function normalizeSubmitOptions(options: SubmitOptions): {
   key: string | undefined;
   signal: AbortSignal | undefined;
 } {
-  const { key, signal } = options;
+  const key = ownValue(options, 'key', options.key);
   if (key !== undefined && typeof key !== 'string') fail('key', 'a string', key);
-  return { priority: expectPriority(options.priority), key, signal: expectSignal(signal) };
+  return {
+    priority: expectPriority(ownValue(options, 'priority', options.priority)),
+    key,
+    signal: expectSignal(ownValue(options, 'signal', options.signal)),
+  };
 }

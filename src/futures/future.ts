@@ -1,7 +1,7 @@
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { describe } from '../validate.ts';
+import { describe, own } from '../validate.ts';
 import { startTimer } from './timers.ts';
 import { expectFunction, expectTimeout } from './validate.ts';
 import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from './warnings.ts';
@@ -493,7 +493,7 @@ export class Future<T> implements PromiseLike<T> {
 
   /** Validates the options, asks for the outcome and waits until done (or the timeout). */
   async #waitDone(asker: Asker, options: ResultOptions | undefined): Promise<void> {
-    const timeout = expectTimeout('timeout', options?.timeout);
+    const timeout = expectTimeout('timeout', own(options, 'timeout'));
     this.#ask(asker);
     if (this.done()) return;
     await new Promise<void>((resolve, reject) => {

@@ -14,7 +14,7 @@ import {
   Session,
   telemetryOf,
 } from '../http/session.ts';
-import { fail } from '../validate.ts';
+import { fail, ownOptions, ownValue } from '../validate.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
@@ -162,8 +162,9 @@ export class FuturesSession extends FutureVerbs {
   readonly #ownsExecutor: boolean;
   readonly #ownsSession: boolean;
 
-  constructor(options: FuturesSessionOptions = {}) {
+  constructor(given: FuturesSessionOptions = {}) {
     super();
+    const options = ownOptions(given);
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
       fail('executor', 'an Executor', executor);
@@ -209,7 +210,11 @@ export class FuturesSession extends FutureVerbs {
       const plan = planCall(this.session, method, url, options);
       if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
       const task = new SessionTask(this.session, plan);
-      const future = this.#submit(task, options.priority, options.signal);
+      const future = this.#submit(
+        task,
+        ownValue(options, 'priority', options.priority),
+        ownValue(options, 'signal', options.signal),
+      );
       task.observer?.bind(future);
       return future;
     } catch (error) {
@@ -235,8 +240,8 @@ export class FuturesSession extends FutureVerbs {
   // A call identical to others in flight: one task for all of them, a future for each caller.
   // The caller that starts the task is the one its tracer watches.
   #coalesced(plan: CallPlan, ticket: FlightTicket, options: FutureRequestOptions) {
-    const signal = expectSignal(options.signal);
-    const priority = expectPriority(options.priority);
+    const signal = expectSignal(ownValue(options, 'signal', options.signal));
+    const priority = expectPriority(ownValue(options, 'priority', options.priority));
     const started: { task?: SessionTask } = {};
     const join = () =>
       ticket.group.join(ticket.key, (shared) => {
@@ -269,7 +274,7 @@ export class FuturesSession extends FutureVerbs {
    * Unlike requests-futures' `close()`, cancelling pending work really cancels it.
    */
   async close(options: CloseOptions = {}): Promise<void> {
-    const cancelPending = options.cancelPending === true;
+    const cancelPending = ownValue(options, 'cancelPending', options.cancelPending) === true;
     if (this.#ownsExecutor) await this.executor.shutdown({ cancelPending });
     if (this.#ownsSession) await this.session.close();
   }

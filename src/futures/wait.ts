@@ -1,4 +1,4 @@
-import { fail } from '../validate.ts';
+import { fail, own } from '../validate.ts';
 import { expectFutures } from './expect-futures.ts';
 import { type Future, hasFailed, noteWaiting } from './future.ts';
 import { FutureSet, type FutureSetOptions } from './future-set.ts';
@@ -65,8 +65,8 @@ export async function wait<F extends Future<unknown>>(
   options: WaitOptions = {},
 ): Promise<WaitResult<F>> {
   const list = expectFutures('futures', futures);
-  const timeout = expectTimeout('timeout', options.timeout);
-  const returnWhen = expectReturnWhen(options.returnWhen);
+  const timeout = expectTimeout('timeout', own(options, 'timeout'));
+  const returnWhen = expectReturnWhen(own(options, 'returnWhen'));
   const done = new Set<F>();
   const notDone = new Set<F>();
   for (const future of list) {

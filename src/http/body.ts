@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { ownValue } from '../validate.ts';
 import type { BodyInit, ParamsInit } from './options.ts';
 import type { WireBody } from './prepared-request.ts';
 import { encodeParams, normalizeParams } from './url.ts';
@@ -63,18 +64,19 @@ function encodeRaw(body: BodyInit): EncodedBody {
 
 /** Encodes whichever of `json`, `form` and `body` is given; giving more than one is an error. */
 export function encodeBody(source: BodySource): EncodedBody {
-  const hasJSON = source.json !== undefined;
-  const hasForm = source.form !== undefined;
-  const hasBody = source.body !== undefined && source.body !== null;
-  if (Number(hasJSON) + Number(hasForm) + Number(hasBody) > 1) {
+  const json = ownValue(source, 'json', source.json);
+  const form = ownValue(source, 'form', source.form);
+  const body = ownValue(source, 'body', source.body);
+  const hasBody = body !== undefined && body !== null;
+  if (Number(json !== undefined) + Number(form !== undefined) + Number(hasBody) > 1) {
     throw new InvalidRequestError('Give only one of `json`, `form` and `body`');
   }
-  if (hasJSON) return encodeJSON(source.json);
-  if (hasForm) {
-    const form = encodeParams(normalizeParams(source.form as ParamsInit));
-    return { body: form, contentType: 'application/x-www-form-urlencoded', isReplayable: true };
+  if (json !== undefined) return encodeJSON(json);
+  if (form !== undefined) {
+    const encoded = encodeParams(normalizeParams(form));
+    return { body: encoded, contentType: 'application/x-www-form-urlencoded', isReplayable: true };
   }
-  if (hasBody) return encodeRaw(source.body as BodyInit);
+  if (hasBody) return encodeRaw(body);
   return NO_BODY;
 }
 

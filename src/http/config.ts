@@ -1,4 +1,5 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { own, ownOptions, ownValue } from '../validate.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import type {
@@ -103,8 +104,9 @@ function phase(name: string, value: number | false | undefined, fallback: number
   return checkPositiveNumber(`timeout.${name}`, value);
 }
 
-function resolveTimeouts(input: number | TimeoutOptions | undefined, base: Timeouts): Timeouts {
-  if (input === undefined) return base;
+function resolveTimeouts(given: number | TimeoutOptions | undefined, base: Timeouts): Timeouts {
+  if (given === undefined) return base;
+  const input = ownOptions(given, 'timeout');
   if (typeof input === 'number') {
     return { ...base, total: checkPositiveNumber('timeout', input) };
   }
@@ -127,7 +129,8 @@ function resolveRetry(
 ): RetryPolicy | undefined {
   if (input === undefined) return base;
   if (input === false) return undefined;
-  const options: RetryOptions = typeof input === 'number' ? { limit: input } : input;
+  const options: RetryOptions =
+    typeof input === 'number' ? { limit: input } : ownOptions(input, 'retry');
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       `Expected \`retry\` to be a number, false or an object, got ${typeof input}`,
@@ -159,11 +162,12 @@ function resolveRedirect(input: CommonOptions['redirect'], base: number): number
   if (input === undefined) return base;
   if (input === false) return 0;
   if (input === true) return base === 0 ? DEFAULTS.maxRedirects : base;
-  return checkInteger('redirect.max', input.max ?? DEFAULTS.maxRedirects, 0);
+  return checkInteger('redirect.max', own(input, 'max') ?? DEFAULTS.maxRedirects, 0);
 }
 
-function resolveAuth(auth: Auth | null | undefined, base: ResolvedAuth | undefined) {
-  if (auth === undefined) return base;
+function resolveAuth(given: Auth | null | undefined, base: ResolvedAuth | undefined) {
+  if (given === undefined) return base;
+  const auth = ownOptions(given, 'auth');
   if (auth === null) return undefined;
   if (typeof auth === 'function') return { header: undefined, sign: auth };
   if (typeof auth === 'object' && 'bearer' in auth && typeof auth.bearer === 'string') {
@@ -192,8 +196,9 @@ export function basicAuth(username: string, password: string): string {
   return `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 }
 
-function resolveHooks(input: Partial<Hooks> | undefined, base: Hooks | undefined) {
-  if (input === undefined) return base;
+function resolveHooks(given: Partial<Hooks> | undefined, base: Hooks | undefined) {
+  if (given === undefined) return base;
+  const input = ownOptions(given, 'hooks');
   const from = base ?? NO_HOOKS;
   const hooks: Hooks = {
     beforeRequest: concatHooks('beforeRequest', from.beforeRequest, input.beforeRequest),
@@ -223,26 +228,31 @@ function resolveTransport(
   base: TransportSettings,
   connectTimeout: number | undefined,
 ): TransportSettings {
+  const ca = ownValue(options, 'ca', options.ca);
+  const cert = ownValue(options, 'cert', options.cert);
+  const key = ownValue(options, 'key', options.key);
+  const rejectUnauthorized = ownValue(options, 'rejectUnauthorized', options.rejectUnauthorized);
+  const proxy = ownValue(options, 'proxy', options.proxy);
   if (
-    options.ca === undefined &&
-    options.cert === undefined &&
-    options.key === undefined &&
-    options.rejectUnauthorized === undefined &&
-    options.proxy === undefined &&
+    ca === undefined &&
+    cert === undefined &&
+    key === undefined &&
+    rejectUnauthorized === undefined &&
+    proxy === undefined &&
     connectTimeout === base.connectTimeout
   ) {
     return base;
   }
   return {
     connectTimeout,
-    ca: options.ca ?? base.ca,
-    cert: options.cert ?? base.cert,
-    key: options.key ?? base.key,
+    ca: ca ?? base.ca,
+    cert: cert ?? base.cert,
+    key: key ?? base.key,
     rejectUnauthorized:
-      options.rejectUnauthorized === undefined
+      rejectUnauthorized === undefined
         ? base.rejectUnauthorized
-        : checkBoolean('rejectUnauthorized', options.rejectUnauthorized),
-    proxy: options.proxy ?? base.proxy,
+        : checkBoolean('rejectUnauthorized', rejectUnauthorized),
+    proxy: proxy ?? base.proxy,
   };
 }
 
@@ -286,9 +296,13 @@ const CALL_ONLY_KEYS = new Set([
   'deadline',
 ]);
 
+// Own keys only (see `own`): an inherited key never counts as an option.
 function touchesConfig(options: object): boolean {
   for (const key in options) {
-    if (!CALL_ONLY_KEYS.has(key) && (options as Record<string, unknown>)[key] !== undefined)
+    if (
+      !CALL_ONLY_KEYS.has(key) &&
+      ownValue(options, key, (options as Record<string, unknown>)[key]) !== undefined
+    )
       return true;
   }
   return false;
@@ -298,40 +312,48 @@ function touchesConfig(options: object): boolean {
  * Merges `options` over `base` as requests does: headers and params key by key (case-insensitive
  * header names, `null` removes), cookies key by key, hooks lists concatenated, everything else
  * replaced. Returns `base` itself when `options` changes nothing. Never mutates its arguments.
+ * Only own properties of `options` are read (never one inherited from a polluted prototype), and
+ * reading them allocates nothing.
  */
 export function merge(base: Config, options: CommonOptions & RequestOptions): Config {
   if (!touchesConfig(options)) return base;
   let headers = base.headers;
-  if (options.headers !== undefined)
-    headers = applyHeaders(headers, normalizeHeaders(options.headers));
+  const headersGiven = ownValue(options, 'headers', options.headers);
+  if (headersGiven !== undefined) headers = applyHeaders(headers, normalizeHeaders(headersGiven));
+  const decompressGiven = ownValue(options, 'decompress', options.decompress);
   const decompress =
-    options.decompress === undefined
-      ? base.decompress
-      : checkBoolean('decompress', options.decompress);
+    decompressGiven === undefined ? base.decompress : checkBoolean('decompress', decompressGiven);
   if (!decompress && base.decompress && headers['accept-encoding'] === DEFAULTS.acceptEncoding) {
     headers = applyHeaders(headers, { 'accept-encoding': null });
   }
   let params = base.params;
   let query = base.query;
-  if (options.params !== undefined) {
-    params = mergeParams(params, normalizeParams(options.params));
+  const paramsGiven = ownValue(options, 'params', options.params);
+  if (paramsGiven !== undefined) {
+    params = mergeParams(params, normalizeParams(paramsGiven));
     query = encodeParams(params);
   }
-  const timeout = resolveTimeouts(options.timeout, base.timeout);
+  const cookies = ownValue(options, 'cookies', options.cookies);
+  const maxBodySize = ownValue(options, 'maxBodySize', options.maxBodySize);
+  const timeout = resolveTimeouts(ownValue(options, 'timeout', options.timeout), base.timeout);
   return {
     headers: headers === base.headers ? headers : Object.freeze(headers),
     params,
     query,
-    auth: resolveAuth(options.auth, base.auth),
-    cookies: options.cookies === undefined ? base.cookies : { ...base.cookies, ...options.cookies },
+    auth: resolveAuth(ownValue(options, 'auth', options.auth), base.auth),
+    cookies:
+      cookies === undefined
+        ? base.cookies
+        : Object.assign(Object.create(null), base.cookies, cookies),
     timeout,
-    retry: resolveRetry(options.retry, base.retry),
-    maxRedirects: resolveRedirect(options.redirect, base.maxRedirects),
-    hooks: resolveHooks(options.hooks, base.hooks),
+    retry: resolveRetry(ownValue(options, 'retry', options.retry), base.retry),
+    maxRedirects: resolveRedirect(
+      ownValue(options, 'redirect', options.redirect),
+      base.maxRedirects,
+    ),
+    hooks: resolveHooks(ownValue(options, 'hooks', options.hooks), base.hooks),
     maxBodySize:
-      options.maxBodySize === undefined
-        ? base.maxBodySize
-        : checkInteger('maxBodySize', options.maxBodySize, 0),
+      maxBodySize === undefined ? base.maxBodySize : checkInteger('maxBodySize', maxBodySize, 0),
     decompress,
     transport: resolveTransport(options, base.transport, timeout.connect),
   };

@@ -70,15 +70,48 @@ class ProxyDispatcher extends ProxyAgent {
     options: Dispatcher.DispatchOptions,
     handler: Dispatcher.DispatchHandler,
   ): boolean {
-    return super.dispatch({ ...options, headers: { ...options.headers } }, handler);
+    const copy = Object.assign(Object.create(null), options, { headers: { ...options.headers } });
+    return super.dispatch(copy, handler);
   }
 }
 
+/**
+ * Keys of the socket options undici's connector and Node's `net.connect`/`tls.connect` read that
+ * fanout has no option for: given as own `undefined` values, so a polluted `Object.prototype`
+ * (an aborted `signal`, a `socketPath`, a `lookup`, TLS material) cannot answer them. The options
+ * undici builds from ours are spreads of them, which keep own keys. (Not keys that Node fills
+ * with a default before spreading the caller's, such as `checkServerIdentity`.)
+ */
+const UNSET_SOCKET_OPTIONS = Object.fromEntries(
+  [
+    'socketPath',
+    'session',
+    'maxCachedSessions',
+    'allowH2',
+    'useH2c',
+    'signal',
+    'lookup',
+    'family',
+    'hints',
+    'localAddress',
+    'localPort',
+    'path',
+    'fd',
+    'onread',
+    'pfx',
+    'passphrase',
+    'crl',
+    'secureContext',
+    'servername',
+  ].map((key) => [key, undefined]),
+);
+
 function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
   const tls = {
-    ...(settings.ca !== undefined && { ca: settings.ca as string | Buffer | (string | Buffer)[] }),
-    ...(settings.cert !== undefined && { cert: settings.cert }),
-    ...(settings.key !== undefined && { key: settings.key }),
+    ...UNSET_SOCKET_OPTIONS,
+    ca: settings.ca as string | Buffer | (string | Buffer)[] | undefined,
+    cert: settings.cert,
+    key: settings.key,
     rejectUnauthorized: settings.rejectUnauthorized,
   };
   // undici prefers a server's `Keep-Alive: timeout=…` hint to keepAliveTimeout, bounded only by

@@ -1,4 +1,5 @@
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { ownValue } from '../validate.ts';
 import { type BodySource, encodeBody } from './body.ts';
 import { basicAuth, type Config } from './config.ts';
 import { HeaderRecord } from './headers.ts';
@@ -28,10 +29,11 @@ function checkMethod(method: unknown): string {
 }
 
 function hasBody(source: BodySource): boolean {
+  const body = ownValue(source, 'body', source.body);
   return (
-    source.json !== undefined ||
-    source.form !== undefined ||
-    (source.body !== undefined && source.body !== null)
+    ownValue(source, 'json', source.json) !== undefined ||
+    ownValue(source, 'form', source.form) !== undefined ||
+    (body !== undefined && body !== null)
   );
 }
 

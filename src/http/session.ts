@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
 import { redactedParams } from '../redact.ts';
+import { own, ownOptions, ownValue } from '../validate.ts';
 import { Call } from './call.ts';
 import {
   coalescing,
@@ -95,12 +96,11 @@ export class Session {
   // The `coalesce` option: the session's own group of shared calls, or undefined.
   readonly #flights: FlightGroup | undefined;
 
-  constructor(options: SessionOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      throw new InvalidOptionError(
-        `Expected session options to be an object, got ${typeof options}`,
-      );
+  constructor(given: SessionOptions = {}) {
+    if (typeof given !== 'object' || given === null) {
+      throw new InvalidOptionError(`Expected session options to be an object, got ${typeof given}`);
     }
+    const options = ownOptions(given);
     this.#config = merge(BASE_CONFIG, options);
     const redactParams = redactedParams('redactParams', options.redactParams);
     this.#rules = {
@@ -151,7 +151,7 @@ export class Session {
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#send(call, options.signal);
+    return this.#send(call, ownValue(options, 'signal', options.signal));
   }
 
   static {
@@ -169,10 +169,11 @@ export class Session {
     }
     const config = merge(this.#config, options);
     const request = prepare(method, url, config, options, this.#rules);
+    const isStream = ownValue(options, 'stream', options.stream) === true;
     const wire = sharesWire(config, this.#config)
-      ? this.#wire[options.stream ? 1 : 0]
-      : this.#wireOptions(config, options.stream === true);
-    const deadline = callDeadline(options.deadline);
+      ? this.#wire[isStream ? 1 : 0]
+      : this.#wireOptions(config, isStream);
+    const deadline = callDeadline(ownValue(options, 'deadline', options.deadline));
     const flights = this.#flights ?? coalescing.scope?.();
     const flight =
       flights === undefined
@@ -181,7 +182,7 @@ export class Session {
             session: this,
             config,
             jarCookie: this.cookies?.headerFor(request.url) ?? '',
-            isStream: options.stream === true,
+            isStream,
             deadline,
           });
     return { request, config, wire, deadline, flight };
@@ -313,7 +314,7 @@ export class Session {
     return this.request(
       'HEAD',
       url,
-      options?.redirect === undefined ? { ...options, redirect: false } : options,
+      own(options, 'redirect') === undefined ? { ...options, redirect: false } : options,
     );
   }
 

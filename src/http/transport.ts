@@ -9,6 +9,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
+import { dispatchOptions } from './dispatch-options.ts';
 import { HeaderRecord } from './headers.ts';
 import type { AttemptObserver } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -35,7 +36,6 @@ export interface WireOptions {
 
 // undici reads 0 as "no timer". Its header and body timers tick at about one second, so the
 // exchange runs its own (see Exchange#arm); the session's total deadline bounds the call.
-const NO_TIMEOUT = 0;
 const EMPTY = Buffer.alloc(0);
 const ignore = () => {};
 
@@ -166,18 +166,7 @@ export class Exchange {
     });
     try {
       options.dispatcher.dispatch(
-        {
-          origin: request.origin,
-          path: request.path,
-          method: request.method,
-          headers: request.headers,
-          body: request.body as NonNullable<Dispatcher.DispatchOptions['body']>,
-          headersTimeout: NO_TIMEOUT,
-          bodyTimeout: NO_TIMEOUT,
-          // undici holds back the next request until this one's headers arrive ("blocking",
-          // its default for all but HEAD), which would make `pipelining` a no-op.
-          blocking: false,
-        },
+        dispatchOptions(request),
         this as unknown as Dispatcher.DispatchHandler,
       );
     } catch (error) {

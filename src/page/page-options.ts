@@ -1,6 +1,6 @@
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { FuturesSession } from '../futures/futures-session.ts';
-import { describe } from '../validate.ts';
+import { describe, ownOptions } from '../validate.ts';
 import { isHTML } from './html.ts';
 import type { LatePolicy, Markup, SectionFailure } from './section.ts';
 import { checkLate, checkMilliseconds } from './validate-section.ts';
@@ -100,8 +100,9 @@ export function checkMode(value: unknown, fallback: StreamMode): StreamMode {
  * @throws {PageDefinitionError} for a missing `head`, a bad mode, budget, deadline or policy, or
  * a hook that is not a function.
  */
-export function checkPageOptions<Input>(options: PageOptions<Input>): CheckedPageOptions<Input> {
-  if (typeof options !== 'object' || options === null) reject('options', 'an object', options);
+export function checkPageOptions<Input>(given: PageOptions<Input>): CheckedPageOptions<Input> {
+  if (typeof given !== 'object' || given === null) reject('options', 'an object', given);
+  const options = ownOptions(given);
   const name = options.name ?? 'page';
   if (typeof name !== 'string' || name === '') reject('name', 'a non-empty string', name);
   checkLayout('head', options.head);

@@ -1,4 +1,5 @@
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
+import { ownOptions } from '../validate.ts';
 import { checkPageOptions, type PageOptions } from './page-options.ts';
 import {
   type PageHead,
@@ -111,12 +112,11 @@ export class Page<Input = undefined, Data extends Record<string, unknown> = Reco
       ? [options?: RenderOptions<Input>]
       : [options: RenderOptions<Input>]
   ): PageRendering<Input> {
-    const options = (args[0] ?? {}) as RenderSettings & { input?: Input };
+    const settings = ownOptions((args[0] ?? {}) as RenderSettings & { input?: Input });
     if (this.#spec.sections.length === 0) {
       throw new PageDefinitionError(`Page "${this.name}" has no sections`);
     }
-    const { input, ...settings } = options;
-    return new PageRendering(this.#spec, input as Input, settings);
+    return new PageRendering(this.#spec, settings.input as Input, settings);
   }
 
   /**

@@ -6,7 +6,7 @@ import type { Flow } from '../flow/flow.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
 import type { SectionRecord } from '../trace/section-record.ts';
 import { currentTrace, Trace } from '../trace/trace.ts';
-import { describe } from '../validate.ts';
+import { describe, own } from '../validate.ts';
 import type { Flusher } from './flusher.ts';
 import { inOrder } from './in-order.ts';
 import { outOfOrder } from './out-of-order.ts';
@@ -221,7 +221,7 @@ export class PageRendering<Input = unknown> {
   async pipe(destination: Writable, options: PipeOptions = {}): Promise<void> {
     await pipeChunks(this, destination, {
       head: () => this.head(),
-      trailers: options.trailers === true,
+      trailers: own(options, 'trailers') === true,
       serverTiming: () => this.serverTiming(),
       onAbandon: () => {
         if (!this.#isComplete) this.abort();

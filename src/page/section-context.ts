@@ -1,5 +1,6 @@
 import type { Future } from '../futures/future.ts';
 import type { FutureRequestOptions, FuturesSession } from '../futures/futures-session.ts';
+import { ownValue } from '../validate.ts';
 import type { SectionContext } from './section.ts';
 
 /** What {@link sectionContext} needs from the page rendering. */
@@ -26,10 +27,10 @@ function withBudget<O extends FutureRequestOptions>(
   remaining: number,
   signal: AbortSignal,
 ): O {
-  const own = ownBudget(options?.deadline);
+  const own = ownBudget(ownValue(options, 'deadline', options?.deadline));
   const left = Math.max(0, remaining);
   const deadline = own !== undefined && own < left ? own : left;
-  const ownSignal = options?.signal;
+  const ownSignal = ownValue(options, 'signal', options?.signal);
   return {
     ...options,
     ...(deadline !== Number.POSITIVE_INFINITY && { deadline }),

@@ -1,5 +1,5 @@
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
-import { describe } from '../validate.ts';
+import { describe, ownOptions } from '../validate.ts';
 import { isHTML } from './html.ts';
 import type { LatePolicy, Markup, SectionContext, SectionFailure } from './section.ts';
 
@@ -104,7 +104,7 @@ export function checkSection(
   if (typeof definition !== 'object' || definition === null) {
     reject(checkedName, `expected a definition object, got ${describe(definition)}`);
   }
-  const fields = definition as Record<string, unknown>;
+  const fields = ownOptions(definition as Record<string, unknown>);
   const unknown = Object.keys(fields).filter((key) => !KNOWN_KEYS.has(key));
   if (unknown.length > 0) reject(checkedName, `unknown option(s) ${unknown.join(', ')}`);
   if (typeof fields.render !== 'function') {

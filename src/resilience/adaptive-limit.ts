@@ -3,7 +3,7 @@ import type { ConcurrencyLimit } from '../futures/concurrency-limit.ts';
 import { warnListenerError } from '../futures/warnings.ts';
 import type { LimitChange } from '../trace/limit-change.ts';
 import { currentTrace } from '../trace/trace.ts';
-import { fail } from '../validate.ts';
+import { fail, own } from '../validate.ts';
 import { AimdLimit } from './aimd-limit.ts';
 import { GradientLimit } from './gradient-limit.ts';
 import type { LimitAlgorithm } from './limit-algorithm.ts';
@@ -49,7 +49,7 @@ export class AdaptiveLimit implements ConcurrencyLimit<Token> {
   /** @internal Use {@link adaptiveLimit}. */
   constructor(options: AdaptiveLimitOptions) {
     this.#settings = normalizeLimitOptions(options);
-    const clock = options.clock ?? (() => performance.now());
+    const clock = own(options, 'clock') ?? (() => performance.now());
     if (typeof clock !== 'function') fail('clock', 'a function', clock);
     this.#clock = clock;
     this.max = this.#settings.max;

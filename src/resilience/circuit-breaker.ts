@@ -12,7 +12,7 @@ import {
   checkInteger,
   checkPositiveNumber,
 } from '../http/validate.ts';
-import { fail } from '../validate.ts';
+import { fail, ownOptions } from '../validate.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
@@ -147,8 +147,9 @@ export class CircuitBreaker implements SessionPolicy {
   // Listeners of state changes; replaced, never changed in place (one may dispose itself).
   #listeners: readonly ((change: CircuitStateChange) => void)[] = [];
 
-  constructor(options: CircuitBreakerOptions = {}) {
-    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  constructor(given: CircuitBreakerOptions = {}) {
+    if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+    const options = ownOptions(given);
     this.#trip = checkTrip(options.trip);
     this.#openFor = checkPositiveNumber('openFor', orDefault(options.openFor, DEFAULTS.openFor));
     this.#probes = checkInteger(
@@ -255,7 +256,7 @@ export class CircuitBreaker implements SessionPolicy {
   // Counts one outcome in a closed circuit; whether the circuit must open.
   #trips(circuit: Circuit & { kind: 'closed' }, isFailure: boolean): boolean {
     const trip = this.#trip;
-    if ('consecutiveFailures' in trip) {
+    if (isConsecutive(trip)) {
       circuit.consecutive = isFailure ? circuit.consecutive + 1 : 0;
       return circuit.consecutive >= trip.consecutiveFailures;
     }
@@ -315,12 +316,17 @@ export class CircuitBreaker implements SessionPolicy {
   }
 }
 
+// Own only: a polluted `Object.prototype.consecutiveFailures` must not turn a ratio trip over.
+function isConsecutive(trip: Required<RatioTrip> | ConsecutiveTrip): trip is ConsecutiveTrip {
+  return Object.hasOwn(trip, 'consecutiveFailures');
+}
+
 function checkTrip(trip: unknown): Required<RatioTrip> | ConsecutiveTrip {
   if (trip === undefined) return { consecutiveFailures: 5 };
   if (typeof trip !== 'object' || trip === null) {
     fail('trip', '{ consecutiveFailures } or { failureRatio, window?, minimumThroughput? }', trip);
   }
-  const rule = trip as Partial<ConsecutiveTrip & RatioTrip>;
+  const rule = ownOptions(trip as Partial<ConsecutiveTrip & RatioTrip>, 'trip');
   if (rule.consecutiveFailures !== undefined) {
     return {
       consecutiveFailures: checkInteger('trip.consecutiveFailures', rule.consecutiveFailures, 1),

@@ -3,7 +3,7 @@ import { CancelledError } from '../errors/cancelled-error.ts';
 import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/policy.ts';
 import type { Response } from '../http/response.ts';
 import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
-import { fail } from '../validate.ts';
+import { fail, ownOptions } from '../validate.ts';
 import { LatencyWindow } from './latency-window.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
@@ -93,8 +93,9 @@ export class Hedging implements SessionPolicy {
   readonly #methods: ReadonlySet<string>;
   readonly #origins = new Map<string, OriginStats>();
 
-  constructor(options: HedgingOptions = {}) {
-    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  constructor(given: HedgingOptions = {}) {
+    if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+    const options = ownOptions(given);
     this.#delay = checkPositiveNumber('delay', orDefault(options.delay, DEFAULTS.delay), true);
     if (options.percentile !== undefined) {
       const percentile = options.percentile;

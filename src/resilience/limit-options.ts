@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { fail } from '../validate.ts';
+import { fail, ownOptions } from '../validate.ts';
 
 /** Options every algorithm of `adaptiveLimit()` takes. */
 export interface CommonLimitOptions {
@@ -125,10 +125,11 @@ const GRADIENT_DEFAULTS = {
  *
  * @throws {InvalidOptionError} naming the option, what was expected and what was received.
  */
-export function normalizeLimitOptions(options: AdaptiveLimitOptions): LimitSettings {
-  if (typeof options !== 'object' || options === null) {
-    fail('options', "an object such as { algorithm: 'gradient' }", options);
+export function normalizeLimitOptions(given: AdaptiveLimitOptions): LimitSettings {
+  if (typeof given !== 'object' || given === null) {
+    fail('options', "an object such as { algorithm: 'gradient' }", given);
   }
+  const options = ownOptions(given);
   const common = normalizeCommon(options);
   const { algorithm } = options;
   if (algorithm === 'aimd') {

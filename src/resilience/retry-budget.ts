@@ -1,7 +1,7 @@
 import type { PolicyContext, RetryState, SessionPolicy } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
-import { fail } from '../validate.ts';
+import { fail, ownOptions } from '../validate.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
@@ -75,10 +75,11 @@ export class RetryBudget implements SessionPolicy {
   // Per origin: first = calls, second = retries, over the window.
   readonly #origins = new Map<string, SlidingCounts>();
 
-  constructor(options: RetryBudgetOptions = {}) {
-    if (typeof options !== 'object' || options === null) {
-      fail('options', 'an object', options);
+  constructor(given: RetryBudgetOptions = {}) {
+    if (typeof given !== 'object' || given === null) {
+      fail('options', 'an object', given);
     }
+    const options = ownOptions(given);
     this.#ratio = checkPositiveNumber('ratio', orDefault(options.ratio, DEFAULTS.ratio), true);
     this.#window = checkPositiveNumber('window', orDefault(options.window, DEFAULTS.window));
     const minPerSecond = checkPositiveNumber(

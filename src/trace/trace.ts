@@ -4,6 +4,7 @@ import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { redactedParams } from '../redact.ts';
+import { ownOptions } from '../validate.ts';
 import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.ts';
 import { watchConnections } from './connections.ts';
 import { FlowRecord, watchFlows } from './flow-record.ts';
@@ -87,8 +88,9 @@ export class Trace {
   #endedAt: number | undefined;
   readonly #context: RecordContext;
 
-  constructor(options: TraceOptions = {}) {
+  constructor(given: TraceOptions = {}) {
     install();
+    const options = ownOptions(given);
     this.name = options.name ?? 'trace';
     this.startedAt = new Date();
     this.origin = performance.now();

@@ -1,6 +1,6 @@
 import type { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { checkBoolean, checkFunction, checkPositiveNumber } from '../../http/validate.ts';
-import { fail } from '../../validate.ts';
+import { fail, ownOptions } from '../../validate.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { Heuristic } from './freshness.ts';
 import { MemoryStore } from './memory-store.ts';
@@ -70,8 +70,9 @@ const DAY = 86_400_000;
  * Checks `options` and fills in the defaults.
  * @throws {InvalidOptionError} naming the option and the value received.
  */
-export function normalizeCacheOptions(options: CacheOptions): NormalizedCacheOptions {
-  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptions {
+  if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+  const options = ownOptions(given);
   const store = options.store ?? new MemoryStore();
   if (!isStore(store)) fail('store', 'a CacheStore (isShared, get, set, delete)', store);
   const isShared = options.shared === undefined ? true : checkBoolean('shared', options.shared);

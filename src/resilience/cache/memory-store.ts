@@ -1,5 +1,5 @@
 import { checkFunction, checkInteger } from '../../http/validate.ts';
-import { fail } from '../../validate.ts';
+import { fail, ownOptions } from '../../validate.ts';
 import type { CacheStore } from './cache-store.ts';
 
 /** Options of {@link MemoryStore}. */
@@ -40,8 +40,9 @@ export class MemoryStore implements CacheStore {
   readonly #slots = new Map<string, Slot>();
   #bytes = 0;
 
-  constructor(options: MemoryStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  constructor(given: MemoryStoreOptions = {}) {
+    if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+    const options = ownOptions(given);
     this.#maxEntries = checkInteger('maxEntries', options.maxEntries ?? 1_000, 1);
     this.#maxBytes = checkInteger('maxBytes', options.maxBytes ?? 32 * 1024 * 1024, 1);
     this.#now = checkFunction('now', options.now ?? Date.now);

@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { checkInteger, checkPositiveNumber } from '../../http/validate.ts';
-import { fail } from '../../validate.ts';
+import { fail, ownOptions } from '../../validate.ts';
 import { encodeCommand, RespErrorReply, RespParser, type RespValue } from './resp.ts';
 
 /** Options of {@link RedisClient}. */
@@ -65,8 +65,9 @@ export class RedisClient {
   // Whether the socket is corked until the next tick (commands of one tick go in one write).
   #isCorked = false;
 
-  constructor(options: RedisClientOptions = {}) {
-    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  constructor(given: RedisClientOptions = {}) {
+    if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+    const options = ownOptions(given);
     if (options.host !== undefined && (typeof options.host !== 'string' || options.host === '')) {
       fail('host', 'a non-empty string', options.host);
     }

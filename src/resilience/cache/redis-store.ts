@@ -1,5 +1,5 @@
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
-import { fail } from '../../validate.ts';
+import { fail, ownOptions } from '../../validate.ts';
 import type { CacheStore } from './cache-store.ts';
 import { RedisClient, type RedisClientOptions } from './redis-client.ts';
 
@@ -31,8 +31,9 @@ export class RedisStore implements CacheStore {
   readonly #client: RedisClient;
   readonly #prefix: string;
 
-  constructor(options: RedisStoreOptions = {}) {
-    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
+  constructor(given: RedisStoreOptions = {}) {
+    if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
+    const options = ownOptions(given);
     const { prefix = 'fanout:cache:', ...client } = options;
     if (typeof prefix !== 'string') fail('prefix', 'a string', prefix);
     this.#prefix = prefix;
