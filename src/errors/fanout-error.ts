@@ -25,7 +25,10 @@ export class FanoutError extends Error {
   readonly [brand] = true;
 
   constructor(message: string, options?: FanoutErrorOptions) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    // Own properties only: a polluted `Object.prototype.cause` must not attach to every error.
+    const cause =
+      options !== undefined && Object.hasOwn(options, 'cause') ? options.cause : undefined;
+    super(message, cause === undefined ? undefined : { cause });
   }
 }
 

@@ -38,7 +38,9 @@ export class RequestError extends FanoutError {
   readonly request: ErrorRequest | undefined;
 
   constructor(message: string, options?: RequestErrorOptions) {
-    const request = options?.request === undefined ? undefined : shown(options.request);
+    const given =
+      options !== undefined && Object.hasOwn(options, 'request') ? options.request : undefined;
+    const request = given === undefined ? undefined : shown(given);
     super(request ? `${message}: ${request.method} ${request.url}` : message, options);
     this.request = request;
   }

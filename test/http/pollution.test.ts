@@ -2,10 +2,12 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import {
   ConnectionError,
+  HTTPError,
   InvalidOptionError,
   InvalidURLError,
   Session,
   type SessionOptions,
+  TimeoutError,
 } from '../../src/index.ts';
 import { withPolluted } from '../helpers/pollution.ts';
 import { startServer } from '../helpers/server.ts';
@@ -227,4 +229,33 @@ test('a request that merges options ignores polluted maxBodySize, decompress and
     session.get('/q', { headers: { 'x-a': '1' } }),
   );
   assert.equal(response.json<Echo>().headers['x-a'], '1');
+});
+
+test('a polluted cause or request attaches to no fanout error', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.statusCode = 503;
+    response.end();
+  });
+  const planted = {
+    cause: new Error('planted'),
+    request: { method: 'GET', url: 'http://planted/' },
+  };
+  const [fromResponse, built] = await withPolluted(t, planted, async () => {
+    const session = openSession(t, {});
+    const response = await session.get(`${server.origin}/x`, { retry: { limit: 0 } });
+    const raised = (() => {
+      try {
+        response.raiseForStatus();
+      } catch (error) {
+        return error;
+      }
+    })();
+    return [raised, new TimeoutError({ phase: 'result', timeout: 5 })];
+  });
+  assert.ok(fromResponse instanceof HTTPError, String(fromResponse));
+  assert.equal(fromResponse.cause, undefined);
+  assert.ok(built instanceof TimeoutError);
+  assert.equal(built.cause, undefined);
+  assert.equal(built.request, undefined);
+  assert.equal(built.message.includes('planted'), false, built.message);
 });
