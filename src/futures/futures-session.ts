@@ -164,6 +164,7 @@ export class FuturesSession extends FutureVerbs {
 
   constructor(options: FuturesSessionOptions = {}) {
     super();
+    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
       fail('executor', 'an Executor', executor);

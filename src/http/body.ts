@@ -71,7 +71,7 @@ export function encodeBody(source: BodySource): EncodedBody {
   }
   if (hasJSON) return encodeJSON(source.json);
   if (hasForm) {
-    const form = encodeParams(normalizeParams(source.form as ParamsInit));
+    const form = encodeParams(normalizeParams(source.form as ParamsInit, 'form'));
     return { body: form, contentType: 'application/x-www-form-urlencoded', isReplayable: true };
   }
   if (hasBody) return encodeRaw(source.body as BodyInit);

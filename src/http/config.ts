@@ -11,6 +11,7 @@ import type {
   SessionOptions,
   TimeoutOptions,
 } from './options.ts';
+import { checkCA, checkPEM, checkProxy } from './transport-options.ts';
 import { encodeParams, mergeParams, normalizeParams, type ParamPairs } from './url.ts';
 import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from './validate.ts';
 
@@ -235,14 +236,14 @@ function resolveTransport(
   }
   return {
     connectTimeout,
-    ca: options.ca ?? base.ca,
-    cert: options.cert ?? base.cert,
-    key: options.key ?? base.key,
+    ca: options.ca === undefined ? base.ca : checkCA(options.ca),
+    cert: options.cert === undefined ? base.cert : checkPEM('cert', options.cert),
+    key: options.key === undefined ? base.key : checkPEM('key', options.key),
     rejectUnauthorized:
       options.rejectUnauthorized === undefined
         ? base.rejectUnauthorized
         : checkBoolean('rejectUnauthorized', options.rejectUnauthorized),
-    proxy: options.proxy ?? base.proxy,
+    proxy: options.proxy === undefined ? base.proxy : checkProxy(options.proxy),
   };
 }
 

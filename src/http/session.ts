@@ -3,6 +3,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
 import { redactedParams } from '../redact.ts';
+import { fail } from '../validate.ts';
 import { Call } from './call.ts';
 import {
   coalescing,
@@ -167,6 +168,7 @@ export class Session {
         request: { method, url: String(url), redactParams: this.#rules.redactParams },
       });
     }
+    checkCallOptions(options);
     const config = merge(this.#config, options);
     const request = prepare(method, url, config, options, this.#rules);
     const wire = sharesWire(config, this.#config)
@@ -473,6 +475,17 @@ function redirected(
   }
   list.push(response);
   return list;
+}
+
+// The options of one call: an object, whose `signal` (read by the call, after planning) is an
+// AbortSignal.
+function checkCallOptions(options: RequestOptions): void {
+  if (typeof options !== 'object' || options === null)
+    fail('request options', 'an object', options);
+  const { signal } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    fail('signal', 'an AbortSignal', signal);
+  }
 }
 
 function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
