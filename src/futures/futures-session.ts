@@ -207,10 +207,13 @@ export class FuturesSession extends FutureVerbs {
     options: FutureRequestOptions = NO_OPTIONS,
   ): Future<Response> {
     try {
+      // Checked before planning, which encodes the body: a refusal after it would leave a body
+      // stream unread.
+      const priority = expectPriority(options?.priority);
       const plan = planCall(this.session, method, url, options);
       if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
       const task = new SessionTask(this.session, plan);
-      const future = this.#submit(task, options.priority, options.signal);
+      const future = this.#submit(task, priority, options.signal);
       task.observer?.bind(future);
       return future;
     } catch (error) {

@@ -1,4 +1,6 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { fail } from '../validate.ts';
+import { checkCookies } from './cookie-option.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import type {
@@ -137,10 +139,8 @@ function resolveRetry(
   const from = base ?? DEFAULTS.retry;
   const policy: RetryPolicy = {
     limit: checkInteger('retry.limit', options.limit ?? from.limit, 0),
-    methods: options.methods
-      ? new Set(options.methods.map((m) => m.toUpperCase()))
-      : toSet(from.methods),
-    statusCodes: options.statusCodes ? new Set(options.statusCodes) : toSet(from.statusCodes),
+    methods: options.methods ? retryMethods(options.methods) : toSet(from.methods),
+    statusCodes: options.statusCodes ? retryStatuses(options.statusCodes) : toSet(from.statusCodes),
     baseDelay: checkPositiveNumber('retry.baseDelay', options.baseDelay ?? from.baseDelay, true),
     maxDelay: checkPositiveNumber('retry.maxDelay', options.maxDelay ?? from.maxDelay, true),
     maxRetryAfter: checkPositiveNumber(
@@ -150,6 +150,20 @@ function resolveRetry(
     ),
   };
   return policy.limit === 0 ? undefined : policy;
+}
+
+function retryMethods(methods: unknown): Set<string> {
+  if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) {
+    fail('retry.methods', 'an array of method names', methods);
+  }
+  return new Set(methods.map((m: string) => m.toUpperCase()));
+}
+
+function retryStatuses(statusCodes: unknown): Set<number> {
+  if (!Array.isArray(statusCodes) || !statusCodes.every((code) => Number.isInteger(code))) {
+    fail('retry.statusCodes', 'an array of status codes', statusCodes);
+  }
+  return new Set(statusCodes as number[]);
 }
 
 function toSet<T>(values: Iterable<T>): Set<T> {
@@ -171,10 +185,10 @@ function resolveAuth(auth: Auth | null | undefined, base: ResolvedAuth | undefin
     return { header: `Bearer ${checkHeaderSafe('auth.bearer', auth.bearer)}`, sign: undefined };
   }
   if (typeof auth === 'object' && 'username' in auth) {
-    return {
-      header: basicAuth(String(auth.username), String(auth.password ?? '')),
-      sign: undefined,
-    };
+    const { username, password = '' } = auth as { username: unknown; password?: unknown };
+    if (typeof username !== 'string') fail('auth.username', 'a string', username);
+    if (typeof password !== 'string') fail('auth.password', 'a string', password);
+    return { header: basicAuth(username, password), sign: undefined };
   }
   throw new InvalidOptionError(
     'Expected `auth` to be { username, password }, { bearer } or a function',
@@ -195,6 +209,7 @@ export function basicAuth(username: string, password: string): string {
 
 function resolveHooks(input: Partial<Hooks> | undefined, base: Hooks | undefined) {
   if (input === undefined) return base;
+  if (typeof input !== 'object' || input === null) fail('hooks', 'an object of hook lists', input);
   const from = base ?? NO_HOOKS;
   const hooks: Hooks = {
     beforeRequest: concatHooks('beforeRequest', from.beforeRequest, input.beforeRequest),
@@ -324,7 +339,10 @@ export function merge(base: Config, options: CommonOptions & RequestOptions): Co
     params,
     query,
     auth: resolveAuth(options.auth, base.auth),
-    cookies: options.cookies === undefined ? base.cookies : { ...base.cookies, ...options.cookies },
+    cookies:
+      options.cookies === undefined
+        ? base.cookies
+        : { ...base.cookies, ...checkCookies(options.cookies) },
     timeout,
     retry: resolveRetry(options.retry, base.retry),
     maxRedirects: resolveRedirect(options.redirect, base.maxRedirects),

@@ -170,11 +170,12 @@ export class Session {
     }
     checkCallOptions(options);
     const config = merge(this.#config, options);
+    // Before prepare(): a refusal after the body is encoded would leave its stream unread.
+    const deadline = callDeadline(options.deadline);
     const request = prepare(method, url, config, options, this.#rules);
     const wire = sharesWire(config, this.#config)
       ? this.#wire[options.stream ? 1 : 0]
       : this.#wireOptions(config, options.stream === true);
-    const deadline = callDeadline(options.deadline);
     const flights = this.#flights ?? coalescing.scope?.();
     const flight =
       flights === undefined

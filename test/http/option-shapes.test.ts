@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { FuturesSession, InvalidOptionError, Session } from '../../src/index.ts';
+import {
+  FuturesSession,
+  InvalidOptionError,
+  InvalidRequestError,
+  Session,
+} from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
 import { openSession } from './fixtures.ts';
 
@@ -59,5 +64,32 @@ test('a param or form value that has no text (object, symbol, function) → Inva
       const error = await session.post('/', { [name]: { a: value } }).catch((e: unknown) => e);
       assert.ok(names(error, `${name} values`), `${name}: ${String(error)}`);
     }
+  }
+});
+
+test('wrong retry lists, auth credentials, cookies or hooks → InvalidOptionError naming them', () => {
+  const cases: readonly (readonly [string, Record<string, unknown>])[] = [
+    ['retry.methods', { retry: { methods: -1 } }],
+    ['retry.methods', { retry: { methods: [1] } }],
+    ['retry.statusCodes', { retry: { statusCodes: 'all' } }],
+    ['retry.statusCodes', { retry: { statusCodes: [{}] } }],
+    ['auth.username', { auth: { username: Object.create(null), password: 'p' } }],
+    ['auth.password', { auth: { username: 'u', password: Symbol('p') } }],
+    ['cookies', { cookies: 'a=1' }],
+    ['cookies', { cookies: null }],
+    ['cookies', { cookies: { 'a b': '1' } }],
+    ['cookies.a', { cookies: { a: Symbol('v') } }],
+    ['hooks', { hooks: null }],
+    ['hooks', { hooks: 5 }],
+  ];
+  for (const [name, options] of cases) {
+    assert.throws(
+      () => new Session(options),
+      (e) => names(e, name),
+      name,
+    );
+  }
+  for (const value of ['x\r\nset-cookie: evil=1', '1; b=2', 'a\tb']) {
+    assert.throws(() => new Session({ cookies: { a: value } }), InvalidRequestError, value);
   }
 });
