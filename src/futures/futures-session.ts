@@ -164,6 +164,7 @@ export class FuturesSession extends FutureVerbs {
 
   constructor(given: FuturesSessionOptions = {}) {
     super();
+    if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
@@ -207,14 +208,13 @@ export class FuturesSession extends FutureVerbs {
     options: FutureRequestOptions = NO_OPTIONS,
   ): Future<Response> {
     try {
+      // Checked before planning, which encodes the body: a refusal after it would leave a body
+      // stream unread.
+      const priority = expectPriority(ownValue(options, 'priority', options?.priority));
       const plan = planCall(this.session, method, url, options);
       if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
       const task = new SessionTask(this.session, plan);
-      const future = this.#submit(
-        task,
-        ownValue(options, 'priority', options.priority),
-        ownValue(options, 'signal', options.signal),
-      );
+      const future = this.#submit(task, priority, ownValue(options, 'signal', options.signal));
       task.observer?.bind(future);
       return future;
     } catch (error) {

@@ -73,7 +73,7 @@ export function encodeBody(source: BodySource): EncodedBody {
   }
   if (json !== undefined) return encodeJSON(json);
   if (form !== undefined) {
-    const encoded = encodeParams(normalizeParams(form));
+    const encoded = encodeParams(normalizeParams(form as ParamsInit, 'form'));
     return { body: encoded, contentType: 'application/x-www-form-urlencoded', isReplayable: true };
   }
   if (hasBody) return encodeRaw(body);

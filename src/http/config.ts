@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { own, ownOptions, ownValue } from '../validate.ts';
+import { fail, own, ownOptions, ownValue } from '../validate.ts';
+import { checkCookies } from './cookie-option.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
 import type { Hooks } from './hooks.ts';
 import type {
@@ -12,6 +13,7 @@ import type {
   SessionOptions,
   TimeoutOptions,
 } from './options.ts';
+import { checkCA, checkPEM, checkProxy } from './transport-options.ts';
 import { encodeParams, mergeParams, normalizeParams, type ParamPairs } from './url.ts';
 import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from './validate.ts';
 
@@ -139,10 +141,8 @@ function resolveRetry(
   const from = base ?? DEFAULTS.retry;
   const policy: RetryPolicy = {
     limit: checkInteger('retry.limit', options.limit ?? from.limit, 0),
-    methods: options.methods
-      ? new Set(options.methods.map((m) => m.toUpperCase()))
-      : toSet(from.methods),
-    statusCodes: options.statusCodes ? new Set(options.statusCodes) : toSet(from.statusCodes),
+    methods: options.methods ? retryMethods(options.methods) : toSet(from.methods),
+    statusCodes: options.statusCodes ? retryStatuses(options.statusCodes) : toSet(from.statusCodes),
     baseDelay: checkPositiveNumber('retry.baseDelay', options.baseDelay ?? from.baseDelay, true),
     maxDelay: checkPositiveNumber('retry.maxDelay', options.maxDelay ?? from.maxDelay, true),
     maxRetryAfter: checkPositiveNumber(
@@ -152,6 +152,20 @@ function resolveRetry(
     ),
   };
   return policy.limit === 0 ? undefined : policy;
+}
+
+function retryMethods(methods: unknown): Set<string> {
+  if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) {
+    fail('retry.methods', 'an array of method names', methods);
+  }
+  return new Set(methods.map((m: string) => m.toUpperCase()));
+}
+
+function retryStatuses(statusCodes: unknown): Set<number> {
+  if (!Array.isArray(statusCodes) || !statusCodes.every((code) => Number.isInteger(code))) {
+    fail('retry.statusCodes', 'an array of status codes', statusCodes);
+  }
+  return new Set(statusCodes as number[]);
 }
 
 function toSet<T>(values: Iterable<T>): Set<T> {
@@ -174,10 +188,10 @@ function resolveAuth(given: Auth | null | undefined, base: ResolvedAuth | undefi
     return { header: `Bearer ${checkHeaderSafe('auth.bearer', auth.bearer)}`, sign: undefined };
   }
   if (typeof auth === 'object' && 'username' in auth) {
-    return {
-      header: basicAuth(String(auth.username), String(auth.password ?? '')),
-      sign: undefined,
-    };
+    const { username, password = '' } = auth as { username: unknown; password?: unknown };
+    if (typeof username !== 'string') fail('auth.username', 'a string', username);
+    if (typeof password !== 'string') fail('auth.password', 'a string', password);
+    return { header: basicAuth(username, password), sign: undefined };
   }
   throw new InvalidOptionError(
     'Expected `auth` to be { username, password }, { bearer } or a function',
@@ -198,6 +212,7 @@ export function basicAuth(username: string, password: string): string {
 
 function resolveHooks(given: Partial<Hooks> | undefined, base: Hooks | undefined) {
   if (given === undefined) return base;
+  if (typeof given !== 'object' || given === null) fail('hooks', 'an object of hook lists', given);
   const input = ownOptions(given, 'hooks');
   const from = base ?? NO_HOOKS;
   const hooks: Hooks = {
@@ -245,14 +260,14 @@ function resolveTransport(
   }
   return {
     connectTimeout,
-    ca: ca ?? base.ca,
-    cert: cert ?? base.cert,
-    key: key ?? base.key,
+    ca: ca === undefined ? base.ca : checkCA(ca),
+    cert: cert === undefined ? base.cert : checkPEM('cert', cert),
+    key: key === undefined ? base.key : checkPEM('key', key),
     rejectUnauthorized:
       rejectUnauthorized === undefined
         ? base.rejectUnauthorized
         : checkBoolean('rejectUnauthorized', rejectUnauthorized),
-    proxy: proxy ?? base.proxy,
+    proxy: proxy === undefined ? base.proxy : checkProxy(proxy),
   };
 }
 
@@ -344,7 +359,7 @@ export function merge(base: Config, options: CommonOptions & RequestOptions): Co
     cookies:
       cookies === undefined
         ? base.cookies
-        : Object.assign(Object.create(null), base.cookies, cookies),
+        : Object.assign(Object.create(null), base.cookies, checkCookies(cookies)),
     timeout,
     retry: resolveRetry(ownValue(options, 'retry', options.retry), base.retry),
     maxRedirects: resolveRedirect(

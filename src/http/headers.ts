@@ -1,5 +1,6 @@
 import { type InspectOptions, inspect } from 'node:util';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { fail } from '../validate.ts';
 import type { HeadersInit } from './options.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -60,6 +61,7 @@ export function normalizeHeaders(init: HeadersInit): HeaderPatch {
     for (const [name, value] of init) patch[name] = checkValue(name, value);
     return patch;
   }
+  if (typeof init !== 'object' || init === null) fail('headers', 'an object or Headers', init);
   for (const name of Object.keys(init)) {
     const value = init[name];
     if (value === undefined) continue;

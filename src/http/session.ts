@@ -3,7 +3,7 @@ import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
 import { redactedParams } from '../redact.ts';
-import { own, ownOptions, ownValue } from '../validate.ts';
+import { fail, own, ownOptions, ownValue } from '../validate.ts';
 import { Call } from './call.ts';
 import {
   coalescing,
@@ -167,13 +167,15 @@ export class Session {
         request: { method, url: String(url), redactParams: this.#rules.redactParams },
       });
     }
+    checkCallOptions(options);
     const config = merge(this.#config, options);
+    // Before prepare(): a refusal after the body is encoded would leave its stream unread.
+    const deadline = callDeadline(ownValue(options, 'deadline', options.deadline));
     const request = prepare(method, url, config, options, this.#rules);
     const isStream = ownValue(options, 'stream', options.stream) === true;
     const wire = sharesWire(config, this.#config)
       ? this.#wire[isStream ? 1 : 0]
       : this.#wireOptions(config, isStream);
-    const deadline = callDeadline(ownValue(options, 'deadline', options.deadline));
     const flights = this.#flights ?? coalescing.scope?.();
     const flight =
       flights === undefined
@@ -474,6 +476,17 @@ function redirected(
   }
   list.push(response);
   return list;
+}
+
+// The options of one call: an object, whose `signal` (read by the call, after planning) is an
+// AbortSignal.
+function checkCallOptions(options: RequestOptions): void {
+  if (typeof options !== 'object' || options === null)
+    fail('request options', 'an object', options);
+  const signal = ownValue(options, 'signal', options.signal);
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    fail('signal', 'an AbortSignal', signal);
+  }
 }
 
 function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {

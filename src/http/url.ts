@@ -1,5 +1,6 @@
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
 import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
+import { fail, safeString } from '../validate.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import type { ParamsInit } from './options.ts';
 
@@ -68,6 +69,9 @@ function targetOf(url: URL): Target {
  * `secret` query parameters.
  */
 export function parseBaseURL(input: string | URL, secret: ReadonlySet<string>): BaseURL {
+  if (typeof input !== 'string' && !(input instanceof URL)) {
+    fail('baseURL', 'an absolute http(s) URL (a string or a URL object)', input);
+  }
   const url = parseAbsolute(input, secret);
   if (url.username || url.password) {
     refuse(String(input), 'must not carry credentials; use `auth`', secret);
@@ -89,7 +93,8 @@ export function resolveTarget(
   secret: ReadonlySet<string>,
 ): Target {
   if (typeof input !== 'string') {
-    if (!(input instanceof URL)) refuse(String(input), 'is not a URL string or URL object', secret);
+    if (!(input instanceof URL))
+      refuse(safeString(input), 'is not a URL string or URL object', secret);
     return targetOf(parseAbsolute(input, secret));
   }
   if (base === undefined || SCHEME.test(input) || input.startsWith('//')) {
@@ -117,21 +122,34 @@ export function resolveTarget(
 /** Parameters as ordered pairs; `null` values mark removals. */
 export type ParamPairs = [string, string | null][];
 
-/** Normalises params into pairs (arrays repeat the key, `null` removes, `undefined` is skipped). */
-export function normalizeParams(init: ParamsInit): ParamPairs {
+/**
+ * Normalises params into pairs (arrays repeat the key, `null` removes, `undefined` is skipped).
+ * `name` is the option they came from (`params` or `form`), for the error a wrong value gets.
+ */
+export function normalizeParams(init: ParamsInit, name = 'params'): ParamPairs {
   const pairs: ParamPairs = [];
   if (init instanceof URLSearchParams) {
     for (const [key, value] of init) pairs.push([key, value]);
     return pairs;
   }
+  if (typeof init !== 'object' || init === null) fail(name, 'an object or URLSearchParams', init);
   for (const key of Object.keys(init)) {
     const value = init[key];
     if (value === undefined) continue;
     if (value === null) pairs.push([key, null]);
-    else if (Array.isArray(value)) for (const item of value) pairs.push([key, String(item)]);
-    else pairs.push([key, String(value)]);
+    else if (Array.isArray(value))
+      for (const item of value) pairs.push([key, paramText(name, item)]);
+    else pairs.push([key, paramText(name, value)]);
   }
   return pairs;
+}
+
+// A param value as text: a string, number, boolean or bigint; an object or a symbol has none.
+function paramText(name: string, value: unknown): string {
+  const type = typeof value;
+  if (type === 'string') return value as string;
+  if (type === 'number' || type === 'boolean' || type === 'bigint') return String(value);
+  return fail(`${name} values`, 'strings, numbers, booleans or arrays of them', value);
 }
 
 /** `base` with the keys of `patch` replaced by the patch's values (as requests merges params). */

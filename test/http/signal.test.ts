@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
-import { CancelledError } from '../../src/index.ts';
+import { CancelledError, FuturesSession, InvalidOptionError } from '../../src/index.ts';
 import { deferred, startServer } from '../helpers/server.ts';
 import { openSession } from './fixtures.ts';
 
@@ -86,4 +86,31 @@ test('the signal listener is removed once the call settles', async (t) => {
   await assert.rejects(session.get('/fail', { signal: abort.signal }));
   await session.get('/', { signal: abort.signal, stream: true }).then((r) => r.body?.resume());
   assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+});
+
+test('a signal that is not an AbortSignal → InvalidOptionError on every verb, nothing sent or queued', async (t) => {
+  let requests = 0;
+  const server = await startServer(t, (_request, response) => {
+    requests++;
+    response.end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const futures = new FuturesSession({ baseURL: server.origin, maxWorkers: 1 });
+  t.after(() => futures.close());
+  const verbs = ['get', 'head', 'options', 'delete', 'post', 'put', 'patch'] as const;
+  for (const signal of [Symbol('signal'), {}, { aborted: false }, 'abort', 1, null]) {
+    const options = { signal: signal as never };
+    for (const verb of verbs) {
+      for (const call of [session[verb]('/', options), futures[verb]('/', options)]) {
+        const error = await Promise.resolve(call).catch((e: unknown) => e);
+        assert.ok(error instanceof InvalidOptionError, `${verb}: ${String(error)}`);
+        assert.match(error.message, /^Expected `signal` to be an AbortSignal, got /);
+      }
+    }
+    const error = await session.request('GET', '/', options).catch((e: unknown) => e);
+    assert.ok(error instanceof InvalidOptionError, String(error));
+  }
+  assert.equal(futures.executor.queued + futures.executor.active, 0);
+  assert.equal(requests, 0);
+  assert.equal((await session.get('/')).status, 200);
 });

@@ -31,10 +31,16 @@ function attempt<T>(fn: () => T): T | undefined {
 }
 
 const COMMON = ['headers', 'params', 'auth', 'cookies', 'timeout', 'retry', 'redirect', 'hooks'];
-// Narrowed: `proxy` and `ca` are left out. A wrong `proxy` (`{}`, `{ uri: 1 }`) throws a TypeError
-// (Invalid URL) from undici's ProxyAgent and `ca: 10n` one from the pool key's JSON.stringify,
-// instead of an InvalidOptionError (src/http/dispatchers.ts, config.ts resolveTransport): reported in #13.
-const MORE = ['maxBodySize', 'decompress', 'rejectUnauthorized', 'telemetry'];
+const MORE = [
+  'maxBodySize',
+  'decompress',
+  'rejectUnauthorized',
+  'telemetry',
+  'proxy',
+  'ca',
+  'cert',
+  'key',
+];
 const SESSION_KEYS = [
   ...COMMON,
   ...MORE,

@@ -1,0 +1,34 @@
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
+import { fail } from '../validate.ts';
+
+// A cookie name: an RFC 9110 token (RFC 6265 §4.1.1).
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// What a cookie value must not hold: controls (CR, LF and NUL among them) and `;`, which would end
+// the pair and start another in the `Cookie` header.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: controls are what it looks for.
+const COOKIE_VALUE_FORBIDDEN = /[\x00-\x1f\x7f;]/;
+
+/**
+ * Checks the `cookies` option (name → value, sent as they are in the `Cookie` header): a plain
+ * object whose names are tokens and whose values are strings free of controls and `;`.
+ * @throws {InvalidOptionError} for a wrong shape or name, naming the option or the cookie.
+ * @throws {InvalidRequestError} for a value with a control character or `;` (header injection).
+ */
+export function checkCookies(value: unknown): Readonly<Record<string, string>> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail('cookies', 'an object of cookie names and values', value);
+  }
+  const cookies = value as Record<string, unknown>;
+  for (const name of Object.keys(cookies)) {
+    const text = cookies[name];
+    if (!COOKIE_NAME.test(name)) fail('cookies', 'keyed by cookie names (tokens)', name);
+    if (typeof text !== 'string') fail(`cookies.${name}`, 'a string', text);
+    if (COOKIE_VALUE_FORBIDDEN.test(text)) {
+      // As for a header value: the request cannot be sent as given (a smuggled header or cookie).
+      throw new InvalidRequestError(
+        `Invalid value for cookie "${name}": it contains a control character or ";"`,
+      );
+    }
+  }
+  return cookies as Record<string, string>;
+}
