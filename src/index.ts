@@ -19,6 +19,7 @@ export { DeadlineError, type DeadlineScope } from './errors/deadline-error.ts';
 export { DependencyError } from './errors/dependency-error.ts';
 export { ExecutorShutdownError } from './errors/executor-shutdown-error.ts';
 export { FanoutError, type FanoutErrorOptions, isFanoutError } from './errors/fanout-error.ts';
+export type { FanoutErrorCode } from './errors/fanout-error-code.ts';
 export { FlowDefinitionError } from './errors/flow-definition-error.ts';
 export { HTTPError } from './errors/http-error.ts';
 export { InvalidOptionError } from './errors/invalid-option-error.ts';

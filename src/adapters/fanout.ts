@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Exhaustive, keySet } from '../core/exhaustive.ts';
 import {
   CancelledError,
   FuturesSession,
@@ -54,11 +55,11 @@ export type FanoutErrorHandler = (
   response: ServerResponse,
 ) => void;
 
-const OPTION_KEYS: ReadonlySet<string> = new Set([
-  'session',
-  'trace',
-  'traceContext',
-] satisfies (keyof FanoutOptions)[]);
+const OPTION_KEYS = keySet({
+  session: true,
+  trace: true,
+  traceContext: true,
+} as const satisfies Exhaustive<FanoutOptions, true>);
 
 /** Where {@link Fanout.open} keeps a response's view (a property: no map, no closure per request). */
 const VIEW = Symbol('fanout.view');

@@ -7,5 +7,5 @@ import { FanoutError } from './fanout-error.ts';
  */
 export class BatchResultError extends FanoutError {
   override name = 'BatchResultError';
-  override readonly code: string = 'FANOUT_BATCH_RESULT';
+  override readonly code = 'FANOUT_BATCH_RESULT' as const;
 }

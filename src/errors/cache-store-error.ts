@@ -7,5 +7,5 @@ import { FanoutError } from './fanout-error.ts';
  */
 export class CacheStoreError extends FanoutError {
   override name = 'CacheStoreError';
-  override readonly code: string = 'FANOUT_CACHE_STORE';
+  override readonly code = 'FANOUT_CACHE_STORE' as const;
 }

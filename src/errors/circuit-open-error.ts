@@ -14,7 +14,7 @@ export interface CircuitOpenErrorOptions extends RequestErrorOptions {
  */
 export class CircuitOpenError extends RequestError {
   override name = 'CircuitOpenError';
-  override readonly code: string = 'FANOUT_CIRCUIT_OPEN';
+  override readonly code = 'FANOUT_CIRCUIT_OPEN' as const;
   /** The origin whose circuit is open. */
   readonly origin: string;
   /** When the circuit lets a probe through again. */

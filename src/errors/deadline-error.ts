@@ -22,7 +22,7 @@ export interface DeadlineErrorOptions {
  */
 export class DeadlineError extends FanoutError {
   override name = 'DeadlineError';
-  override readonly code: string = 'FANOUT_DEADLINE';
+  override readonly code = 'FANOUT_DEADLINE' as const;
   /** The step that was not done in time. */
   readonly step: string;
   /** Whose deadline passed. */

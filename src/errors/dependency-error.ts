@@ -12,7 +12,7 @@ function messageOf(error: unknown): string {
  */
 export class DependencyError extends FanoutError {
   override name = 'DependencyError';
-  override readonly code: string = 'FANOUT_DEPENDENCY';
+  override readonly code = 'FANOUT_DEPENDENCY' as const;
   /**
    * The steps involved, this one first: `['orders', 'user']` means `orders` needed `user`, and
    * `user` failed with {@link DependencyError.rootCause}.

@@ -1,3 +1,5 @@
+import type { FanoutErrorCode } from './fanout-error-code.ts';
+
 const brand = Symbol.for('fanout.error');
 
 /** Options every fanout error accepts. */
@@ -19,8 +21,11 @@ export interface FanoutErrorOptions {
  */
 export class FanoutError extends Error {
   override name = 'FanoutError';
-  /** A stable, machine-readable identifier of the kind of failure. */
-  readonly code: string = 'FANOUT_ERROR';
+  /**
+   * A stable, machine-readable identifier of the kind of failure: each subclass narrows it to its
+   * own literal code.
+   */
+  readonly code: FanoutErrorCode = 'FANOUT_ERROR';
   /** Brand so that {@link isFanoutError} works across realms and duplicate copies. */
   readonly [brand] = true;
 

@@ -7,5 +7,5 @@ import { FanoutError } from './fanout-error.ts';
  */
 export class FlowDefinitionError extends FanoutError {
   override name = 'FlowDefinitionError';
-  override readonly code: string = 'FANOUT_FLOW_DEFINITION';
+  override readonly code = 'FANOUT_FLOW_DEFINITION' as const;
 }

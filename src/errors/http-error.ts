@@ -4,7 +4,7 @@ import { RequestError } from './request-error.ts';
 /** A 4xx or 5xx response, raised by `response.raiseForStatus()`. */
 export class HTTPError extends RequestError {
   override name = 'HTTPError';
-  override readonly code: string = 'FANOUT_HTTP_STATUS';
+  override readonly code = 'FANOUT_HTTP_STATUS' as const;
   /** The response with the failing status. */
   readonly response: Response;
 

@@ -7,5 +7,5 @@ import { FanoutError } from './fanout-error.ts';
  */
 export class PageDefinitionError extends FanoutError {
   override name = 'PageDefinitionError';
-  override readonly code: string = 'FANOUT_PAGE_DEFINITION';
+  override readonly code = 'FANOUT_PAGE_DEFINITION' as const;
 }

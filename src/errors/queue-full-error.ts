@@ -6,5 +6,5 @@ import { FanoutError } from './fanout-error.ts';
  */
 export class QueueFullError extends FanoutError {
   override name = 'QueueFullError';
-  override readonly code: string = 'FANOUT_QUEUE_FULL';
+  override readonly code = 'FANOUT_QUEUE_FULL' as const;
 }

@@ -22,7 +22,7 @@ export interface TimeoutErrorOptions extends RequestErrorOptions {
 /** A timeout passed. `phase` says which one; `timeout` the limit in milliseconds. */
 export class TimeoutError extends RequestError {
   override name = 'TimeoutError';
-  override readonly code: string = 'FANOUT_TIMEOUT';
+  override readonly code = 'FANOUT_TIMEOUT' as const;
   /** Which timeout passed. */
   readonly phase: TimeoutPhase;
   /** The limit that passed, in milliseconds. */

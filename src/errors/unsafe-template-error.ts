@@ -7,5 +7,5 @@ import { FanoutError } from './fanout-error.ts';
  */
 export class UnsafeTemplateError extends FanoutError {
   override name = 'UnsafeTemplateError';
-  override readonly code: string = 'FANOUT_UNSAFE_TEMPLATE';
+  override readonly code = 'FANOUT_UNSAFE_TEMPLATE' as const;
 }

@@ -1,3 +1,4 @@
+import { type Exhaustive, keySet } from '../core/exhaustive.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call } from '../http/call.ts';
@@ -70,7 +71,15 @@ export interface CloseOptions {
 
 const DEFAULT_MAX_WORKERS = 128;
 const NO_OPTIONS: FutureRequestOptions = Object.freeze({});
-const OWN_KEYS = new Set(['maxWorkers', 'maxPerOrigin', 'maxQueued', 'executor', 'session']);
+// The options a FuturesSession adds to SessionOptions: every one of them, checked by the compiler.
+const OWN_OPTIONS = {
+  maxWorkers: true,
+  maxPerOrigin: true,
+  maxQueued: true,
+  executor: true,
+  session: true,
+} as const satisfies Exhaustive<Omit<FuturesSessionOptions, keyof SessionOptions>, true>;
+const OWN_KEYS = keySet(OWN_OPTIONS);
 
 function checkWrapped(options: FuturesSessionOptions): void {
   const ignored = Object.keys(options).filter(

@@ -1,3 +1,4 @@
+import type { Exhaustive } from '../core/exhaustive.ts';
 import { cancellation } from './call.ts';
 import type { Config } from './config.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -69,24 +70,44 @@ export function flightTicket(
   if (request.method !== 'GET' && request.method !== 'HEAD') return undefined;
   if (config.auth?.sign !== undefined || (config.hooks?.beforeRequest.length ?? 0) > 0)
     return undefined;
-  const key = JSON.stringify([
+  const parts: unknown[] = [
     request.method,
     request.url,
     sortedEntries(request.headers),
     identity.jarCookie,
-    config.cookies === undefined ? null : sortedEntries(config.cookies),
     idOf(identity.session),
-    timeoutValues(config.timeout),
-    retryValues(config.retry),
-    idOf(config.hooks),
-    idOf(config.transport),
-    config.maxRedirects,
-    config.maxBodySize,
-    config.decompress,
     identity.deadline ?? null,
-  ]);
-  return { group, key };
+  ];
+  for (const part of CONFIG_KEY_READERS) parts.push(part(config));
+  return { group, key: JSON.stringify(parts) };
 }
+
+/**
+ * How each field of a call's `Config` enters its coalescing key: read from the config, or already
+ * `on the wire` in the request's method, URL and headers that the key holds. A `Config` field
+ * without its entry here is a compile error (see {@link Exhaustive}).
+ *
+ * @internal
+ */
+export const CONFIG_KEY_PARTS = {
+  headers: 'on the wire',
+  params: 'on the wire',
+  query: 'on the wire',
+  // A fixed header is on the wire; a signing function keeps the call from coalescing at all.
+  auth: 'on the wire',
+  cookies: (config) => (config.cookies === undefined ? null : sortedEntries(config.cookies)),
+  timeout: (config) => timeoutValues(config.timeout),
+  retry: (config) => retryValues(config.retry),
+  maxRedirects: (config) => config.maxRedirects,
+  hooks: (config) => idOf(config.hooks),
+  maxBodySize: (config) => config.maxBodySize,
+  decompress: (config) => config.decompress,
+  transport: (config) => idOf(config.transport),
+} as const satisfies Exhaustive<Config, 'on the wire' | ((config: Config) => unknown)>;
+
+const CONFIG_KEY_READERS: readonly ((config: Config) => unknown)[] = Object.values(
+  CONFIG_KEY_PARTS,
+).filter((part) => typeof part === 'function');
 
 /**
  * Joins the flight of `ticket` as one caller with its own `signal`: aborting it rejects this

@@ -13,6 +13,7 @@ import type {
   SessionOptions,
   TimeoutOptions,
 } from './options.ts';
+import { CALL_ONLY_KEYS } from './request-option-kinds.ts';
 import { checkCA, checkPEM, checkProxy } from './transport-options.ts';
 import { encodeParams, mergeParams, normalizeParams, type ParamPairs } from './url.ts';
 import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from './validate.ts';
@@ -300,18 +301,8 @@ export const BASE_CONFIG: Config = {
   transport: { ...EMPTY_TRANSPORT, connectTimeout: DEFAULTS.timeout.connect },
 };
 
-// Request options that only describe the body or the call leave the config as it is.
-const CALL_ONLY_KEYS = new Set([
-  'json',
-  'form',
-  'body',
-  'signal',
-  'stream',
-  'priority',
-  'deadline',
-]);
-
-// Own keys only (see `own`): an inherited key never counts as an option.
+// Own keys only (see `own`): an inherited key never counts as an option. Call-only keys (see
+// REQUEST_OPTION_KINDS) leave the config as it is.
 function touchesConfig(options: object): boolean {
   for (const key in options) {
     if (

@@ -1,7 +1,14 @@
+import { type Exhaustive, keySet } from '../core/exhaustive.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { describe, ownOptions } from '../validate.ts';
 import { isHTML } from './html.ts';
-import type { LatePolicy, Markup, SectionContext, SectionFailure } from './section.ts';
+import type {
+  LatePolicy,
+  Markup,
+  SectionContext,
+  SectionDefinition,
+  SectionFailure,
+} from './section.ts';
 
 /** A section definition once checked: every field present, types erased. @internal */
 export interface CheckedSection {
@@ -23,16 +30,16 @@ export interface CheckedSection {
  * letters, digits, `-` or `_`.
  */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const KNOWN_KEYS = new Set([
-  'after',
-  'data',
-  'render',
-  'fallback',
-  'placeholder',
-  'deadline',
-  'primary',
-  'late',
-]);
+const KNOWN_KEYS = keySet({
+  after: true,
+  data: true,
+  render: true,
+  fallback: true,
+  placeholder: true,
+  deadline: true,
+  primary: true,
+  late: true,
+} as const satisfies Exhaustive<SectionDefinition<unknown, unknown, unknown, string>, true>);
 
 function reject(section: string, message: string): never {
   throw new PageDefinitionError(`Section "${section}": ${message}`);
