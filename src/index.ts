@@ -161,11 +161,6 @@ export {
   type SectionTiming,
   type StreamMode,
 } from './page/index.ts';
-export {
-  AdaptiveLimit,
-  adaptiveLimit,
-  type LimitChangeListener,
-} from './resilience/adaptive-limit.ts';
 export type { CacheOptions } from './resilience/cache/cache-options.ts';
 export {
   CACHE_OUTCOME_HEADER,
@@ -189,12 +184,17 @@ export {
 } from './resilience/circuit-breaker.ts';
 export { remainingTime, withDeadline } from './resilience/deadline.ts';
 export { Hedging, type HedgingOptions } from './resilience/hedging.ts';
+export {
+  AdaptiveLimit,
+  adaptiveLimit,
+  type LimitChangeListener,
+} from './resilience/limits/adaptive-limit.ts';
 export type {
   AdaptiveLimitOptions,
   AimdOptions,
   CommonLimitOptions,
   GradientOptions,
-} from './resilience/limit-options.ts';
+} from './resilience/limits/limit-options.ts';
 export {
   RetryBudget,
   type RetryBudgetOptions,
