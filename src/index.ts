@@ -121,6 +121,9 @@ export type {
   TimeoutOptions,
   TLSOptions,
 } from './http/options.ts';
+export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
+export { Response, type ResponseHeaders } from './http/response.ts';
+export { type NoBodyOptions, Session } from './http/session.ts';
 export type {
   AttemptRole,
   AttemptState,
@@ -131,10 +134,7 @@ export type {
   RetryState,
   Send,
   SessionPolicy,
-} from './http/policy.ts';
-export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
-export { Response, type ResponseHeaders } from './http/response.ts';
-export { type NoBodyOptions, Session } from './http/session.ts';
+} from './http/session-policy.ts';
 export {
   definePage,
   escapeHTML,

@@ -20,7 +20,7 @@ import { Dispatchers } from './dispatchers.ts';
 import type { Hooks } from './hooks.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
-import { Policies } from './policies.ts';
+import { Policies } from './policy-chain.ts';
 import { prepare, type URLRules } from './prepare.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { followRedirect, redirectLocation } from './redirect.ts';

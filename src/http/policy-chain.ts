@@ -1,21 +1,21 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { describe } from '../validate.ts';
 import type { Call } from './call.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
 import type {
   AttemptRole,
   AttemptState,
   PolicyEvent,
   RetryState,
   SessionPolicy,
-} from './policy.ts';
-import type { PreparedRequest } from './prepared-request.ts';
-import type { Response } from './response.ts';
+} from './session-policy.ts';
 import { Exchange, type WireOptions } from './transport.ts';
 
 const HOOKS = ['started', 'attempt', 'dispatch', 'retry'] as const;
 
 /**
- * A session's policies, sorted once by the hooks they have (see `policy.ts` for when each runs).
+ * A session's policies, sorted once by the hooks they have (see `session-policy.ts` for when each runs).
  * A session without policies has none of these: {@link Policies.compose} returns `undefined`.
  */
 export class Policies {
