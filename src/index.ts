@@ -37,9 +37,12 @@ export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
-export type { BatchValues } from './flow/batch-results.ts';
-export { CoalesceScope, coalesce } from './flow/coalesce-scope.ts';
 export {
+  type BatchFunction,
+  type BatchState,
+  type BatchValues,
+  CoalesceScope,
+  coalesce,
   type Fallback,
   type FallbackState,
   Flow,
@@ -47,6 +50,10 @@ export {
   type FlowOptions,
   type FlowReport,
   flow,
+  Loader,
+  type LoaderOptions,
+  type LoadOptions,
+  loader,
   type NewStepName,
   type NoSteps,
   type StartOptions,
@@ -59,13 +66,6 @@ export {
   type StepReport,
   type WithStep,
 } from './flow/index.ts';
-export { Loader, loader } from './flow/loader.ts';
-export type {
-  BatchFunction,
-  BatchState,
-  LoaderOptions,
-  LoadOptions,
-} from './flow/loader-options.ts';
 export {
   type AsCompletedOptions,
   asCompleted,
