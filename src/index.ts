@@ -38,9 +38,12 @@ export { SessionClosedError } from './errors/session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
 export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
-export type { BatchValues } from './flow/batch-results.ts';
-export { CoalesceScope, coalesce } from './flow/coalesce-scope.ts';
 export {
+  type BatchFunction,
+  type BatchState,
+  type BatchValues,
+  CoalesceScope,
+  coalesce,
   type Fallback,
   type FallbackState,
   Flow,
@@ -48,6 +51,10 @@ export {
   type FlowOptions,
   type FlowReport,
   flow,
+  Loader,
+  type LoaderOptions,
+  type LoadOptions,
+  loader,
   type NewStepName,
   type NoSteps,
   type StartOptions,
@@ -60,13 +67,6 @@ export {
   type StepReport,
   type WithStep,
 } from './flow/index.ts';
-export { Loader, loader } from './flow/loader.ts';
-export type {
-  BatchFunction,
-  BatchState,
-  LoaderOptions,
-  LoadOptions,
-} from './flow/loader-options.ts';
 export {
   type AsCompletedOptions,
   asCompleted,
@@ -122,6 +122,9 @@ export type {
   TimeoutOptions,
   TLSOptions,
 } from './http/options.ts';
+export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
+export { Response, type ResponseHeaders } from './http/response.ts';
+export { type NoBodyOptions, Session } from './http/session.ts';
 export type {
   AttemptRole,
   AttemptState,
@@ -132,10 +135,7 @@ export type {
   RetryState,
   Send,
   SessionPolicy,
-} from './http/policy.ts';
-export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
-export { Response, type ResponseHeaders } from './http/response.ts';
-export { type NoBodyOptions, Session } from './http/session.ts';
+} from './http/session-policy.ts';
 export {
   definePage,
   escapeHTML,
@@ -162,11 +162,6 @@ export {
   type SectionTiming,
   type StreamMode,
 } from './page/index.ts';
-export {
-  AdaptiveLimit,
-  adaptiveLimit,
-  type LimitChangeListener,
-} from './resilience/adaptive-limit.ts';
 export type { CacheOptions } from './resilience/cache/cache-options.ts';
 export {
   CACHE_OUTCOME_HEADER,
@@ -190,12 +185,17 @@ export {
 } from './resilience/circuit-breaker.ts';
 export { remainingTime, withDeadline } from './resilience/deadline.ts';
 export { Hedging, type HedgingOptions } from './resilience/hedging.ts';
+export {
+  AdaptiveLimit,
+  adaptiveLimit,
+  type LimitChangeListener,
+} from './resilience/limits/adaptive-limit.ts';
 export type {
   AdaptiveLimitOptions,
   AimdOptions,
   CommonLimitOptions,
   GradientOptions,
-} from './resilience/limit-options.ts';
+} from './resilience/limits/limit-options.ts';
 export {
   RetryBudget,
   type RetryBudgetOptions,

@@ -3,12 +3,11 @@ import { cancellation } from './call.ts';
 import type { Config } from './config.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
-import { responseView } from './response-view.ts';
 import { type FlightStart, SingleFlight } from './single-flight.ts';
 
 /**
  * Identical calls in flight that share one exchange: every caller gets its own
- * {@link Response} (see {@link responseView}).
+ * {@link Response} (see {@link Response.clone}).
  *
  * @internal
  */
@@ -16,7 +15,7 @@ export type FlightGroup = SingleFlight<Response>;
 
 /** A new, empty {@link FlightGroup}: a session's (`coalesce: true`) or a scope's. */
 export function createFlightGroup(): FlightGroup {
-  return new SingleFlight(responseView);
+  return new SingleFlight(cloneResponse);
 }
 
 /**
@@ -130,6 +129,11 @@ export function joinFlight(
   const cleanup = () => signal.removeEventListener('abort', onAbort);
   membership.promise.then(cleanup, cleanup);
   return membership.promise;
+}
+
+// Each caller of a shared flight gets its own copy of the one response.
+function cloneResponse(response: Response): Response {
+  return response.clone();
 }
 
 function timeoutValues(timeout: Config['timeout']): unknown[] {

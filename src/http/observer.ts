@@ -1,6 +1,6 @@
-import type { AttemptRole, PolicyEvent } from './policy.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
+import type { AttemptRole, PolicyEvent } from './session-policy.ts';
 
 /**
  * What a tracer learns about one exchange on the wire (one attempt: a redirect hop or a retry).

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { CookieJar } from 'tough-cookie';
 import type { Hooks } from './hooks.ts';
-import type { SessionPolicy } from './policy.ts';
 import type { PreparedRequest } from './prepared-request.ts';
+import type { SessionPolicy } from './session-policy.ts';
 
 /**
  * Header values as callers give them. Names are case-insensitive. A `null` value removes a header

@@ -5,6 +5,7 @@ import { HTTPError } from '../errors/http-error.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
 import { redactURL } from '../redact.ts';
+import { HeaderRecord } from './headers.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 /** Response header values by lower-case name; `set-cookie` is always an array. */
@@ -143,9 +144,44 @@ export class Response {
     return this;
   }
 
+  /**
+   * A copy of this buffered response that shares nothing with it: its own headers, body bytes,
+   * request and history (each redirect response cloned too), so a change made to one never
+   * reaches the other. Decoded text and parsed JSON are not copied: the clone decodes its body on
+   * first use. Coalesced calls (`coalesce`) give each caller a clone of the response they shared.
+   * @throws {InvalidRequestError} for a streamed response (`stream: true`): its body can be read
+   *   once only.
+   */
+  clone(): Response {
+    if (this.#content === undefined) {
+      throw new InvalidRequestError('A streamed response cannot be cloned; its body is read once', {
+        request: this.request,
+      });
+    }
+    const clone = new Response(
+      this.request.copy(),
+      this.status,
+      this.reason,
+      copyHeaders(this.headers),
+      Buffer.from(this.#content),
+      this.elapsed,
+    );
+    if (this.history.length > 0) clone.history = this.history.map((hop) => hop.clone());
+    return clone;
+  }
+
   /** `Response 200 OK GET http://…`, the URL's secret query values redacted as in errors. */
   [inspect.custom](): string {
     const url = redactURL(this.url, this.request.redactParams);
     return `Response ${this.status} ${this.reason} ${this.request.method} ${url}`;
   }
+}
+
+function copyHeaders(headers: ResponseHeaders): ResponseHeaders {
+  const copy: Record<string, string | string[] | undefined> = new HeaderRecord();
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
+    copy[name] = Array.isArray(value) ? [...value] : value;
+  }
+  return copy;
 }

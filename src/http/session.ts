@@ -20,7 +20,7 @@ import { Dispatchers } from './dispatchers.ts';
 import type { Hooks } from './hooks.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
-import { Policies } from './policies.ts';
+import { PolicyChain } from './policy-chain.ts';
 import { prepare, type URLRules } from './prepare.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { followRedirect, redirectLocation } from './redirect.ts';
@@ -92,7 +92,7 @@ export class Session {
   // Tells an exchange whether the session was closed; one function for all of them.
   readonly #checkClosed = () => this.#isClosed;
   // The `policies` option sorted by hook; undefined without policies (the loop then skips them).
-  readonly #policies: Policies | undefined;
+  readonly #policies: PolicyChain | undefined;
   // The `coalesce` option: the session's own group of shared calls, or undefined.
   readonly #flights: FlightGroup | undefined;
 
@@ -128,7 +128,7 @@ export class Session {
       pipelining: checkInteger('pipelining', options.pipelining ?? DEFAULTS.pipelining, 1),
     });
     this.#wire = [this.#wireOptions(this.#config, false), this.#wireOptions(this.#config, true)];
-    this.#policies = Policies.compose(options.policies);
+    this.#policies = PolicyChain.compose(options.policies);
   }
 
   /** Whether {@link Session.close} was called. */

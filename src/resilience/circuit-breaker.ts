@@ -3,9 +3,9 @@ import { CircuitOpenError } from '../errors/circuit-open-error.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import type { AttemptState, Next, PolicyContext, SessionPolicy } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
+import type { AttemptState, Next, PolicyContext, SessionPolicy } from '../http/session-policy.ts';
 import {
   checkBoolean,
   checkFunction,

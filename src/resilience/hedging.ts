@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { CancelledError } from '../errors/cancelled-error.ts';
-import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/policy.ts';
 import type { Response } from '../http/response.ts';
+import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/session-policy.ts';
 import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
 import { fail, ownOptions } from '../validate.ts';
 import { LatencyWindow } from './latency-window.ts';

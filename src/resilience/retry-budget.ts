@@ -1,5 +1,5 @@
-import type { PolicyContext, RetryState, SessionPolicy } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
+import type { PolicyContext, RetryState, SessionPolicy } from '../http/session-policy.ts';
 import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
 import { fail, ownOptions } from '../validate.ts';
 import { orDefault } from './or-default.ts';

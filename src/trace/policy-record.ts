@@ -1,4 +1,4 @@
-import type { PolicyEvent } from '../http/policy.ts';
+import type { PolicyEvent } from '../http/session-policy.ts';
 
 /**
  * A session policy's action as a trace records it: the {@link PolicyEvent} and when it happened

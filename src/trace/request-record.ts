@@ -1,10 +1,10 @@
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { Future, watchAsks } from '../futures/future.ts';
 import type { AttemptObserver, CallObserver } from '../http/observer.ts';
-import type { AttemptRole, PolicyEvent } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { redactHeaders } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
+import type { AttemptRole, PolicyEvent } from '../http/session-policy.ts';
 import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
 import { NO_POLICY_RECORDS, type PolicyRecord } from './policy-record.ts';
 import { millis, type RecordContext } from './record-context.ts';

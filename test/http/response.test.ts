@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import { HTTPError, ResponseParseError } from '../../src/index.ts';
+import { HTTPError, InvalidRequestError, ResponseParseError } from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
 import { openSession } from './fixtures.ts';
 
@@ -210,4 +210,53 @@ test('the content-length of a HEAD response is not a body: maxBodySize does not 
   assert.equal(head.headers['content-length'], String(100 * 1024 * 1024));
   assert.equal(head.content.length, 0);
   await assert.rejects(session.get('/'), { name: 'BodyTooLargeError' });
+});
+
+test('clone() copies headers, body, request and history: changing one never reaches the other', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    if (request.url === '/start') {
+      response.writeHead(302, { location: '/end' }).end();
+      return;
+    }
+    response.setHeader('Set-Cookie', ['a=1', 'b=2']);
+    response.writeHead(200, { 'content-type': 'application/json' }).end('{"n":1}');
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const original = await session.get('/start');
+  const parsed = original.json<{ n: number }>();
+  const clone = original.clone();
+
+  assert.notEqual(clone, original);
+  assert.equal(clone.status, 200);
+  assert.equal(clone.reason, original.reason);
+  assert.equal(clone.url, original.url);
+  assert.equal(clone.elapsed, original.elapsed);
+  assert.deepEqual({ ...clone.headers }, { ...original.headers });
+  assert.deepEqual(clone.json(), { n: 1 });
+  assert.notEqual(clone.json(), parsed, 'the clone parses its own value');
+  assert.equal(clone.history.length, 1);
+  assert.notEqual(clone.history[0], original.history[0]);
+  assert.equal(clone.history[0]?.status, 302);
+
+  (clone.headers as Record<string, unknown>)['x-added'] = 'clone';
+  (clone.headers['set-cookie'] as string[]).push('c=3');
+  clone.content[0] = 0x20;
+  clone.request.headers['x-request'] = 'clone';
+  (clone.history[0]?.headers as Record<string, unknown>).location = '/elsewhere';
+  assert.equal(original.headers['x-added'], undefined);
+  assert.deepEqual(original.headers['set-cookie'], ['a=1', 'b=2']);
+  assert.equal(original.text, '{"n":1}');
+  assert.equal(original.request.headers['x-request'], undefined);
+  assert.equal(original.history[0]?.headers.location, '/end');
+});
+
+test('clone() of a streamed response throws InvalidRequestError: its body is read once', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response.end('streamed');
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const response = await session.get('/', { stream: true });
+  t.after(() => response.body?.destroy());
+  assert.throws(() => response.clone(), InvalidRequestError);
+  assert.throws(() => response.clone(), /A streamed response cannot be cloned/);
 });

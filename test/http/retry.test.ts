@@ -2,8 +2,13 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { type BeforeRetryState, ConnectionError, TimeoutError } from '../../src/index.ts';
-import { startServer } from '../helpers/server.ts';
+import { deferred, startServer } from '../helpers/server.ts';
 import { openSession } from './fixtures.ts';
+
+/** Lets `count` turns of the event loop pass (real I/O and microtasks; no timer). */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
 
 /** A server answering with `statuses` in turn (then 200), counting hits. */
 async function sequence(
@@ -181,18 +186,30 @@ test('backoff: exponential with full jitter, within min(maxDelay, baseDelayÂ·2â
   assert.ok(seen.size > 1, 'jittered delays differ');
 });
 
-test('Retry-After in seconds is honoured', async (t) => {
+test('Retry-After in seconds is honoured: the retry waits the delay it schedules', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, state } = await sequence(t, [503], { 'retry-after': '1' });
   const session = openSession(t, { baseURL: server.origin });
-  const delays: number[] = [];
-  const started = performance.now();
-  const response = await session.get('/', {
-    hooks: { beforeRetry: [({ delay }) => void delays.push(delay)] },
+  const scheduled = deferred<number>();
+  let attempts = 0;
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const call = session.get('/', {
+    hooks: {
+      beforeRequest: [() => void attempts++],
+      beforeRetry: [({ delay }) => scheduled.resolve(delay)],
+    },
   });
+  assert.equal(await scheduled.promise, 1000);
+  await turns(2); // the hook has returned and the backoff timer is set
+  t.mock.timers.tick(999);
+  await turns(2);
+  assert.equal(attempts, 1, 'no retry before the second is up');
+  t.mock.timers.tick(1);
+  const response = await call;
   assert.equal(response.status, 200);
-  assert.deepEqual(delays, [1000]);
+  assert.equal(attempts, 2);
   assert.equal(state.hits, 2);
-  assert.ok(performance.now() - started >= 900, 'waited about a second');
 });
 
 test('Retry-After as an HTTP-date is honoured', async (t) => {

@@ -14,6 +14,11 @@ import { openSession } from './fixtures.ts';
 
 const MiB = 1024 * 1024;
 
+/** Lets `count` turns of the event loop pass (real I/O and microtasks; no timer). */
+async function turns(count: number): Promise<void> {
+  for (let i = 0; i < count; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 test('stream: true gives a body stream and no buffered content', async (t) => {
   const server = await startServer(t, (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' }).end('{"a":1}');
@@ -29,7 +34,9 @@ test('stream: true gives a body stream and no buffered content', async (t) => {
   assert.equal(text, '{"a":1}');
 });
 
-test('a large streamed body is read chunk by chunk, with backpressure to the server', async (t) => {
+test('a large streamed body is read chunk by chunk, with backpressure to the server', {
+  timeout: 10_000,
+}, async (t) => {
   const total = 32 * MiB;
   const chunk = Buffer.alloc(64 * 1024, 7);
   let written = 0;
@@ -53,8 +60,9 @@ test('a large streamed body is read chunk by chunk, with backpressure to the ser
   const body = response.body;
   assert.ok(body);
   await blocked.promise;
-  // Nobody reads: the server must stay blocked, with little buffered on the client side.
-  await new Promise((resolve) => setTimeout(resolve, 100));
+  // Nobody reads: through many turns of the event loop (each one polls the sockets), the server
+  // must stay blocked, with little buffered on the client side.
+  await turns(50);
   assert.equal(finished, false);
   assert.ok(written < total / 2, `the server wrote ${written} bytes before anyone read`);
   assert.ok(body.readableLength <= MiB, `${body.readableLength} bytes buffered`);
@@ -69,7 +77,7 @@ test('a large streamed body is read chunk by chunk, with backpressure to the ser
   assert.ok(chunks > 10, `${chunks} chunks`);
 });
 
-test('destroying the body early releases the socket', async (t) => {
+test('destroying the body early releases the socket', { timeout: 10_000 }, async (t) => {
   const closed = deferred();
   const server = await startServer(t, (request, response) => {
     request.socket.on('close', () => closed.resolve());
@@ -83,7 +91,7 @@ test('destroying the body early releases the socket', async (t) => {
   await closed.promise;
 });
 
-test('destroying a decompressed body early releases the socket', async (t) => {
+test('destroying a decompressed body early releases the socket', { timeout: 10_000 }, async (t) => {
   const closed = deferred();
   const head = gzipSync(Buffer.alloc(1024)).subarray(0, 100);
   const server = await startServer(t, (request, response) => {
@@ -108,7 +116,7 @@ test('a corrupt streamed gzip body fails with ResponseParseError', async (t) => 
   }, ResponseParseError);
 });
 
-test('maxBodySize bounds a streamed body', async (t) => {
+test('maxBodySize bounds a streamed body', { timeout: 10_000 }, async (t) => {
   const closed = deferred();
   const server = await startServer(t, (request, response) => {
     request.socket.on('close', () => closed.resolve());
@@ -132,7 +140,9 @@ test('the body timeout applies to a streamed body', async (t) => {
     response.write('start');
   });
   const session = openSession(t, { baseURL: server.origin, timeout: { body: 200 } });
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const response = await session.get('/', { stream: true });
+  t.mock.timers.tick(200);
   const error = await (async () => {
     for await (const _ of response.body ?? []);
   })().catch((e: unknown) => e);
@@ -140,7 +150,9 @@ test('the body timeout applies to a streamed body', async (t) => {
   assert.equal(error.phase, 'body');
 });
 
-test('the body timer is stopped while the reader applies backpressure', async (t) => {
+test('the body timer is stopped while the reader applies backpressure', {
+  timeout: 10_000,
+}, async (t) => {
   const blocked = deferred();
   const chunk = Buffer.alloc(64 * 1024, 1);
   const total = 8 * MiB;
@@ -155,16 +167,19 @@ test('the body timer is stopped while the reader applies backpressure', async (t
     response.end();
   });
   const session = openSession(t, { baseURL: server.origin, timeout: { body: 100 } });
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   const response = await session.get('/', { stream: true });
   await blocked.promise;
   // The reader waits longer than the body timeout: that is the reader's doing, not the server's.
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  t.mock.timers.tick(300);
   let received = 0;
   for await (const part of response.body ?? []) received += (part as Buffer).length;
   assert.equal(received, total);
 });
 
-test('an unread streamed body that fails does not crash the process', async (t) => {
+test('an unread streamed body that fails does not crash the process', {
+  timeout: 10_000,
+}, async (t) => {
   const sent = deferred();
   const reset = deferred();
   const server = await startServer(t, async (request, response) => {

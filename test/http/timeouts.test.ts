@@ -33,7 +33,9 @@ test('connect: a TLS handshake that never completes → TimeoutError (connect), 
   assert.match(error.message, /connect.*GET https:\/\/127\.0\.0\.1:\d+\/x/);
 });
 
-test('headers: a server that never answers → TimeoutError (headers), on time', async (t) => {
+test('headers: a server that never answers → TimeoutError (headers), on time', {
+  timeout: 10_000,
+}, async (t) => {
   const seen = deferred();
   const server = await startServer(t, () => seen.resolve());
   const session = openSession(t, { baseURL: server.origin });
@@ -112,7 +114,7 @@ test('a number means the total timeout', async (t) => {
   assert.equal(error.timeout, 250);
 });
 
-test('the default total timeout is 30 s', async (t) => {
+test('the default total timeout is 30 s', { timeout: 10_000 }, async (t) => {
   const received = deferred();
   const server = await startServer(t, () => received.resolve());
   const session = openSession(t, { baseURL: server.origin });
@@ -131,7 +133,7 @@ test('the default total timeout is 30 s', async (t) => {
   assert.equal(error.timeout, 30_000);
 });
 
-test('timeout: false for a phase switches it off', async (t) => {
+test('timeout: false for a phase switches it off', { timeout: 10_000 }, async (t) => {
   const release = deferred();
   const received = deferred();
   const server = await startServer(t, async (request, response) => {

@@ -1,7 +1,7 @@
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { isFanoutError } from '../../errors/fanout-error.ts';
-import type { AttemptState, Next, PolicyEvent, SessionPolicy } from '../../http/policy.ts';
 import type { Response } from '../../http/response.ts';
+import type { AttemptState, Next, PolicyEvent, SessionPolicy } from '../../http/session-policy.ts';
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
 import { decodeEntry, encodeEntry, type StoredResponse } from './cache-entry.ts';
 import { primaryKey, variantKey, varyNames } from './cache-key.ts';

@@ -9,8 +9,8 @@ import {
   InvalidOptionError,
   type LimitChange,
   type LimitReason,
-} from '../../src/index.ts';
-import { type Equal, expectTrue, expectType } from '../helpers/types.ts';
+} from '../../../src/index.ts';
+import { type Equal, expectTrue, expectType } from '../../helpers/types.ts';
 
 test('adaptiveLimit types (checked by tsc)', () => {
   const limit = adaptiveLimit({ algorithm: 'gradient', min: 2 });

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { GradientLimit } from '../../src/resilience/gradient-limit.ts';
-import type { LimitSample } from '../../src/resilience/limit-algorithm.ts';
+import { GradientLimit } from '../../../src/resilience/limits/gradient-limit.ts';
+import type { LimitSample } from '../../../src/resilience/limits/limit-algorithm.ts';
 import {
   type GradientOptions,
   type GradientSettings,
   normalizeLimitOptions,
-} from '../../src/resilience/limit-options.ts';
+} from '../../../src/resilience/limits/limit-options.ts';
 import { driveAgainstKnee } from './knee-model.ts';
 
 function gradient(options: Omit<GradientOptions, 'algorithm'> = {}, now = 0): GradientLimit {

@@ -1,4 +1,4 @@
-import type { LimitReason } from '../trace/limit-change.ts';
+import type { LimitReason } from '../../trace/limit-change.ts';
 import { type LimitAlgorithm, type LimitSample, wholeLimit } from './limit-algorithm.ts';
 import type { GradientSettings } from './limit-options.ts';
 

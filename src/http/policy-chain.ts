@@ -1,24 +1,25 @@
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { describe } from '../validate.ts';
 import type { Call } from './call.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
 import type {
   AttemptRole,
   AttemptState,
   PolicyEvent,
   RetryState,
   SessionPolicy,
-} from './policy.ts';
-import type { PreparedRequest } from './prepared-request.ts';
-import type { Response } from './response.ts';
+} from './session-policy.ts';
 import { Exchange, type WireOptions } from './transport.ts';
 
 const HOOKS = ['started', 'attempt', 'dispatch', 'retry'] as const;
 
 /**
- * A session's policies, sorted once by the hooks they have (see `policy.ts` for when each runs).
- * A session without policies has none of these: {@link Policies.compose} returns `undefined`.
+ * A session's policies as a chain, sorted once by the hooks they have (see `session-policy.ts`
+ * for when each runs). A session without policies has no chain: {@link PolicyChain.compose}
+ * returns `undefined`.
  */
-export class Policies {
+export class PolicyChain {
   // Each list holds, in the order given, the policies that have that hook.
   readonly #started: readonly SessionPolicy[];
   readonly #attempt: readonly SessionPolicy[];
@@ -43,7 +44,7 @@ export class Policies {
    * Validates the `policies` option and sorts it; `undefined` when there are none.
    * @throws {InvalidOptionError} when it is not an array of policies, or two of them dispatch.
    */
-  static compose(option: unknown): Policies | undefined {
+  static compose(option: unknown): PolicyChain | undefined {
     if (option === undefined) return undefined;
     if (!Array.isArray(option)) {
       throw new InvalidOptionError(
@@ -51,7 +52,7 @@ export class Policies {
       );
     }
     option.forEach(checkPolicy);
-    return option.length === 0 ? undefined : new Policies(option as SessionPolicy[]);
+    return option.length === 0 ? undefined : new PolicyChain(option as SessionPolicy[]);
   }
 
   /** Runs every `started` hook for a call about to make its first attempt. */

@@ -1,8 +1,8 @@
-import { CancelledError } from '../errors/cancelled-error.ts';
-import { ConnectionError } from '../errors/connection-error.ts';
-import { HTTPError } from '../errors/http-error.ts';
-import { TimeoutError } from '../errors/timeout-error.ts';
-import { Response } from '../http/response.ts';
+import { CancelledError } from '../../errors/cancelled-error.ts';
+import { ConnectionError } from '../../errors/connection-error.ts';
+import { HTTPError } from '../../errors/http-error.ts';
+import { TimeoutError } from '../../errors/timeout-error.ts';
+import { Response } from '../../http/response.ts';
 
 /**
  * What a finished request tells an adaptive limit: `success` (its latency counts), `drop` (the

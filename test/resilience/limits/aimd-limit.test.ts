@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AimdLimit } from '../../src/resilience/aimd-limit.ts';
-import type { LimitSample } from '../../src/resilience/limit-algorithm.ts';
+import { AimdLimit } from '../../../src/resilience/limits/aimd-limit.ts';
+import type { LimitSample } from '../../../src/resilience/limits/limit-algorithm.ts';
 import {
   type AimdOptions,
   type AimdSettings,
   normalizeLimitOptions,
-} from '../../src/resilience/limit-options.ts';
+} from '../../../src/resilience/limits/limit-options.ts';
 import { driveAgainstKnee } from './knee-model.ts';
 
 function aimd(options: Omit<AimdOptions, 'algorithm'> = {}): AimdLimit {

@@ -5,7 +5,7 @@ import type { Response } from './response.ts';
  * The policy seam: how a later layer (resilience/, a cache) takes part in a session's calls
  * without the HTTP layer knowing it. A session is given `policies`, objects implementing
  * {@link SessionPolicy}; it sorts their hooks into lists once, at construction (see
- * `policies.ts`), so a session without policies runs exactly the loop it runs today.
+ * `policy-chain.ts`), so a session without policies runs exactly the loop it runs today.
  *
  * Where the session consults them, in the order of one call:
  *

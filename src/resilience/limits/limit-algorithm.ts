@@ -5,7 +5,7 @@
  * @internal
  */
 
-import type { LimitReason } from '../trace/limit-change.ts';
+import type { LimitReason } from '../../trace/limit-change.ts';
 
 /** One finished request of an origin. Times are milliseconds on the adaptive limit's clock. */
 export interface LimitSample {

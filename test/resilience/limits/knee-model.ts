@@ -1,4 +1,4 @@
-import type { LimitAlgorithm } from '../../src/resilience/limit-algorithm.ts';
+import type { LimitAlgorithm } from '../../../src/resilience/limits/limit-algorithm.ts';
 
 /** A simulated origin with `knee` workers: latency `base` up to `knee` in flight, then in proportion. */
 export interface KneeModel {

@@ -9,9 +9,9 @@ import {
   type LimitChange,
   TimeoutError,
   Trace,
-} from '../../src/index.ts';
-import { verdictOf } from '../../src/resilience/overload.ts';
-import { captureWarnings } from '../futures/helpers.ts';
+} from '../../../src/index.ts';
+import { verdictOf } from '../../../src/resilience/limits/overload.ts';
+import { captureWarnings } from '../../futures/helpers.ts';
 
 /** A clock the test moves by hand. */
 function fakeClock(): { now: () => number; advance(ms: number): void } {
