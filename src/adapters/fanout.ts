@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ownOptions } from '../core/validate.ts';
 import {
   CancelledError,
   FuturesSession,
@@ -6,7 +7,6 @@ import {
   InvalidOptionError,
   Trace,
 } from '../index.ts';
-import { ownOptions } from '../validate.ts';
 import { RequestFanout } from './request-fanout.ts';
 import { expected } from './validate.ts';
 

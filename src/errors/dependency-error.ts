@@ -1,4 +1,4 @@
-import { safeString } from '../validate.ts';
+import { safeString } from '../core/validate.ts';
 import { FanoutError } from './fanout-error.ts';
 
 function messageOf(error: unknown): string {

@@ -1,4 +1,4 @@
-import { redactURL } from '../redact.ts';
+import { redactURL } from '../core/redact.ts';
 import { FanoutError, type FanoutErrorOptions } from './fanout-error.ts';
 
 /** The request an error is about: its method and its URL, redacted. */

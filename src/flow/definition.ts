@@ -1,5 +1,5 @@
+import { fail, ownOptions } from '../core/validate.ts';
 import { expectTimeout } from '../futures/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
 import { Flow, type FlowSetup, type StartOptions } from './flow.ts';
 import { type Plan, planOf } from './plan.ts';
 import {

@@ -1,6 +1,6 @@
+import { fail, ownOptions } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { expectBoolean, expectFunction, expectInteger, expectSignal } from '../futures/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
 import type { BatchValues } from './batch-results.ts';
 
 /** What a batch function is given besides the keys. */

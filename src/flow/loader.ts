@@ -1,10 +1,10 @@
+import type { Membership } from '../core/single-flight.ts';
+import { describe, fail, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Future } from '../futures/future.ts';
 import { memberFuture } from '../futures/member-future.ts';
 import { expectSignal } from '../futures/validate.ts';
-import type { Membership } from '../http/single-flight.ts';
-import { describe, fail, own } from '../validate.ts';
 import { batchFailure, valuesByKey } from './batch-results.ts';
 import { afterTick, afterWindow, type Scheduled } from './batch-scheduler.ts';
 import {

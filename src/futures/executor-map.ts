@@ -10,9 +10,9 @@
  * @internal
  */
 
+import { fail, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
-import { fail, own } from '../validate.ts';
 import type { Executor, SubmitOptions } from './executor.ts';
 import type { Future, TaskFunction } from './future.ts';
 import { FutureSet } from './future-set.ts';

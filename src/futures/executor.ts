@@ -23,7 +23,7 @@ export let submitRunnable: <T>(
   options: SubmitOptions,
 ) => Future<T>;
 
-import { fail, ownOptions, ownValue } from '../validate.ts';
+import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import {
   expectBoolean,
   expectFunction,

@@ -1,8 +1,8 @@
+import { startTimer } from '../core/timers.ts';
+import { own } from '../core/validate.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { own } from '../validate.ts';
 import { expectFuture, expectFutures } from './expect-futures.ts';
 import { type Future, noteWaiting } from './future.ts';
-import { startTimer } from './timers.ts';
 import { expectTimeout } from './validate.ts';
 
 /** Options of {@link FutureSet} and {@link asCompleted}. */

@@ -1,10 +1,10 @@
+import { startTimer } from '../core/timers.ts';
+import { describe, own } from '../core/validate.ts';
+import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from '../core/warnings.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { describe, own } from '../validate.ts';
-import { startTimer } from './timers.ts';
 import { expectFunction, expectTimeout } from './validate.ts';
-import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from './warnings.ts';
 
 /**
  * Where a future is in its life. It only moves forward: `pending` → `running` → `fulfilled` or

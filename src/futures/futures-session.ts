@@ -1,3 +1,4 @@
+import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call } from '../http/call.ts';
@@ -14,7 +15,6 @@ import {
   Session,
   telemetryOf,
 } from '../http/session.ts';
-import { fail, ownOptions, ownValue } from '../validate.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';

@@ -6,7 +6,7 @@
  * @internal
  */
 
-import { fail } from '../validate.ts';
+import { fail } from '../core/validate.ts';
 
 /** An integer >= `min` (`Infinity` too when `allowInfinity`), or `fallback` for `undefined`. */
 export function expectInteger(

@@ -1,8 +1,8 @@
-import { fail, own } from '../validate.ts';
+import { startTimer } from '../core/timers.ts';
+import { fail, own } from '../core/validate.ts';
 import { expectFutures } from './expect-futures.ts';
 import { type Future, hasFailed, noteWaiting } from './future.ts';
 import { FutureSet, type FutureSetOptions } from './future-set.ts';
-import { startTimer } from './timers.ts';
 import { expectTimeout } from './validate.ts';
 
 /**

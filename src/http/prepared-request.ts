@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import { DEFAULT_REDACTED, redactURL } from '../core/redact.ts';
 import type { FailedRequest } from '../errors/request-error.ts';
-import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
 import { HeaderRecord } from './headers.ts';
 
 /** A request body as it goes to the transport. */

@@ -1,9 +1,9 @@
 import { CookieJar } from 'tough-cookie';
+import { redactedParams } from '../core/redact.ts';
+import { own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
-import { redactedParams } from '../redact.ts';
-import { own, ownOptions, ownValue } from '../validate.ts';
 import { Call } from './call.ts';
 import {
   coalescing,

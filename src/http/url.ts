@@ -1,5 +1,5 @@
+import { DEFAULT_REDACTED, redactURL } from '../core/redact.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
-import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import type { ParamsInit } from './options.ts';
 

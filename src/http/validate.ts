@@ -1,4 +1,4 @@
-import { fail } from '../validate.ts';
+import { fail } from '../core/validate.ts';
 
 /**
  * Checks that `value` is a finite number greater than zero (or `>= 0` when `allowZero`).

@@ -1,5 +1,5 @@
+import { describe, ownOptions } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
-import { describe, ownOptions } from '../validate.ts';
 import { isHTML } from './html.ts';
 import type { LatePolicy, Markup, SectionContext, SectionFailure } from './section.ts';
 

@@ -1,3 +1,4 @@
+import { fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { CircuitOpenError } from '../errors/circuit-open-error.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
@@ -12,7 +13,6 @@ import {
   checkInteger,
   checkPositiveNumber,
 } from '../http/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
