@@ -1,3 +1,4 @@
+import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
 import { own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
@@ -13,7 +14,6 @@ import type {
   TimeoutOptions,
 } from './options.ts';
 import { encodeParams, mergeParams, normalizeParams, type ParamPairs } from './url.ts';
-import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from './validate.ts';
 
 /** Timeouts in ms; `undefined` means the phase has none. */
 export interface Timeouts {

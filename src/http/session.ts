@@ -1,4 +1,5 @@
 import { CookieJar } from 'tough-cookie';
+import { checkBoolean, checkInteger } from '../core/checks.ts';
 import { redactedParams } from '../core/redact.ts';
 import { own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
@@ -28,7 +29,6 @@ import type { Response } from './response.ts';
 import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
 import { Exchange, type WireOptions } from './transport.ts';
 import { parseBaseURL } from './url.ts';
-import { checkBoolean, checkInteger } from './validate.ts';
 
 /**
  * A call merged and validated, ready to send: what {@link FuturesSession} queues.

@@ -1,3 +1,4 @@
+import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
 import { fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { CircuitOpenError } from '../errors/circuit-open-error.ts';
@@ -7,12 +8,6 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import type { AttemptState, Next, PolicyContext, SessionPolicy } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
-import {
-  checkBoolean,
-  checkFunction,
-  checkInteger,
-  checkPositiveNumber,
-} from '../http/validate.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
 import { fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/policy.ts';
 import type { Response } from '../http/response.ts';
-import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
 import { LatencyWindow } from './latency-window.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';

@@ -1,7 +1,7 @@
+import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
 import { fail, ownOptions } from '../core/validate.ts';
 import type { PolicyContext, RetryState, SessionPolicy } from '../http/policy.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
-import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
 import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';

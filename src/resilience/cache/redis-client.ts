@@ -1,7 +1,7 @@
 import { connect, type Socket } from 'node:net';
+import { checkInteger, checkPositiveNumber } from '../../core/checks.ts';
 import { fail, ownOptions } from '../../core/validate.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
-import { checkInteger, checkPositiveNumber } from '../../http/validate.ts';
 import { encodeCommand, RespErrorReply, RespParser, type RespValue } from './resp.ts';
 
 /** Options of {@link RedisClient}. */
