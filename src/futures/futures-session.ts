@@ -1,3 +1,4 @@
+import { checkPriority, checkSignal } from '../core/checks.ts';
 import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
@@ -21,7 +22,6 @@ import { Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
 import { memberFuture } from './member-future.ts';
-import { expectPriority, expectSignal } from './validate.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
 export interface FuturesSessionOptions extends SessionOptions {
@@ -240,8 +240,8 @@ export class FuturesSession extends FutureVerbs {
   // A call identical to others in flight: one task for all of them, a future for each caller.
   // The caller that starts the task is the one its tracer watches.
   #coalesced(plan: CallPlan, ticket: FlightTicket, options: FutureRequestOptions) {
-    const signal = expectSignal(ownValue(options, 'signal', options.signal));
-    const priority = expectPriority(ownValue(options, 'priority', options.priority));
+    const signal = checkSignal('signal', ownValue(options, 'signal', options.signal));
+    const priority = checkPriority('priority', ownValue(options, 'priority', options.priority));
     const started: { task?: SessionTask } = {};
     const join = () =>
       ticket.group.join(ticket.key, (shared) => {
