@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
+import { startTimer } from '../core/timers.ts';
 import { fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/policy.ts';
@@ -179,7 +180,7 @@ class Race {
       this.#reject = reject;
     });
     this.#run(send(state.request));
-    if (!this.#isSettled) this.#timer = setTimeout(() => this.#hedge(delay), delay);
+    if (!this.#isSettled) this.#timer = startTimer(delay, () => this.#hedge(delay));
   }
 
   // Sends the second copy, if the budget has room.
