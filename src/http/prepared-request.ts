@@ -84,11 +84,16 @@ export class PreparedRequest implements FailedRequest {
     return this.origin + this.path;
   }
 
+  /** The URL as errors show it: userinfo and the values of {@link redactParams} replaced. */
+  redactedURL(): string {
+    return redactURL(this.url, this.redactParams);
+  }
+
   /** A plain, redacted copy for logs: secret headers and secret query values replaced. */
   toJSON(): { method: string; url: string; headers: Record<string, string> } {
     return {
       method: this.method,
-      url: redactURL(this.url, this.redactParams),
+      url: this.redactedURL(),
       headers: redactHeaders(this.headers),
     };
   }

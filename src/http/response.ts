@@ -7,6 +7,11 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
+declare module '../errors/http-error.ts' {
+  /** An {@link HTTPError}'s response is a fanout {@link Response}. */
+  interface HTTPErrorResponse extends Response {}
+}
+
 /** Response header values by lower-case name; `set-cookie` is always an array. */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;
 

@@ -1,6 +1,6 @@
 import { CookieJar } from 'tough-cookie';
 import { checkBoolean, checkInteger } from '../core/checks.ts';
-import { redactedParams } from '../core/redact.ts';
+import { redactedParams, redactURL } from '../core/redact.ts';
 import { own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
@@ -164,7 +164,11 @@ export class Session {
   #plan(method: string, url: string | URL, options: RequestOptions): CallPlan {
     if (this.#isClosed) {
       throw new SessionClosedError('The session is closed', {
-        request: { method, url: String(url), redactParams: this.#rules.redactParams },
+        request: {
+          method,
+          url: String(url),
+          redactedURL: () => redactURL(String(url), this.#rules.redactParams),
+        },
       });
     }
     const config = merge(this.#config, options);
