@@ -4,9 +4,9 @@
  */
 
 import type { RequestHandler } from 'express';
+import { fail } from '../core/validate.ts';
 import { Fanout } from './fanout.ts';
 import type { RequestFanout } from './request-fanout.ts';
-import { expected } from './validate.ts';
 
 // The node:http adapter's API, so one import serves an app.
 export * from './node.ts';
@@ -47,7 +47,7 @@ declare global {
  * ```
  */
 export function expressFanout(fanout: Fanout): RequestHandler {
-  if (!(fanout instanceof Fanout)) expected('fanout', 'a Fanout', fanout);
+  if (!(fanout instanceof Fanout)) fail('fanout', 'a Fanout', fanout);
   return function fanoutMiddleware(request, response, next) {
     const view = fanout.open(request, response);
     request.fanout = view;

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { checkBoolean, checkFunction } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import {
   CancelledError,
   FuturesSession,
@@ -7,9 +9,7 @@ import {
   InvalidOptionError,
   Trace,
 } from '../index.ts';
-import { ownOptions } from '../validate.ts';
 import { RequestFanout } from './request-fanout.ts';
-import { expected } from './validate.ts';
 
 /** Options of {@link Fanout}. */
 export interface FanoutOptions {
@@ -105,7 +105,7 @@ export class Fanout {
    * options such as `baseURL` go under `session`).
    */
   constructor(options: FanoutOptions = {}) {
-    if (typeof options !== 'object' || options === null) expected('options', 'an object', options);
+    if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
     for (const key of Object.keys(options)) {
       if (!OPTION_KEYS.has(key)) {
         throw new InvalidOptionError(
@@ -114,10 +114,10 @@ export class Fanout {
       }
     }
     const { session = {}, trace = true, traceContext = false } = ownOptions(options);
-    if (typeof trace !== 'boolean') expected('trace', 'a boolean', trace);
-    if (typeof traceContext !== 'boolean') expected('traceContext', 'a boolean', traceContext);
+    checkBoolean('trace', trace);
+    checkBoolean('traceContext', traceContext);
     if (typeof session !== 'object' || session === null) {
-      expected('session', 'a FuturesSession or its options', session);
+      fail('session', 'a FuturesSession or its options', session);
     }
     this.#isTraced = trace;
     this.#isContextTraced = trace && traceContext;
@@ -164,8 +164,8 @@ export class Fanout {
     fn: FanoutHandler,
     onError: FanoutErrorHandler = answerError,
   ): (request: IncomingMessage, response: ServerResponse) => void {
-    if (typeof fn !== 'function') expected('fn', 'a function', fn);
-    if (typeof onError !== 'function') expected('onError', 'a function', onError);
+    checkFunction('fn', fn);
+    checkFunction('onError', onError);
     return (request, response) => {
       const view = this.open(request, response);
       const run = () => fn(request, response, view);

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
-import { ownOptions } from '../validate.ts';
+import { ownOptions } from '../core/validate.ts';
 import { Fanout, type FanoutOptions } from './fanout.ts';
 import type {
   PageArgs,

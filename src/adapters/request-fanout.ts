@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { own, ownOptions } from '../core/validate.ts';
 import {
   type Future,
   type FutureRequestOptions,
@@ -13,7 +14,6 @@ import {
   type Trace,
   type TraceBound,
 } from '../index.ts';
-import { own, ownOptions } from '../validate.ts';
 
 /** Options of {@link RequestFanout.renderPage}: those of `page.render()`. */
 export type PageRenderOptions<Input> = RenderOptions<Input>;

@@ -1,8 +1,14 @@
-import { safeString } from '../validate.ts';
 import { FanoutError } from './fanout-error.ts';
 
+// The root cause as the message shows it: its message, else its string form, else its tag (an
+// object without one, such as `Object.create(null)`). errors/ depends on nothing, so no shared helper.
 function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : safeString(error);
+  if (error instanceof Error) return error.message;
+  try {
+    return String(error);
+  } catch {
+    return Object.prototype.toString.call(error);
+  }
 }
 
 /**

@@ -1,14 +1,28 @@
-import type { Response } from '../http/response.ts';
-import { RequestError } from './request-error.ts';
+import { type FailedRequest, RequestError } from './request-error.ts';
+
+/** What an {@link HTTPError} reads of its response: the status line and the request. */
+export interface FailedResponse {
+  readonly status: number;
+  readonly reason: string;
+  readonly request: FailedRequest;
+}
+
+/**
+ * The rest of the type {@link HTTPError.response} has: `http/response.ts` merges fanout's
+ * `Response` into it (a type-only module augmentation), so users read `error.response.json()`
+ * while `errors/` imports nothing from `http/`.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by http/response.ts (declaration merging)
+export interface HTTPErrorResponse {}
 
 /** A 4xx or 5xx response, raised by `response.raiseForStatus()`. */
 export class HTTPError extends RequestError {
   override name = 'HTTPError';
   override readonly code = 'FANOUT_HTTP_STATUS' as const;
   /** The response with the failing status. */
-  readonly response: Response;
+  readonly response: HTTPErrorResponse & FailedResponse;
 
-  constructor(response: Response) {
+  constructor(response: HTTPErrorResponse & FailedResponse) {
     super(`HTTP ${response.status} ${response.reason}`, { request: response.request });
     this.response = response;
   }

@@ -1,4 +1,3 @@
-import { redactURL } from '../redact.ts';
 import { FanoutError, type FanoutErrorOptions } from './fanout-error.ts';
 
 /** The request an error is about: its method and its URL, redacted. */
@@ -7,13 +6,17 @@ export interface ErrorRequest {
   readonly url: string;
 }
 
-/** A request as an error is told about it: a `PreparedRequest`, or a method and URL. */
+/**
+ * A request as an error is told about it: a `PreparedRequest`, or a method and URL. The request
+ * redacts itself, so `errors/` depends on nothing: the error asks {@link FailedRequest.redactedURL}
+ * once, when it is built.
+ */
 export interface FailedRequest extends ErrorRequest {
   /**
-   * The query parameters (lower-case names) whose values the error redacts: the session's
-   * `redactParams`. @default DEFAULT_REDACTED_PARAMS
+   * The URL as it may be shown: userinfo and the values of the session's `redactParams`
+   * replaced (a `PreparedRequest` does this). A request without it is shown with `url` as given.
    */
-  readonly redactParams?: ReadonlySet<string>;
+  redactedURL?(): string;
 }
 
 /** Options of errors tied to one request. */
@@ -49,6 +52,6 @@ export class RequestError extends FanoutError {
 function shown(request: FailedRequest): ErrorRequest {
   return Object.freeze({
     method: request.method,
-    url: redactURL(request.url, request.redactParams),
+    url: request.redactedURL === undefined ? request.url : request.redactedURL(),
   });
 }

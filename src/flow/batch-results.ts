@@ -1,5 +1,5 @@
+import { describe, safeString } from '../core/validate.ts';
 import { BatchResultError } from '../errors/batch-result-error.ts';
-import { describe, safeString } from '../validate.ts';
 
 /**
  * What a batch function returns: one value per key, in key order (an `Error` in a slot is that

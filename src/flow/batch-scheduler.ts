@@ -18,7 +18,7 @@ export interface Scheduled {
   cancel(): void;
 }
 
-import { startTimer } from '../futures/timers.ts';
+import { startTimer } from '../core/timers.ts';
 
 const resolved = Promise.resolve();
 

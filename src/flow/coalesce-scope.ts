@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { fail } from '../core/validate.ts';
 import { coalescing, createFlightGroup, type FlightGroup } from '../http/coalescing.ts';
-import { fail } from '../validate.ts';
 
 const storage = new AsyncLocalStorage<FlightGroup>();
 

@@ -1,5 +1,5 @@
-import { expectTimeout } from '../futures/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
+import { checkTimeout } from '../core/checks.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import { Flow, type FlowSetup, type StartOptions } from './flow.ts';
 import { type Plan, planOf } from './plan.ts';
 import {
@@ -141,7 +141,7 @@ export class FlowDefinition<R extends object = NoSteps> {
    */
   start(given: StartOptions = {}): Flow<R> {
     const options = ownOptions(given);
-    const deadline = expectTimeout('deadline', options.deadline);
+    const deadline = checkTimeout('deadline', options.deadline);
     const signal = options.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
       fail('signal', 'an AbortSignal', signal);

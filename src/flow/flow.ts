@@ -1,8 +1,8 @@
 import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Future } from '../futures/future.ts';
-import { startTimer } from '../futures/timers.ts';
 import { flowObservation, type ObservedFlow } from './observer.ts';
 import type { Plan } from './plan.ts';
 import { criticalPath, type FlowReport, type StepReport } from './report.ts';

@@ -1,6 +1,12 @@
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkSignal,
+  POSITIVE_INTEGER_OR_INFINITY,
+} from '../core/checks.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { expectBoolean, expectFunction, expectInteger, expectSignal } from '../futures/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
 import type { BatchValues } from './batch-results.ts';
 
 /** What a batch function is given besides the keys. */
@@ -105,18 +111,17 @@ export function loaderConfig<K, V, C>(given: LoaderOptions<K, V, C>): LoaderConf
   if (typeof window !== 'number' || !Number.isFinite(window) || window < 0)
     fail('window', 'a finite number of milliseconds >= 0', window);
   return {
-    batch: expectFunction('batch', options.batch),
-    maxBatchSize: expectInteger(
+    batch: checkFunction('batch', options.batch),
+    maxBatchSize: checkInteger(
       'maxBatchSize',
       options.maxBatchSize,
+      POSITIVE_INTEGER_OR_INFINITY,
       Number.POSITIVE_INFINITY,
-      1,
-      true,
     ),
     window,
     cacheKey:
-      options.cacheKey === undefined ? undefined : expectFunction('cacheKey', options.cacheKey),
-    cache: expectBoolean('cache', options.cache, true),
-    signal: expectSignal(options.signal),
+      options.cacheKey === undefined ? undefined : checkFunction('cacheKey', options.cacheKey),
+    cache: checkBoolean('cache', options.cache, true),
+    signal: checkSignal('signal', options.signal),
   };
 }

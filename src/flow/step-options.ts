@@ -4,9 +4,9 @@
  * defined, with an error that names the step.
  */
 
+import { describe, fail, ownOptions } from '../core/validate.ts';
 import { FlowDefinitionError } from '../errors/flow-definition-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { describe, fail, ownOptions } from '../validate.ts';
 
 /** What a step's function is given besides its inputs. */
 export interface StepContext {

@@ -1,4 +1,5 @@
 import type { AsyncResource } from 'node:async_hooks';
+import { startTimer } from '../core/timers.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { DeadlineError, type DeadlineScope } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
@@ -12,7 +13,6 @@ import {
   startFuture,
   takeOutcome,
 } from '../futures/future.ts';
-import { startTimer } from '../futures/timers.ts';
 import { isDeadlineAtOrAfter, sooner, stepDeadline } from '../http/deadline.ts';
 import { Response } from '../http/response.ts';
 import type { PlannedStep } from './plan.ts';

@@ -10,19 +10,20 @@
  * @internal
  */
 
+import {
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkPriority,
+  checkSignal,
+  POSITIVE_INTEGER,
+} from '../core/checks.ts';
+import { fail, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
-import { fail, own } from '../validate.ts';
 import type { Executor, SubmitOptions } from './executor.ts';
 import type { Future, TaskFunction } from './future.ts';
 import { FutureSet } from './future-set.ts';
-import {
-  expectBoolean,
-  expectFunction,
-  expectInteger,
-  expectPriority,
-  expectSignal,
-} from './validate.ts';
 
 /** The function of {@link Executor.map}: called with one item and the task's `AbortSignal`. */
 export type MapFunction<I, R> = (item: I, signal: AbortSignal) => R | PromiseLike<R>;
@@ -64,12 +65,17 @@ export function mapTasks<I, R>(
   items: Iterable<I> | AsyncIterable<I>,
   options: MapOptions,
 ): AsyncGenerator<R, void, undefined> {
-  expectFunction('fn', fn);
+  checkFunction('fn', fn);
   const source = new Source(items);
-  const ordered = expectBoolean('ordered', own(options, 'ordered'), true);
-  const window = expectInteger('window', own(options, 'window'), 2 * executor.maxWorkers, 1, false);
-  const priority = expectPriority(own(options, 'priority'));
-  const signal = expectSignal(own(options, 'signal'));
+  const ordered = checkBoolean('ordered', own(options, 'ordered'), true);
+  const window = checkInteger(
+    'window',
+    own(options, 'window'),
+    POSITIVE_INTEGER,
+    2 * executor.maxWorkers,
+  );
+  const priority = checkPriority('priority', own(options, 'priority'));
+  const signal = checkSignal('signal', own(options, 'signal'));
   const submit = (item: I) => submitWhenRoom(executor, (s) => fn(item, s), { priority });
   const inFlight = ordered ? new InOrder<R>() : new InCompletionOrder<R>();
   return run(source, submit, window, inFlight, signal);

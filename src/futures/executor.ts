@@ -23,14 +23,17 @@ export let submitRunnable: <T>(
   options: SubmitOptions,
 ) => Future<T>;
 
-import { fail, ownOptions, ownValue } from '../validate.ts';
 import {
-  expectBoolean,
-  expectFunction,
-  expectInteger,
-  expectPriority,
-  expectSignal,
-} from './validate.ts';
+  checkBoolean,
+  checkFunction,
+  checkInteger,
+  checkPriority,
+  checkSignal,
+  NON_NEGATIVE_INTEGER_OR_INFINITY,
+  POSITIVE_INTEGER,
+  POSITIVE_INTEGER_OR_INFINITY,
+} from '../core/checks.ts';
+import { fail, ownOptions, ownValue } from '../core/validate.ts';
 
 /** Options of {@link Executor}. */
 export interface ExecutorOptions {
@@ -163,8 +166,18 @@ export class Executor {
    */
   constructor(options: ExecutorOptions = {}) {
     const { maxWorkers, maxQueued, perKey } = ownOptions(options);
-    this.#maxWorkers = expectInteger('maxWorkers', maxWorkers, DEFAULTS.maxWorkers, 1, false);
-    this.#maxQueued = expectInteger('maxQueued', maxQueued, DEFAULTS.maxQueued, 0, true);
+    this.#maxWorkers = checkInteger(
+      'maxWorkers',
+      maxWorkers,
+      POSITIVE_INTEGER,
+      DEFAULTS.maxWorkers,
+    );
+    this.#maxQueued = checkInteger(
+      'maxQueued',
+      maxQueued,
+      NON_NEGATIVE_INTEGER_OR_INFINITY,
+      DEFAULTS.maxQueued,
+    );
     if (isConcurrencyLimit(perKey)) {
       const limit = perKey;
       this.#limit = limit;
@@ -223,7 +236,7 @@ export class Executor {
     if (this.#isShutdown) {
       throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
     }
-    expectFunction('fn', fn);
+    checkFunction('fn', fn);
     return this.#enqueue(fn, options);
   }
 
@@ -297,8 +310,8 @@ export class Executor {
    * ```
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
-    const wait = expectBoolean('wait', ownValue(options, 'wait', options.wait), true);
-    const cancelPending = expectBoolean(
+    const wait = checkBoolean('wait', ownValue(options, 'wait', options.wait), true);
+    const cancelPending = checkBoolean(
       'cancelPending',
       ownValue(options, 'cancelPending', options.cancelPending),
       false,
@@ -443,7 +456,7 @@ function atLeastOne(limit: number): number {
 /** `perKey` when it is not a {@link ConcurrencyLimit}: a positive integer or `Infinity`. */
 function expectPerKey(value: unknown): number {
   if (value === undefined || typeof value === 'number') {
-    return expectInteger('perKey', value, DEFAULTS.perKey, 1, true);
+    return checkInteger('perKey', value, POSITIVE_INTEGER_OR_INFINITY, DEFAULTS.perKey);
   }
   return fail('perKey', 'a positive integer, Infinity or a ConcurrencyLimit', value);
 }
@@ -457,8 +470,8 @@ function normalizeSubmitOptions(options: SubmitOptions): {
   const key = ownValue(options, 'key', options.key);
   if (key !== undefined && typeof key !== 'string') fail('key', 'a string', key);
   return {
-    priority: expectPriority(ownValue(options, 'priority', options.priority)),
+    priority: checkPriority('priority', ownValue(options, 'priority', options.priority)),
     key,
-    signal: expectSignal(ownValue(options, 'signal', options.signal)),
+    signal: checkSignal('signal', ownValue(options, 'signal', options.signal)),
   };
 }

@@ -4,7 +4,7 @@
  * @internal
  */
 
-import { fail } from '../validate.ts';
+import { fail } from '../core/validate.ts';
 import { Future } from './future.ts';
 
 /** `value` itself if it is a {@link Future}; else an `InvalidOptionError` naming `name`. */

@@ -1,9 +1,9 @@
+import { checkTimeout } from '../core/checks.ts';
+import { startTimer } from '../core/timers.ts';
+import { own } from '../core/validate.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { own } from '../validate.ts';
 import { expectFuture, expectFutures } from './expect-futures.ts';
 import { type Future, noteWaiting } from './future.ts';
-import { startTimer } from './timers.ts';
-import { expectTimeout } from './validate.ts';
 
 /** Options of {@link FutureSet} and {@link asCompleted}. */
 export interface FutureSetOptions {
@@ -88,7 +88,7 @@ export class FutureSet<T> implements AsyncIterableIterator<Future<T>, undefined>
    */
   constructor(futures: Iterable<Future<T>> = [], options: FutureSetOptions = {}) {
     const list = expectFutures('futures', futures);
-    this.#timeout = expectTimeout('timeout', own(options, 'timeout'));
+    this.#timeout = checkTimeout('timeout', own(options, 'timeout'));
     this.#deadline = this.#timeout === undefined ? undefined : Date.now() + this.#timeout;
     for (const future of list) this.add(future);
   }

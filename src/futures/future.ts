@@ -1,10 +1,10 @@
+import { checkFunction, checkTimeout } from '../core/checks.ts';
+import { startTimer } from '../core/timers.ts';
+import { describe, own } from '../core/validate.ts';
+import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from '../core/warnings.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { describe, own } from '../validate.ts';
-import { startTimer } from './timers.ts';
-import { expectFunction, expectTimeout } from './validate.ts';
-import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from './warnings.ts';
 
 /**
  * Where a future is in its life. It only moves forward: `pending` → `running` → `fulfilled` or
@@ -410,7 +410,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   addDoneCallback(fn: DoneCallback<T>): void {
-    expectFunction('fn', fn);
+    checkFunction('fn', fn);
     if (this.done()) invoke(fn, this);
     else this.#listen(fn);
   }
@@ -455,7 +455,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   map<U>(fn: (value: T) => U | PromiseLike<U>): Future<U> {
-    expectFunction('fn', fn);
+    checkFunction('fn', fn);
     const derived = new Future<U>('running', { abort: () => this.cancel() });
     this.#ask('then');
     this.addDoneCallback(() => {
@@ -493,7 +493,7 @@ export class Future<T> implements PromiseLike<T> {
 
   /** Validates the options, asks for the outcome and waits until done (or the timeout). */
   async #waitDone(asker: Asker, options: ResultOptions | undefined): Promise<void> {
-    const timeout = expectTimeout('timeout', own(options, 'timeout'));
+    const timeout = checkTimeout('timeout', own(options, 'timeout'));
     this.#ask(asker);
     if (this.done()) return;
     await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
+import { fail } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Response } from '../http/response.ts';
-import { fail } from '../validate.ts';
 import { type Canceller, cancelFuture, createFuture, Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 // A cycle by design: FuturesSession#scope() makes scopes, and a scope checks its session.

@@ -1,4 +1,6 @@
+import { checkPriority, checkSignal } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
+import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call } from '../http/call.ts';
@@ -15,14 +17,12 @@ import {
   Session,
   telemetryOf,
 } from '../http/session.ts';
-import { fail, ownOptions, ownValue } from '../validate.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
 import { memberFuture } from './member-future.ts';
-import { expectPriority, expectSignal } from './validate.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
 export interface FuturesSessionOptions extends SessionOptions {
@@ -219,7 +219,7 @@ export class FuturesSession extends FutureVerbs {
     try {
       // Checked before planning, which encodes the body: a refusal after it would leave a body
       // stream unread.
-      const priority = expectPriority(ownValue(options, 'priority', options?.priority));
+      const priority = checkPriority('priority', ownValue(options, 'priority', options?.priority));
       const plan = planCall(this.session, method, url, options);
       if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
       const task = new SessionTask(this.session, plan);
@@ -249,8 +249,8 @@ export class FuturesSession extends FutureVerbs {
   // A call identical to others in flight: one task for all of them, a future for each caller.
   // The caller that starts the task is the one its tracer watches.
   #coalesced(plan: CallPlan, ticket: FlightTicket, options: FutureRequestOptions) {
-    const signal = expectSignal(ownValue(options, 'signal', options.signal));
-    const priority = expectPriority(ownValue(options, 'priority', options.priority));
+    const signal = checkSignal('signal', ownValue(options, 'signal', options.signal));
+    const priority = checkPriority('priority', ownValue(options, 'priority', options.priority));
     const started: { task?: SessionTask } = {};
     const join = () =>
       ticket.group.join(ticket.key, (shared) => {

@@ -1,5 +1,5 @@
+import type { Membership } from '../core/single-flight.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
-import type { Membership } from '../http/single-flight.ts';
 import { cancelFuture, createFuture, type Future, settleFuture, startFuture } from './future.ts';
 
 /**

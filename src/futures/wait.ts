@@ -1,9 +1,9 @@
-import { fail, own } from '../validate.ts';
+import { checkTimeout } from '../core/checks.ts';
+import { startTimer } from '../core/timers.ts';
+import { fail, own } from '../core/validate.ts';
 import { expectFutures } from './expect-futures.ts';
 import { type Future, hasFailed, noteWaiting } from './future.ts';
 import { FutureSet, type FutureSetOptions } from './future-set.ts';
-import { startTimer } from './timers.ts';
-import { expectTimeout } from './validate.ts';
 
 /**
  * When {@link wait} returns, as in Python: at the first future done, at the first that fails (or
@@ -65,7 +65,7 @@ export async function wait<F extends Future<unknown>>(
   options: WaitOptions = {},
 ): Promise<WaitResult<F>> {
   const list = expectFutures('futures', futures);
-  const timeout = expectTimeout('timeout', own(options, 'timeout'));
+  const timeout = checkTimeout('timeout', own(options, 'timeout'));
   const returnWhen = expectReturnWhen(own(options, 'returnWhen'));
   const done = new Set<F>();
   const notDone = new Set<F>();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { ownValue } from '../core/validate.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
-import { ownValue } from '../validate.ts';
 import type { BodyInit, ParamsInit } from './options.ts';
 import type { WireBody } from './prepared-request.ts';
 import { encodeParams, normalizeParams } from './url.ts';

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { MAX_DELAY, startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
@@ -73,8 +74,8 @@ export class Call {
       this.#reason = this.#timeoutError(phase, timeout);
       return;
     }
-    if (ms > MAX_TIMER) return;
-    this.#timer = setTimeout(() => this.stop(this.#timeoutError(phase, timeout)), ms);
+    if (ms > MAX_DELAY) return;
+    this.#timer = startTimer(ms, () => this.stop(this.#timeoutError(phase, timeout)));
   }
 
   #timeoutError(phase: 'total' | 'deadline', timeout: number): TimeoutError {
@@ -126,10 +127,10 @@ export class Call {
   sleep(ms: number): Promise<void> {
     this.check();
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const timer = startTimer(ms, () => {
         this.#wake = undefined;
         resolve();
-      }, ms);
+      });
       this.#wake = (error) => {
         clearTimeout(timer);
         this.#wake = undefined;
@@ -144,9 +145,6 @@ export class Call {
     if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
   }
 }
-
-// The longest delay setTimeout honours.
-const MAX_TIMER = 2 ** 31 - 1;
 
 /** The error of a call stopped by its AbortSignal: a TimeoutError as it is, else a CancelledError. */
 export function cancellation(reason: unknown, request: PreparedRequest): Error {

@@ -1,9 +1,9 @@
 import type { Exhaustive } from '../core/exhaustive.ts';
+import { type FlightStart, SingleFlight } from '../core/single-flight.ts';
 import { cancellation } from './call.ts';
 import type { Config } from './config.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
-import { type FlightStart, SingleFlight } from './single-flight.ts';
 
 /**
  * Identical calls in flight that share one exchange: every caller gets its own

@@ -1,5 +1,6 @@
+import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
+import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { fail, own, ownOptions, ownValue } from '../validate.ts';
 import { checkCookies } from './cookie-option.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
 import type { Hooks } from './hooks.ts';
@@ -16,7 +17,6 @@ import type {
 import { CALL_ONLY_KEYS } from './request-option-kinds.ts';
 import { checkCA, checkPEM, checkProxy } from './transport-options.ts';
 import { encodeParams, mergeParams, normalizeParams, type ParamPairs } from './url.ts';
-import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from './validate.ts';
 
 /** Timeouts in ms; `undefined` means the phase has none. */
 export interface Timeouts {

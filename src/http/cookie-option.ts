@@ -1,5 +1,5 @@
+import { fail } from '../core/validate.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
-import { fail } from '../validate.ts';
 
 // A cookie name: an RFC 9110 token (RFC 6265 §4.1.1).
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

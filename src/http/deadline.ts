@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { fail } from '../core/validate.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { fail } from '../validate.ts';
 
 /*
  * Deadline propagation, the HTTP layer's half. A call may belong to a unit of work with a budget

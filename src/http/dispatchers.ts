@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, type Dispatcher, errors, ProxyAgent } from 'undici';
+import { startTimer } from '../core/timers.ts';
 import type { TransportSettings } from './config.ts';
 
 /** Pool settings shared by every dispatcher of a session. */
@@ -40,12 +41,12 @@ function connector(
     const timer =
       ms === undefined
         ? undefined
-        : setTimeout(() => {
+        : startTimer(ms, () => {
             const where = `${options.hostname}:${options.port}`;
             socket?.destroy(
               new errors.ConnectTimeoutError(`Connect timeout (${where}, timeout: ${ms} ms)`),
             );
-          }, ms);
+          });
     try {
       // buildConnector's connect returns the socket it opens (its type says `void`).
       socket = connect(options, (...args) => {

@@ -1,6 +1,6 @@
 import { type InspectOptions, inspect } from 'node:util';
+import { fail } from '../core/validate.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
-import { fail } from '../validate.ts';
 import type { HeadersInit } from './options.ts';
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -1,5 +1,5 @@
+import { describe } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { describe } from '../validate.ts';
 import type { Call } from './call.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';

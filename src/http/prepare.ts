@@ -1,5 +1,5 @@
+import { ownValue } from '../core/validate.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
-import { ownValue } from '../validate.ts';
 import { type BodySource, encodeBody } from './body.ts';
 import { basicAuth, type Config } from './config.ts';
 import { HeaderRecord } from './headers.ts';

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import { DEFAULT_REDACTED, redactURL } from '../core/redact.ts';
 import type { FailedRequest } from '../errors/request-error.ts';
-import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
 import { HeaderRecord } from './headers.ts';
 
 /** A request body as it goes to the transport. */
@@ -84,11 +84,16 @@ export class PreparedRequest implements FailedRequest {
     return this.origin + this.path;
   }
 
+  /** The URL as errors show it: userinfo and the values of {@link redactParams} replaced. */
+  redactedURL(): string {
+    return redactURL(this.url, this.redactParams);
+  }
+
   /** A plain, redacted copy for logs: secret headers and secret query values replaced. */
   toJSON(): { method: string; url: string; headers: Record<string, string> } {
     return {
       method: this.method,
-      url: redactURL(this.url, this.redactParams),
+      url: this.redactedURL(),
       headers: redactHeaders(this.headers),
     };
   }

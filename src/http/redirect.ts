@@ -1,6 +1,6 @@
+import { redactURL } from '../core/redact.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
-import { redactURL } from '../redact.ts';
 import { HeaderRecord } from './headers.ts';
 import { PreparedRequest } from './prepared-request.ts';
 import type { Response, ResponseHeaders } from './response.ts';

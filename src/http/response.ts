@@ -1,12 +1,17 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
 import { inspect } from 'node:util';
+import { redactURL } from '../core/redact.ts';
 import { HTTPError } from '../errors/http-error.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
-import { redactURL } from '../redact.ts';
 import { HeaderRecord } from './headers.ts';
 import type { PreparedRequest } from './prepared-request.ts';
+
+declare module '../errors/http-error.ts' {
+  /** An {@link HTTPError}'s response is a fanout {@link Response}. */
+  interface HTTPErrorResponse extends Response {}
+}
 
 /** Response header values by lower-case name; `set-cookie` is always an array. */
 export type ResponseHeaders = Readonly<Record<string, string | string[] | undefined>>;

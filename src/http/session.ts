@@ -1,9 +1,10 @@
 import { CookieJar } from 'tough-cookie';
+import { checkBoolean, checkInteger } from '../core/checks.ts';
+import { redactedParams, redactURL } from '../core/redact.ts';
+import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
-import { redactedParams } from '../redact.ts';
-import { fail, own, ownOptions, ownValue } from '../validate.ts';
 import { Call } from './call.ts';
 import {
   coalescing,
@@ -28,7 +29,6 @@ import type { Response } from './response.ts';
 import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
 import { Exchange, type WireOptions } from './transport.ts';
 import { parseBaseURL } from './url.ts';
-import { checkBoolean, checkInteger } from './validate.ts';
 
 /**
  * A call merged and validated, ready to send: what {@link FuturesSession} queues.
@@ -164,7 +164,11 @@ export class Session {
   #plan(method: string, url: string | URL, options: RequestOptions): CallPlan {
     if (this.#isClosed) {
       throw new SessionClosedError('The session is closed', {
-        request: { method, url: String(url), redactParams: this.#rules.redactParams },
+        request: {
+          method,
+          url: String(url),
+          redactedURL: () => redactURL(String(url), this.#rules.redactParams),
+        },
       });
     }
     checkCallOptions(options);

@@ -1,5 +1,5 @@
+import { fail } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { fail } from '../validate.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import type { ProxyOptions, TLSOptions } from './options.ts';
 

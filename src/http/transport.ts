@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import { startTimer } from '../core/timers.ts';
 import { BodyTooLargeError } from '../errors/body-too-large-error.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
@@ -196,7 +197,7 @@ export class Exchange {
     this.#disarm();
     const ms = phase === 'headers' ? this.#options.headersTimeout : this.#options.bodyTimeout;
     if (ms === undefined) return;
-    this.#timer = setTimeout(() => this.cancel(timeout(phase, ms, this.#request)), ms);
+    this.#timer = startTimer(ms, () => this.cancel(timeout(phase, ms, this.#request)));
   }
 
   #disarm(): void {

@@ -1,6 +1,6 @@
+import { DEFAULT_REDACTED, redactURL } from '../core/redact.ts';
+import { fail, safeString } from '../core/validate.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
-import { DEFAULT_REDACTED, redactURL } from '../redact.ts';
-import { fail, safeString } from '../validate.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import type { ParamsInit } from './options.ts';
 

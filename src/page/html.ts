@@ -1,6 +1,6 @@
+import { describe } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { UnsafeTemplateError } from '../errors/unsafe-template-error.ts';
-import { describe } from '../validate.ts';
 import { type HoleContext, holeContexts } from './template-context.ts';
 
 const brand = Symbol.for('fanout.html');

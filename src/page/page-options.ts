@@ -1,6 +1,6 @@
+import { describe, ownOptions } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { FuturesSession } from '../futures/futures-session.ts';
-import { describe, ownOptions } from '../validate.ts';
 import { isHTML } from './html.ts';
 import type { LatePolicy, Markup, SectionFailure } from './section.ts';
 import { checkLate, checkMilliseconds } from './validate-section.ts';

@@ -1,5 +1,5 @@
+import { ownOptions } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
-import { ownOptions } from '../validate.ts';
 import { checkPageOptions, type PageOptions } from './page-options.ts';
 import {
   type PageHead,

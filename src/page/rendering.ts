@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
+import { describe, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import type { Flow } from '../flow/flow.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
 import type { SectionRecord } from '../trace/section-record.ts';
 import { currentTrace, Trace } from '../trace/trace.ts';
-import { describe, own } from '../validate.ts';
 import type { Flusher } from './flusher.ts';
 import { inOrder } from './in-order.ts';
 import { outOfOrder } from './out-of-order.ts';

@@ -1,6 +1,6 @@
+import { ownValue } from '../core/validate.ts';
 import type { Future } from '../futures/future.ts';
 import type { FutureRequestOptions, FuturesSession } from '../futures/futures-session.ts';
-import { ownValue } from '../validate.ts';
 import type { SectionContext } from './section.ts';
 
 /** What {@link sectionContext} needs from the page rendering. */

@@ -1,6 +1,6 @@
+import { describe } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import type { SectionOutcome } from '../trace/section-record.ts';
-import { describe } from '../validate.ts';
 import { isHTML } from './html.ts';
 import type { Markup, SectionFailure } from './section.ts';
 import type { DataOutcome } from './section-run.ts';

@@ -1,3 +1,4 @@
+import { startTimer } from '../core/timers.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { DeadlineError } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
@@ -11,9 +12,6 @@ import { isDeadlineAtOrAfter } from '../http/deadline.ts';
 import type { FailureReason, LatePolicy } from './section.ts';
 import { sectionContext } from './section-context.ts';
 import type { CheckedSection } from './validate-section.ts';
-
-/** The longest delay `setTimeout` honours; a longer one would fire at once. */
-const MAX_DELAY = 2 ** 31 - 1;
 
 /** A section's data once settled: the value, or why there is none (failures as data). */
 export type DataOutcome =
@@ -141,7 +139,7 @@ export class SectionRun {
   #armDeadline(): void {
     const deadline = this.deadline;
     if (deadline === undefined) return;
-    this.#timer = setTimeout(() => this.#expire(deadline), Math.min(deadline, MAX_DELAY));
+    this.#timer = startTimer(deadline, () => this.#expire(deadline));
   }
 
   /** The section is late (its timer fired, or its request ran out of its time): it times out. */

@@ -1,6 +1,6 @@
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
+import { describe, ownOptions } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
-import { describe, ownOptions } from '../validate.ts';
 import { isHTML } from './html.ts';
 import type {
   LatePolicy,

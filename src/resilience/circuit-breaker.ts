@@ -1,3 +1,5 @@
+import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { CircuitOpenError } from '../errors/circuit-open-error.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
@@ -6,14 +8,6 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptState, Next, PolicyContext, SessionPolicy } from '../http/session-policy.ts';
-import {
-  checkBoolean,
-  checkFunction,
-  checkInteger,
-  checkPositiveNumber,
-} from '../http/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
-import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
@@ -151,11 +145,12 @@ export class CircuitBreaker implements SessionPolicy {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
     this.#trip = checkTrip(options.trip);
-    this.#openFor = checkPositiveNumber('openFor', orDefault(options.openFor, DEFAULTS.openFor));
+    this.#openFor = checkPositiveNumber('openFor', options.openFor, false, DEFAULTS.openFor);
     this.#probes = checkInteger(
       'halfOpenProbes',
-      orDefault(options.halfOpenProbes, DEFAULTS.halfOpenProbes),
+      options.halfOpenProbes,
       1,
+      DEFAULTS.halfOpenProbes,
     );
     this.#isFailure =
       options.isFailure === undefined
@@ -164,7 +159,7 @@ export class CircuitBreaker implements SessionPolicy {
     if (options.onStateChange !== undefined) {
       this.#listeners = [checkFunction('onStateChange', options.onStateChange)];
     }
-    this.enabled = checkBoolean('enabled', orDefault(options.enabled, true));
+    this.enabled = checkBoolean('enabled', options.enabled, true);
     this.#only = originSet(options.origins);
   }
 
@@ -338,11 +333,12 @@ function checkTrip(trip: unknown): Required<RatioTrip> | ConsecutiveTrip {
   }
   return {
     failureRatio: ratio,
-    window: checkPositiveNumber('trip.window', orDefault(rule.window, DEFAULTS.window)),
+    window: checkPositiveNumber('trip.window', rule.window, false, DEFAULTS.window),
     minimumThroughput: checkInteger(
       'trip.minimumThroughput',
-      orDefault(rule.minimumThroughput, DEFAULTS.minimumThroughput),
+      rule.minimumThroughput,
       1,
+      DEFAULTS.minimumThroughput,
     ),
   };
 }

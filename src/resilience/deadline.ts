@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { fail } from '../core/validate.ts';
 import { ambientDeadline, sooner, toDeadline } from '../http/deadline.ts';
-import { fail } from '../validate.ts';
 
 // The `performance.now()` time the current unit of work must end by.
 const storage = new AsyncLocalStorage<number>();

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
+import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
+import { startTimer } from '../core/timers.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/session-policy.ts';
-import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
 import { LatencyWindow } from './latency-window.ts';
-import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
@@ -96,7 +96,7 @@ export class Hedging implements SessionPolicy {
   constructor(given: HedgingOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
-    this.#delay = checkPositiveNumber('delay', orDefault(options.delay, DEFAULTS.delay), true);
+    this.#delay = checkPositiveNumber('delay', options.delay, true, DEFAULTS.delay);
     if (options.percentile !== undefined) {
       const percentile = options.percentile;
       if (typeof percentile !== 'number' || !(percentile > 0 && percentile < 1)) {
@@ -104,10 +104,10 @@ export class Hedging implements SessionPolicy {
       }
       this.#percentile = percentile;
     }
-    this.#budget = checkPositiveNumber('budget', orDefault(options.budget, DEFAULTS.budget), true);
-    this.#window = checkPositiveNumber('window', orDefault(options.window, DEFAULTS.window));
-    this.#methods = checkMethods(orDefault(options.methods, DEFAULTS.methods));
-    this.enabled = checkBoolean('enabled', orDefault(options.enabled, DEFAULTS.enabled));
+    this.#budget = checkPositiveNumber('budget', options.budget, true, DEFAULTS.budget);
+    this.#window = checkPositiveNumber('window', options.window, false, DEFAULTS.window);
+    this.#methods = checkMethods(options.methods, DEFAULTS.methods);
+    this.enabled = checkBoolean('enabled', options.enabled, DEFAULTS.enabled);
     this.#only = originSet(options.origins);
   }
 
@@ -180,7 +180,7 @@ class Race {
       this.#reject = reject;
     });
     this.#run(send(state.request));
-    if (!this.#isSettled) this.#timer = setTimeout(() => this.#hedge(delay), delay);
+    if (!this.#isSettled) this.#timer = startTimer(delay, () => this.#hedge(delay));
   }
 
   // Sends the second copy, if the budget has room.
@@ -241,7 +241,8 @@ class Race {
   }
 }
 
-function checkMethods(methods: unknown): ReadonlySet<string> {
+function checkMethods(given: unknown, fallback: readonly string[]): ReadonlySet<string> {
+  const methods = given === undefined ? fallback : given;
   if (!Array.isArray(methods) || !methods.every((method) => typeof method === 'string')) {
     fail('methods', 'an array of method names', methods);
   }

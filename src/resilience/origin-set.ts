@@ -1,4 +1,4 @@
-import { fail } from '../validate.ts';
+import { fail } from '../core/validate.ts';
 
 /**
  * The `origins` option of a policy — the origins it applies to, as `scheme://host:port` — or

@@ -1,8 +1,7 @@
+import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { PolicyContext, RetryState, SessionPolicy } from '../http/session-policy.ts';
-import { checkBoolean, checkPositiveNumber } from '../http/validate.ts';
-import { fail, ownOptions } from '../validate.ts';
-import { orDefault } from './or-default.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
@@ -80,15 +79,16 @@ export class RetryBudget implements SessionPolicy {
       fail('options', 'an object', given);
     }
     const options = ownOptions(given);
-    this.#ratio = checkPositiveNumber('ratio', orDefault(options.ratio, DEFAULTS.ratio), true);
-    this.#window = checkPositiveNumber('window', orDefault(options.window, DEFAULTS.window));
+    this.#ratio = checkPositiveNumber('ratio', options.ratio, true, DEFAULTS.ratio);
+    this.#window = checkPositiveNumber('window', options.window, false, DEFAULTS.window);
     const minPerSecond = checkPositiveNumber(
       'minPerSecond',
-      orDefault(options.minPerSecond, DEFAULTS.minPerSecond),
+      options.minPerSecond,
       true,
+      DEFAULTS.minPerSecond,
     );
     this.#floor = (minPerSecond * this.#window) / 1000;
-    this.enabled = checkBoolean('enabled', orDefault(options.enabled, DEFAULTS.enabled));
+    this.enabled = checkBoolean('enabled', options.enabled, DEFAULTS.enabled);
     this.#only = originSet(options.origins);
   }
 

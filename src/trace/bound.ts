@@ -1,7 +1,7 @@
+import { fail } from '../core/validate.ts';
 import type { FuturesScope } from '../futures/futures-scope.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
 import type { Session } from '../http/session.ts';
-import { fail } from '../validate.ts';
 import type { Trace } from './trace.ts';
 
 /** The request methods a {@link TraceBound} view forwards. */

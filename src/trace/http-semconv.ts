@@ -1,6 +1,6 @@
+import { redactURL } from '../core/redact.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
-import { redactURL } from '../redact.ts';
 
 /** Span attributes, as OpenTelemetry takes them. */
 export type SpanAttributes = Record<string, string | number>;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { redactURL } from '../core/redact.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
-import { redactURL } from '../redact.ts';
 
 /**
  * The clock and redaction rules of one trace, shared by its records. A class rather than an object

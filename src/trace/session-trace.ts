@@ -1,6 +1,6 @@
+import { fail } from '../core/validate.ts';
 import { FuturesSession } from '../futures/futures-session.ts';
 import { Session } from '../http/session.ts';
-import { fail } from '../validate.ts';
 import { Trace, type TraceOptions } from './trace.ts';
 
 /** The work given to `session.trace(fn)`: it runs with its trace current, and gets the trace. */

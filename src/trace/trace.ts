@@ -1,10 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { redactedParams } from '../core/redact.ts';
+import { ownOptions } from '../core/validate.ts';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
-import { redactedParams } from '../redact.ts';
-import { ownOptions } from '../validate.ts';
 import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.ts';
 import { watchConnections } from './connections.ts';
 import { FlowRecord, watchFlows } from './flow-record.ts';

@@ -1,4 +1,4 @@
-import { fail } from '../validate.ts';
+import { fail } from '../core/validate.ts';
 import { cacheOutcomeOf } from './cache-outcome.ts';
 import type { AttemptRecord, RequestRecord } from './request-record.ts';
 import type { Trace } from './trace.ts';

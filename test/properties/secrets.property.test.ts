@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
 import fc from 'fast-check';
+import { DEFAULT_REDACTED_PARAMS } from '../../src/core/redact.ts';
 import { isFanoutError, Session } from '../../src/index.ts';
-import { DEFAULT_REDACTED_PARAMS } from '../../src/redact.ts';
 import { startServer } from '../helpers/server.ts';
 
 const SEED = Number(process.env.FANOUT_PROPERTY_SEED ?? 42);

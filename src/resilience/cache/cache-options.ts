@@ -1,6 +1,6 @@
+import { checkBoolean, checkFunction, checkPositiveNumber } from '../../core/checks.ts';
+import { fail, ownOptions } from '../../core/validate.ts';
 import type { CacheStoreError } from '../../errors/cache-store-error.ts';
-import { checkBoolean, checkFunction, checkPositiveNumber } from '../../http/validate.ts';
-import { fail, ownOptions } from '../../validate.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { Heuristic } from './freshness.ts';
 import { MemoryStore } from './memory-store.ts';

@@ -1,5 +1,5 @@
-import { checkFunction, checkInteger } from '../../http/validate.ts';
-import { fail, ownOptions } from '../../validate.ts';
+import { checkFunction, checkInteger } from '../../core/checks.ts';
+import { fail, ownOptions } from '../../core/validate.ts';
 import type { CacheStore } from './cache-store.ts';
 
 /** Options of {@link MemoryStore}. */

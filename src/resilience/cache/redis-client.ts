@@ -1,7 +1,8 @@
 import { connect, type Socket } from 'node:net';
+import { checkInteger, checkPositiveNumber } from '../../core/checks.ts';
+import { startTimer } from '../../core/timers.ts';
+import { fail, ownOptions } from '../../core/validate.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
-import { checkInteger, checkPositiveNumber } from '../../http/validate.ts';
-import { fail, ownOptions } from '../../validate.ts';
 import { encodeCommand, RespErrorReply, RespParser, type RespValue } from './resp.ts';
 
 /** Options of {@link RedisClient}. */
@@ -106,10 +107,8 @@ export class RedisClient {
     const state = this.#open(name);
     if (!('socket' in state)) return Promise.reject(state.reason);
     return new Promise<RespValue>((resolve, reject) => {
-      const timer = setTimeout(
-        () =>
-          this.#fail(state.socket, `${name} timed out after ${this.#options.commandTimeout} ms`),
-        this.#options.commandTimeout,
+      const timer = startTimer(this.#options.commandTimeout, () =>
+        this.#fail(state.socket, `${name} timed out after ${this.#options.commandTimeout} ms`),
       );
       this.#pending.push({
         name,
@@ -163,9 +162,8 @@ export class RedisClient {
     socket.unref();
     const parser = new RespParser();
     this.#state = { kind: 'open', socket, parser };
-    const timer = setTimeout(
-      () => this.#fail(socket, `connecting took over ${connectTimeout} ms`),
-      connectTimeout,
+    const timer = startTimer(connectTimeout, () =>
+      this.#fail(socket, `connecting took over ${connectTimeout} ms`),
     );
     socket.once('connect', () => {
       clearTimeout(timer);

@@ -1,5 +1,5 @@
+import { fail, ownOptions } from '../../core/validate.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
-import { fail, ownOptions } from '../../validate.ts';
 import type { CacheStore } from './cache-store.ts';
 import { RedisClient, type RedisClientOptions } from './redis-client.ts';
 

@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
+import { fail, own } from '../../core/validate.ts';
+import { warnListenerError } from '../../core/warnings.ts';
 import type { ConcurrencyLimit } from '../../futures/concurrency-limit.ts';
-import { warnListenerError } from '../../futures/warnings.ts';
 import type { LimitChange } from '../../trace/limit-change.ts';
 import { currentTrace } from '../../trace/trace.ts';
-import { fail, own } from '../../validate.ts';
 import { AimdLimit } from './aimd-limit.ts';
 import { GradientLimit } from './gradient-limit.ts';
 import type { LimitAlgorithm } from './limit-algorithm.ts';

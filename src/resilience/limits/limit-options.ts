@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { fail, ownOptions } from '../../validate.ts';
+import { fail, ownOptions } from '../../core/validate.ts';
 
 /** Options every algorithm of `adaptiveLimit()` takes. */
 export interface CommonLimitOptions {

@@ -1,7 +1,7 @@
 /** The one URL redaction rule that errors and traces share. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { redactURL } from '../src/redact.ts';
+import { redactURL } from '../../src/core/redact.ts';
 
 test('redactURL replaces userinfo and the values of secret query parameters', () => {
   assert.equal(

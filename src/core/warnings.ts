@@ -6,7 +6,7 @@
  * @internal
  */
 
-import { safeString } from '../validate.ts';
+import { safeString } from './validate.ts';
 
 /** The `type` of every warning fanout emits. */
 const WARNING_TYPE = 'FanoutWarning';

@@ -5,7 +5,7 @@
  * @internal
  */
 
-import { InvalidOptionError } from './errors/invalid-option-error.ts';
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 
 /** `0 (number)`, `"8" (string)`, `null (null)`, `[object Object] (object)`. */
 export function describe(value: unknown): string {
