@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { ExecutorShutdownError } from '../errors/executor-shutdown-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
@@ -120,7 +122,13 @@ const DEFAULTS = {
  * **Cancellation.** Cancelling a queued task's future removes it from the queue; cancelling a
  * running one aborts the `AbortSignal` its function received (the `AbortController` is created
  * only when the task starts). A cancelled running task keeps its worker until its function
- * settles, so `maxWorkers` bounds what really runs.
+ * settles, so `maxWorkers` bounds what really runs. A task's `signal` is listened to only when
+ * one is given.
+ *
+ * **Due times.** Work that must start by a due time (a `FuturesSession` request's deadline or
+ * `total` timeout) leaves the queue the moment that time comes, unstarted, and its future fails
+ * with the work's error. The whole queue has one timer, armed at the soonest due time among the
+ * queued tasks; a task that starts at once never touches it.
  *
  * @example
  * ```ts
@@ -157,6 +165,16 @@ export class Executor {
   #idleWaiters: (() => void)[] = [];
   /** `onSpace()` calls waiting; resolved (and emptied) as soon as {@link #hasSpace} holds. */
   #spaceWaiters: (() => void)[] = [];
+  /**
+   * The queue's one timer for due times: armed while a queued task has a due time, for
+   * `#expiryAt`, which is at or before the soonest of them (earlier only when the soonest left the
+   * queue meanwhile: the timer then fires, finds nothing due and re-arms).
+   */
+  #expiryTimer: NodeJS.Timeout | undefined = undefined;
+  /** The `performance.now()` time `#expiryTimer` fires at; `Infinity` while it is not armed. */
+  #expiryAt = Number.POSITIVE_INFINITY;
+  /** `#expireDue`, bound once for the timer. */
+  readonly #onExpiry = () => this.#expireDue();
 
   /**
    * Creates an executor; the options are validated here, once.
@@ -264,6 +282,10 @@ export class Executor {
     signal?.addEventListener('abort', task);
     this.#scheduler.enqueue(task);
     this.#drain();
+    // Still queued, and due before the timer fires: the timer must fire sooner.
+    if (task.dueIndex >= 0 && (task.due as number) < this.#expiryAt) {
+      this.#armExpiry(task.due as number);
+    }
     return task.future;
   }
 
@@ -412,12 +434,53 @@ export class Executor {
     task.signal?.removeEventListener('abort', task);
     settleFuture(task.future, ok, outcome);
     this.#drain();
+    this.#disarmWhenNothingDue();
     this.#notify();
   }
 
   #withdraw(task: Task<unknown>): void {
     if (!this.#scheduler.withdraw(task)) return;
     task.signal?.removeEventListener('abort', task);
+    this.#disarmWhenNothingDue();
+    this.#notify();
+  }
+
+  /** (Re-)arms the expiry timer for `at` (a `performance.now()` time). */
+  #armExpiry(at: number): void {
+    clearTimeout(this.#expiryTimer);
+    this.#expiryAt = at;
+    this.#expiryTimer = startTimer(Math.max(0, at - performance.now()), this.#onExpiry);
+  }
+
+  /** Stops the expiry timer once no queued task has a due time: an idle queue holds no timer. */
+  #disarmWhenNothingDue(): void {
+    if (this.#expiryTimer === undefined || this.#scheduler.nextDue() !== undefined) return;
+    clearTimeout(this.#expiryTimer);
+    this.#expiryTimer = undefined;
+    this.#expiryAt = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * The expiry timer fired: every queued task due by now leaves the queue and its future fails
+   * with its work's error; then the timer is armed for the next due time, if any.
+   */
+  #expireDue(): void {
+    // Due by the time the timer was armed for is due now, even if the clock reads a little less
+    // (a timer fires at whole milliseconds; node:test's mock timers do not move performance.now).
+    const now = Math.max(performance.now(), this.#expiryAt);
+    this.#expiryTimer = undefined;
+    this.#expiryAt = Number.POSITIVE_INFINITY;
+    for (
+      let task = this.#scheduler.takeExpired(now);
+      task !== undefined;
+      task = this.#scheduler.takeExpired(now)
+    ) {
+      task.signal?.removeEventListener('abort', task);
+      settleFuture(task.future, false, task.expired());
+    }
+    // A done callback above may have queued work and armed the timer: only ever sooner.
+    const next = this.#scheduler.nextDue();
+    if (next !== undefined && next < this.#expiryAt) this.#armExpiry(next);
     this.#notify();
   }
 

@@ -8,7 +8,8 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 
 /**
  * Where a future is in its life. It only moves forward: `pending` → `running` → `fulfilled` or
- * `rejected`; `pending` or `running` → `cancelled`. The last three are "done".
+ * `rejected`; `pending` or `running` → `cancelled`; `pending` → `rejected` for queued work whose
+ * due time came before it started. The last three are "done".
  */
 type State = 'pending' | 'running' | 'fulfilled' | 'rejected' | 'cancelled';
 

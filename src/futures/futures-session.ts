@@ -1,9 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { checkPriority, checkSignal } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
 import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { Call } from '../http/call.ts';
+import { Call, callDue, expiredBeforeStart } from '../http/call.ts';
 import type { FlightTicket } from '../http/coalescing.ts';
 import type { Cookies } from '../http/cookies.ts';
 import { type CallObserver, observation } from '../http/observer.ts';
@@ -101,7 +102,8 @@ function perOriginCeiling(maxPerOrigin: FuturesSessionOptions['maxPerOrigin']): 
 /**
  * One queued request: its plan (copied out, so a queued request is one small object), started by
  * the executor and stopped directly through its {@link Call} when its future is cancelled (no
- * AbortController per request).
+ * AbortController per request). Its `total` timeout counts from when it was made, so it is
+ * {@link SessionTask.due} to leave the queue by then, or by its deadline if that is sooner.
  */
 class SessionTask implements CallPlan {
   readonly request: CallPlan['request'];
@@ -111,6 +113,8 @@ class SessionTask implements CallPlan {
   readonly #session: Session;
   /** The tracer of the context that queued the request, if it was traced. */
   readonly observer: CallObserver | undefined;
+  /** When the request was made (`performance.now()` time): its `total` timeout starts here. */
+  readonly #madeAt: number;
   // Created when the executor starts the task; the handle that cancellation stops.
   #call: Call | undefined;
 
@@ -121,6 +125,12 @@ class SessionTask implements CallPlan {
     this.deadline = plan.deadline;
     this.#session = session;
     this.observer = observation.observe?.(plan.request, telemetryOf(session));
+    this.#madeAt = performance.now();
+  }
+
+  /** When the request must have left the queue: the end of its `total` timeout, or its deadline. */
+  get due(): number | undefined {
+    return callDue(this.config.timeout.total, this.deadline, this.#madeAt);
   }
 
   run(): Promise<Response> {
@@ -130,8 +140,21 @@ class SessionTask implements CallPlan {
       undefined,
       this.observer,
       this.deadline,
+      this.#madeAt,
     );
     return runCall(this.#session, this, this.#call);
+  }
+
+  // Still queued at its due time: it fails unsent, as a started call fails when that time comes.
+  expired(): Error {
+    const error = expiredBeforeStart(
+      this.request,
+      this.config.timeout.total,
+      this.deadline,
+      this.#madeAt,
+    );
+    this.observer?.ended(undefined, error);
+    return error;
   }
 
   abort(reason: CancelledError): void {
@@ -208,8 +231,11 @@ export class FuturesSession extends FutureVerbs {
   }
 
   /**
-   * Queues a request and returns its future at once. Cancelling the future removes a queued
-   * request or aborts a running one (its socket is released).
+   * Queues a request and returns its future at once. Cancelling the future (or aborting its
+   * `signal`) removes a queued request or aborts a running one (its socket is released). Its
+   * `total` timeout counts from now, queue time included; a request still queued when that or its
+   * deadline passes leaves the queue unsent and fails with the {@link TimeoutError} a running one
+   * would get.
    */
   request(
     method: string,

@@ -1,7 +1,8 @@
 /**
  * A binary heap whose items know their own position, so any item — not just the first — can be
  * removed or re-ordered in O(log n). The executor needs that to take a cancelled task out of the
- * middle of its queue.
+ * middle of its queue. An item may sit in two heaps at once when each keeps its position in a
+ * field of its own (`heapIndex` by default; the queue's heap of due times uses `dueIndex`).
  *
  * @internal
  */
@@ -11,15 +12,21 @@ export interface HeapItem {
   heapIndex: number;
 }
 
-/** A min-heap by `before`: `peek()` is an item that no other item comes `before`. */
-export class IndexedHeap<T extends HeapItem> {
-  /** The heap array: no item comes `before` its parent; `items[i].heapIndex === i`. */
+/**
+ * A min-heap by `before`: `peek()` is an item that no other item comes `before`. Each item keeps
+ * its slot in its field named `S`: -1 while it is in no heap of that field.
+ */
+export class IndexedHeap<T extends Record<S, number>, S extends string = 'heapIndex'> {
+  /** The heap array: no item comes `before` its parent; `items[i][slot] === i`. */
   readonly #items: T[] = [];
   /** Whether `a` must come out before `b`; a strict order. */
   readonly #before: (a: T, b: T) => boolean;
+  /** The name of the field where an item keeps its slot in this heap. */
+  readonly #slot: S;
 
-  constructor(before: (a: T, b: T) => boolean) {
+  constructor(before: (a: T, b: T) => boolean, slot: S = 'heapIndex' as S) {
     this.#before = before;
+    this.#slot = slot;
   }
 
   get size(): number {
@@ -33,9 +40,9 @@ export class IndexedHeap<T extends HeapItem> {
 
   /** Adds an item that is in no heap. */
   push(item: T): void {
-    item.heapIndex = this.#items.length;
+    const index = this.#items.length;
     this.#items.push(item);
-    this.#up(item.heapIndex);
+    this.#up(index);
   }
 
   /** Takes out the first item, or returns `undefined` when empty. */
@@ -47,9 +54,9 @@ export class IndexedHeap<T extends HeapItem> {
 
   /** Takes out an item of this heap. */
   remove(item: T): void {
-    const index = item.heapIndex;
+    const index = item[this.#slot];
     const last = this.#items.pop() as T;
-    item.heapIndex = -1;
+    this.#setSlot(item, -1);
     if (last === item) return;
     this.#place(last, index);
     this.update(last);
@@ -57,8 +64,8 @@ export class IndexedHeap<T extends HeapItem> {
 
   /** Restores the order after what `before` says about `item` has changed. */
   update(item: T): void {
-    this.#up(item.heapIndex);
-    this.#down(item.heapIndex);
+    this.#up(item[this.#slot]);
+    this.#down(item[this.#slot]);
   }
 
   /** Every item, in no particular order. */
@@ -101,6 +108,10 @@ export class IndexedHeap<T extends HeapItem> {
 
   #place(item: T, index: number): void {
     this.#items[index] = item;
-    item.heapIndex = index;
+    this.#setSlot(item, index);
+  }
+
+  #setSlot(item: T, index: number): void {
+    (item as Record<S, number>)[this.#slot] = index;
   }
 }

@@ -12,6 +12,11 @@
  * come from a function, asked when its lane is created and changed at run time with
  * {@link Scheduler.setLimit}. Every operation is O(log n).
  *
+ * An entry may also have a *due* time, by which it must have left the queue. The queued entries
+ * that have one sit in a third heap, by due time, so the executor needs one timer for the whole
+ * queue — armed at {@link Scheduler.nextDue} — and takes out with {@link Scheduler.takeExpired}
+ * whatever is due when it fires. Entries without a due time are not in that heap at all.
+ *
  * @internal
  */
 
@@ -25,6 +30,13 @@ export interface Entry extends HeapItem {
   readonly key: string | undefined;
   /** Arrival order, set by {@link Scheduler.enqueue}: first in, first out within a priority. */
   seq: number;
+  /**
+   * The `performance.now()` time by which the entry must have left the queue, or `undefined`
+   * when it may wait as long as it takes. It must not change while the entry is queued.
+   */
+  readonly due: number | undefined;
+  /** Slot in the heap of due times; -1 when not in it (no due time, or not queued). */
+  dueIndex: number;
 }
 
 /** The entries of one key: queued ones in a heap, running ones counted. */
@@ -37,6 +49,11 @@ interface Lane<E extends Entry> extends HeapItem {
 
 function runsBefore(a: Entry, b: Entry): boolean {
   return a.priority > b.priority || (a.priority === b.priority && a.seq < b.seq);
+}
+
+/** Due sooner; only entries that have a due time are compared. */
+function isDueBefore(a: Entry, b: Entry): boolean {
+  return (a.due as number) < (b.due as number);
 }
 
 /** Lanes compare by their first queued entry; only lanes with queued entries are compared. */
@@ -54,6 +71,8 @@ export class Scheduler<E extends Entry> {
   readonly #lanes = new Map<string | undefined, Lane<E>>();
   /** Exactly the lanes with queued entries and `active < limit`, by their first entry. */
   readonly #ready = new IndexedHeap<Lane<E>>(laneRunsBefore);
+  /** Exactly the queued entries that have a due time, soonest first. */
+  readonly #due = new IndexedHeap<E, 'dueIndex'>(isDueBefore, 'dueIndex');
   /** Entries handed out by `take()` and not yet `release()`d; never above `#maxWorkers`. */
   #active = 0;
   /** Entries enqueued and not yet taken or withdrawn. */
@@ -101,6 +120,7 @@ export class Scheduler<E extends Entry> {
     entry.seq = this.#seq++;
     const lane = this.#laneOf(this.#laneKey(entry.key));
     lane.queued.push(entry);
+    if (entry.due !== undefined) this.#due.push(entry);
     this.#queued++;
     this.#refresh(lane);
   }
@@ -111,6 +131,7 @@ export class Scheduler<E extends Entry> {
     const lane = this.#ready.peek();
     const entry = lane?.queued.pop();
     if (lane === undefined || entry === undefined) return undefined;
+    if (entry.dueIndex >= 0) this.#due.remove(entry);
     lane.active++;
     this.#active++;
     this.#queued--;
@@ -123,9 +144,26 @@ export class Scheduler<E extends Entry> {
     const lane = this.#lanes.get(this.#laneKey(entry.key));
     if (lane === undefined || entry.heapIndex < 0) return false;
     lane.queued.remove(entry);
+    if (entry.dueIndex >= 0) this.#due.remove(entry);
     this.#queued--;
     this.#refresh(lane);
     return true;
+  }
+
+  /** The soonest due time among the queued entries; `undefined` when none has one. */
+  nextDue(): number | undefined {
+    return this.#due.peek()?.due;
+  }
+
+  /**
+   * Takes out of the queue the queued entry due soonest, if it is due by `now` (it is not counted
+   * as active: it never runs); `undefined` when none is.
+   */
+  takeExpired(now: number): E | undefined {
+    const entry = this.#due.peek();
+    if (entry === undefined || (entry.due as number) > now) return undefined;
+    this.withdraw(entry);
+    return entry;
   }
 
   /** Records that a taken entry has stopped running. */

@@ -27,6 +27,14 @@ export interface Runnable<T> {
   abort(reason: CancelledError): void;
   /** The work has ended: drop what it held for cancelling (called after `run()` settles). */
   release?(): void;
+  /**
+   * The `performance.now()` time by which the work must have started, or `undefined` when it may
+   * wait as long as it takes. Still queued then, it leaves the queue unstarted and its future
+   * fails with the error of {@link Runnable.expired}. It must not change while the work is queued.
+   */
+  readonly due?: number | undefined;
+  /** Its {@link Runnable.due} time came while queued: the error to fail with (it never runs). */
+  expired?(): Error;
 }
 
 /** What a task needs of its executor: a way out of the queue when its future is cancelled. */
@@ -48,6 +56,8 @@ export class Task<T> implements Entry, Canceller {
   seq = 0;
   /** Slot in the scheduler's queue; -1 when not queued (not yet, running, or done). */
   heapIndex = -1;
+  /** Slot in the scheduler's heap of due times; -1 when not in it. */
+  dueIndex = -1;
   /** Stops the running work: set when the task starts (an `AbortController`, or the Runnable). */
   controller: { abort(reason: CancelledError): void } | undefined = undefined;
 
@@ -64,6 +74,16 @@ export class Task<T> implements Entry, Canceller {
     this.signal = signal;
     this.owner = owner;
     this.future = createFuture<T>(this);
+  }
+
+  /** When the task must have started (a {@link Runnable}'s `due`); a function may wait forever. */
+  get due(): number | undefined {
+    return typeof this.work === 'function' ? undefined : this.work.due;
+  }
+
+  /** The error of a task whose due time came while it was queued: its Runnable's. */
+  expired(): Error {
+    return (this.work as Required<Runnable<T>>).expired();
   }
 
   /**

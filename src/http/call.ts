@@ -39,24 +39,30 @@ export class Call {
   /** Told about the call's progress when it is traced; undefined otherwise. */
   readonly observer: CallObserver | undefined;
 
+  /**
+   * Starts the call now. `madeAt` (`performance.now()` time, default now) is when the call was
+   * made, where the `total` timeout starts: a call that waited in a queue has less of it left.
+   */
   constructor(
     request: PreparedRequest,
     total: number | undefined,
     signal: AbortSignal | undefined,
     observer?: CallObserver,
     deadline?: number,
+    madeAt?: number,
   ) {
     this.request = request;
     this.observer = observer;
     const now = performance.now();
     observer?.started(now);
-    const end = total === undefined ? Number.POSITIVE_INFINITY : now + total;
+    const since = madeAt ?? now;
+    const end = total === undefined ? Number.POSITIVE_INFINITY : since + total;
     if (deadline !== undefined && deadline < end) {
       this.deadline = deadline;
-      this.#expireAt('deadline', Math.max(0, Math.round(deadline - now)), deadline - now);
+      this.#expireAt('deadline', budget(deadline, since), deadline - now);
     } else {
       this.deadline = end;
-      if (total !== undefined) this.#expireAt('total', total, total);
+      if (total !== undefined) this.#expireAt('total', total, end - now);
     }
     if (signal !== undefined) {
       this.#signal = signal;
@@ -144,6 +150,46 @@ export class Call {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
   }
+}
+
+// The ms a call made at `since` had before `deadline`: the `timeout` of its deadline error.
+function budget(deadline: number, since: number): number {
+  return Math.max(0, Math.round(deadline - since));
+}
+
+/**
+ * The `performance.now()` time by which a call made at `madeAt` must end: the sooner of its
+ * `total` timeout (counted from `madeAt`) and `deadline`; `undefined` when it has neither.
+ */
+export function callDue(
+  total: number | undefined,
+  deadline: number | undefined,
+  madeAt: number,
+): number | undefined {
+  const end = total === undefined ? undefined : madeAt + total;
+  return deadline !== undefined && (end === undefined || deadline < end) ? deadline : end;
+}
+
+/**
+ * The error of a call made at `madeAt` that reached its {@link callDue} time before it could
+ * start (it waited in a queue): the {@link TimeoutError} a started call gets when the same limit
+ * passes — phase `deadline` with the budget it was made with, or phase `total` with `total`.
+ */
+export function expiredBeforeStart(
+  request: PreparedRequest,
+  total: number | undefined,
+  deadline: number | undefined,
+  madeAt: number,
+): TimeoutError {
+  const end = total === undefined ? Number.POSITIVE_INFINITY : madeAt + total;
+  return deadline !== undefined && deadline < end
+    ? new TimeoutError({
+        phase: 'deadline',
+        timeout: budget(deadline, madeAt),
+        request,
+        dueAt: deadline,
+      })
+    : new TimeoutError({ phase: 'total', timeout: total as number, request });
 }
 
 /** The error of a call stopped by its AbortSignal: a TimeoutError as it is, else a CancelledError. */

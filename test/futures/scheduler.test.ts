@@ -6,8 +6,8 @@ interface Job extends Entry {
   name: string;
 }
 
-function job(name: string, key?: string, priority = 0): Job {
-  return { name, key, priority, seq: 0, heapIndex: -1 };
+function job(name: string, key?: string, priority = 0, due?: number): Job {
+  return { name, key, priority, seq: 0, heapIndex: -1, due, dueIndex: -1 };
 }
 
 function takeAll(scheduler: Scheduler<Job>): string[] {
@@ -57,4 +57,29 @@ test('withdraw takes a queued entry out, and only a queued one', () => {
   assert.equal(scheduler.queued, 0);
   scheduler.release(first);
   assert.equal(scheduler.active, 0);
+});
+
+test('takeExpired takes out the queued entries due by a time, soonest first, never a taken one', () => {
+  const scheduler = new Scheduler<Job>(1, 1);
+  const running = job('running', 'a', 0, 5);
+  const late = job('late', 'a', 0, 30);
+  const soon = job('soon', 'b', 0, 10);
+  const withdrawn = job('withdrawn', 'b', 0, 1);
+  for (const entry of [running, job('free', 'a'), late, soon, withdrawn]) scheduler.enqueue(entry);
+  assert.equal(scheduler.take(), running);
+  assert.equal(scheduler.nextDue(), 1);
+  scheduler.withdraw(withdrawn);
+  assert.equal(scheduler.nextDue(), 10);
+  assert.equal(scheduler.takeExpired(9), undefined);
+  assert.equal(scheduler.takeExpired(30), soon);
+  assert.equal(scheduler.takeExpired(30), late);
+  assert.equal(scheduler.takeExpired(Number.POSITIVE_INFINITY), undefined, 'free has no due time');
+  assert.equal(scheduler.nextDue(), undefined);
+  assert.deepEqual(
+    scheduler.queuedEntries().map((entry) => entry.name),
+    ['free'],
+  );
+  assert.equal(scheduler.active, 1, 'an expired entry never counts as active');
+  scheduler.release(running);
+  assert.equal(scheduler.take()?.name, 'free');
 });

@@ -463,6 +463,27 @@ test('a FuturesSession request refused by a full queue is recorded as failed, no
   assert.equal(record.resolvedAt, record.queuedAt, 'refused as it was made');
 });
 
+test('a queued FuturesSession request past its deadline is recorded as failed, unsent', async (t) => {
+  const release = deferred();
+  const server = await startServer(t, gated({ '/busy': release.promise }));
+  const futures = openFutures(t, { baseURL: server.origin, maxWorkers: 1 });
+  const trace = new Trace();
+  const [busy, late] = trace.run(() => [
+    futures.get('/busy'),
+    futures.get('/late', { timeout: { total: 20 } }),
+  ]);
+  await assert.rejects(late.result(), { code: 'FANOUT_TIMEOUT', phase: 'total' });
+  const record = recordOf(trace, '/late');
+  assert.equal(record.outcome, 'error');
+  assert.equal(record.errorCode, 'FANOUT_TIMEOUT');
+  assert.equal(record.startedAt, undefined);
+  assert.deepEqual(record.attempts, []);
+  assert.ok(record.resolvedAt !== undefined, 'resolved, not left pending');
+  assert.equal(busy.done(), false, 'failed while still queued');
+  release.resolve();
+  await busy;
+});
+
 test('a queued FuturesSession request cancelled before it starts is recorded as cancelled', async (t) => {
   const release = deferred();
   const server = await startServer(t, gated({ '/busy': release.promise }));
