@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { offAbort, onAbort } from '../abort-fanout.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
@@ -61,7 +62,7 @@ export class Call {
       this.#signal = signal;
       this.#onAbort = () => this.stop(cancellation(signal.reason, this.request));
       if (signal.aborted) this.#onAbort();
-      else signal.addEventListener('abort', this.#onAbort, { once: true });
+      else onAbort(signal, this.#onAbort);
     }
   }
 
@@ -138,7 +139,9 @@ export class Call {
   /** Clears the timer and the signal listener. */
   dispose(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#signal !== undefined && this.#onAbort !== undefined) {
+      offAbort(this.#signal, this.#onAbort);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { offAbort, onAbort } from '../abort-fanout.ts';
 import { cancellation } from './call.ts';
 import type { Config } from './config.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -104,9 +105,9 @@ export function joinFlight(
   if (signal?.aborted) return Promise.reject(cancellation(signal.reason, request));
   const membership = ticket.group.join(ticket.key, start);
   if (signal === undefined) return membership.promise;
-  const onAbort = () => membership.leave(cancellation(signal.reason, request));
-  signal.addEventListener('abort', onAbort, { once: true });
-  const cleanup = () => signal.removeEventListener('abort', onAbort);
+  const leave = () => membership.leave(cancellation(signal.reason, request));
+  onAbort(signal, leave);
+  const cleanup = () => offAbort(signal, leave);
   membership.promise.then(cleanup, cleanup);
   return membership.promise;
 }
