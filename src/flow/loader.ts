@@ -1,3 +1,4 @@
+import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import { checkSignal } from '../core/checks.ts';
 import type { Membership } from '../core/single-flight.ts';
 import { describe, fail, own } from '../core/validate.ts';
@@ -170,7 +171,8 @@ export class Loader<K, V, C = K> {
   #openBatch(): Batch<K, V, C> {
     const batch = new Batch<K, V, C>();
     batch.scheduled = afterWindow(this.#config.window, () => this.#send(batch));
-    if (this.#live.size === 0) this.#config.signal?.addEventListener('abort', this.#onAbort);
+    const { signal } = this.#config;
+    if (this.#live.size === 0 && signal !== undefined) onAbort(signal, this.#onAbort);
     this.#live.add(batch);
     this.#open = batch;
     return batch;
@@ -188,7 +190,8 @@ export class Loader<K, V, C = K> {
     batch.scheduled?.cancel();
     if (this.#open === batch) this.#open = undefined;
     this.#live.delete(batch);
-    if (this.#live.size === 0) this.#config.signal?.removeEventListener('abort', this.#onAbort);
+    const { signal } = this.#config;
+    if (this.#live.size === 0 && signal !== undefined) offAbort(signal, this.#onAbort);
   }
 
   #join(entry: Entry<K, V, C>): Membership<V> {

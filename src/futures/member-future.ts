@@ -1,3 +1,4 @@
+import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import type { Membership } from '../core/single-flight.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { cancelFuture, createFuture, type Future, settleFuture, startFuture } from './future.ts';
@@ -17,13 +18,13 @@ export function memberFuture<T>(
   let membership: Membership<T> | undefined;
   const future = createFuture<T>({ abort: (reason) => membership?.leave(reason) });
   startFuture(future);
-  const onAbort = () =>
+  const cancel = () =>
     cancelFuture(
       future,
       new CancelledError('Cancelled by an AbortSignal', { cause: signal?.reason }),
     );
   if (signal?.aborted) {
-    onAbort();
+    cancel();
     return future;
   }
   membership = join();
@@ -32,8 +33,8 @@ export function memberFuture<T>(
     (error: unknown) => settleFuture(future, false, error),
   );
   if (signal !== undefined) {
-    signal.addEventListener('abort', onAbort, { once: true });
-    future.addDoneCallback(() => signal.removeEventListener('abort', onAbort));
+    onAbort(signal, cancel);
+    future.addDoneCallback(() => offAbort(signal, cancel));
   }
   return future;
 }

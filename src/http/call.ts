@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import { MAX_DELAY, startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
@@ -68,7 +69,7 @@ export class Call {
       this.#signal = signal;
       this.#onAbort = () => this.stop(cancellation(signal.reason, this.request));
       if (signal.aborted) this.#onAbort();
-      else signal.addEventListener('abort', this.#onAbort, { once: true });
+      else onAbort(signal, this.#onAbort);
     }
   }
 
@@ -148,7 +149,9 @@ export class Call {
   /** Clears the timer and the signal listener. */
   dispose(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+    if (this.#signal !== undefined && this.#onAbort !== undefined) {
+      offAbort(this.#signal, this.#onAbort);
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import type { Exhaustive } from '../core/exhaustive.ts';
 import { type FlightStart, SingleFlight } from '../core/single-flight.ts';
 import { cancellation } from './call.ts';
@@ -124,9 +125,9 @@ export function joinFlight(
   if (signal?.aborted) return Promise.reject(cancellation(signal.reason, request));
   const membership = ticket.group.join(ticket.key, start);
   if (signal === undefined) return membership.promise;
-  const onAbort = () => membership.leave(cancellation(signal.reason, request));
-  signal.addEventListener('abort', onAbort, { once: true });
-  const cleanup = () => signal.removeEventListener('abort', onAbort);
+  const leave = () => membership.leave(cancellation(signal.reason, request));
+  onAbort(signal, leave);
+  const cleanup = () => offAbort(signal, leave);
   membership.promise.then(cleanup, cleanup);
   return membership.promise;
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { CookieJar } from 'tough-cookie';
 import {
@@ -220,6 +221,18 @@ test('the wire request is aborted only when every caller has gone', async (t) =>
   await server.arrived(2);
   server.release();
   assert.equal((await again).status, 200);
+});
+
+test('callers of a shared call with one signal add one listener to it, not one each', async (t) => {
+  const server = await countingServer(t);
+  const session = openSession(t, { baseURL: server.origin, coalesce: true });
+  const abort = new AbortController();
+  const calls = Array.from({ length: 12 }, () => session.get('/x', { signal: abort.signal }));
+  await server.arrived(1);
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+  server.release();
+  for (const call of calls) assert.equal((await call).status, 200);
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
 });
 
 test('an already aborted signal fails that caller without joining', async (t) => {

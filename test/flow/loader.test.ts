@@ -312,8 +312,22 @@ test('a loader listens to its signal only while it has batches', async () => {
   const abort = new AbortController();
   const { users } = recording({ signal: abort.signal });
   const scoped = Array.from({ length: 20 }, () => users.scope());
-  await Promise.all(scoped.map((scope) => scope.load(1)));
-  // 20 scopes done: no listener left (MaxListenersExceededWarning would show a leak).
+  const loads = scoped.map((scope) => scope.load(1));
+  // 20 scopes with a batch each share one listener on the signal (not 20: more than 10 would be
+  // a MaxListenersExceededWarning), and none is left once they are done.
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+  await Promise.all(loads);
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+});
+
+test('loads waiting with one shared signal add one listener to it, and all cancel', async () => {
+  const abort = new AbortController();
+  const gate = deferred<string[]>();
+  const items = loader({ batch: (_keys: readonly number[]) => gate.promise });
+  const loads = Array.from({ length: 12 }, (_, key) => items.load(key, { signal: abort.signal }));
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+  abort.abort(new Error('gone'));
+  for (const load of loads) await assert.rejects(async () => load, CancelledError);
   assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
 });
 

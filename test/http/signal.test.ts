@@ -114,3 +114,25 @@ test('a signal that is not an AbortSignal → InvalidOptionError on every verb, 
   assert.equal(requests, 0);
   assert.equal((await session.get('/')).status, 200);
 });
+
+test('calls in flight sharing one signal add one abort listener to it, not one each', async (t) => {
+  const held: (() => void)[] = [];
+  const allArrived = deferred();
+  const server = await startServer(t, (_request, response) => {
+    held.push(() => response.end('ok'));
+    if (held.length === 13) allArrived.resolve();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const abort = new AbortController();
+  // More than Node's default of 10 listeners, past which it warns of a leak.
+  const calls = Array.from({ length: 12 }, () => session.get('/', { signal: abort.signal }));
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+  const cancelled = session.get('/', { signal: abort.signal });
+  await allArrived.promise;
+  for (const release of held.slice(0, 12)) release();
+  for (const call of calls) assert.equal((await call).status, 200);
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 1);
+  abort.abort();
+  await assert.rejects(cancelled, CancelledError);
+  assert.equal(getEventListeners(abort.signal, 'abort').length, 0);
+});
