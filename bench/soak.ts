@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { mulberry32 } from '../examples/storefront/random.ts';
 import { type BeforeRetryState, FuturesSession } from '../src/index.ts';
-import { mulberry32 } from './mulberry32.ts';
 import { type OpenConnections, type SoakBackend, startSoakBackend } from './soak-backend.ts';
 import { type FaultOrigin, faultAt } from './soak-faults.ts';
 import { outcomeOf, Tally } from './soak-tally.ts';

@@ -63,7 +63,10 @@ export class Call {
       this.#expireAt('deadline', budget(deadline, since), deadline - now);
     } else {
       this.deadline = end;
-      if (total !== undefined) this.#expireAt('total', total, end - now);
+      // `total - (now - since)`, not `end - now`: a call that starts as it is made waits exactly
+      // `total` (a float round trip through `end` could add a fraction that a fake clock's tick of
+      // `total` would not reach).
+      if (total !== undefined) this.#expireAt('total', total, total - (now - since));
     }
     if (signal !== undefined) {
       this.#signal = signal;
