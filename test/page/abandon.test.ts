@@ -247,6 +247,36 @@ describe('a client leaving later cancels what is still pending', () => {
     assert.equal(await piped[0]?.outcome, 'resolved');
     assert.equal(piped[0]?.writes, 2, 'the shell and the first fragment only');
   });
+
+  test(
+    'while pipe waits for drain, a Writable without close events is destroyed without an error',
+    LIMIT,
+    async (t) => {
+      const backend = await startBackend(t);
+      const page = definePage({ head: '<body>', session: backend.session }).section('main', {
+        data: (_, { json }) => json('/slow'),
+        render: () => '<main></main>',
+      });
+      const written = deferred<string>();
+      // Its buffer is full after one byte, and it never finishes a write: no `drain` will come.
+      const destination = new Writable({
+        highWaterMark: 1,
+        emitClose: false,
+        write: (chunk: Buffer) => written.resolve(chunk.toString('utf8')),
+      });
+      const rendering = page.render();
+      const piped = rendering.pipe(destination);
+      await backend.log('slow').arrived.promise;
+      assert.equal(await written.promise, '<body>'); // `write` said "full": pipe waits for drain
+
+      destination.destroy(); // no `close`, `error`, `finish` or `drain` follows
+
+      await piped;
+      await assertNoRequestLeft(backend, 'slow');
+      await rendering.flow.onDone();
+      assert.ok(rendering.flow.steps.main?.cancelled());
+    },
+  );
 });
 
 /** Starts an app of one adapter that streams {@link heldPage} with `view.streamPage`. */
