@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, type TestContext, test } from 'node:test';
 import express from 'express';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { expressFanout } from '../../src/adapters/express.ts';
 import { fastifyFanout } from '../../src/adapters/fastify.ts';
 import { Fanout, type RequestFanout } from '../../src/adapters/node.ts';
@@ -336,3 +336,34 @@ for (const [adapter, start] of Object.entries(adapters)) {
     },
   );
 }
+
+test(
+  'Fastify: a client gone before the head is decided gets no reply: nothing is sent',
+  LIMIT,
+  async (t) => {
+    const backend = await startBackend(t);
+    const app = Fastify();
+    t.after(() => app.close());
+    await app.register(fastifyFanout, { session: backend.session });
+    const sent: unknown[] = [];
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      sent.push(payload);
+      return payload;
+    });
+    const streamed: Promise<FastifyReply>[] = [];
+    app.get('/', (_request, reply) => {
+      const streaming = reply.streamPage(heldPage(backend.session));
+      streamed.push(streaming);
+      return streaming;
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const client = rawClient((app.server.address() as { port: number }).port);
+    await Promise.all([backend.log('slow').arrived.promise, backend.log('side').arrived.promise]);
+
+    client.leave();
+
+    await assertNoRequestLeft(backend, 'slow', 'side');
+    await streamed[0]; // the head was decided (the page aborted): streamPage is done
+    assert.deepEqual(sent, [], 'no reply was started for a gone client');
+  },
+);
