@@ -28,8 +28,9 @@ declare module 'fastify' {
     /**
      * Renders `page` for this request (`request.fanout.renderPage`) and sends it, streamed: the
      * status and headers once its primary sections have settled, then the HTML as it is ready.
-     * With `trailers`, the complete `Server-Timing` follows as a trailer. Installed by
-     * {@link fastifyFanout}.
+     * With `trailers`, the complete `Server-Timing` follows as a trailer. A client gone by the
+     * time the head is decided gets no reply: the page is aborted and the reply hijacked.
+     * Installed by {@link fastifyFanout}.
      */
     streamPage<Input>(
       page: RenderablePage<Input>,
@@ -77,6 +78,12 @@ async function streamPage<Input>(
     ...([render] as PageArgs<Input, PageRenderOptions<Input>>),
   );
   const head = await rendering.head();
+  if (this.raw.destroyed || this.raw.writableEnded) {
+    // The client has gone (the page is aborted already, or is now): no reply is started, and
+    // Fastify is told not to send one, as it does itself for a request aborted mid-handler.
+    rendering.abort();
+    return this.hijack();
+  }
   this.code(head.status).headers(head.headers);
   if (trailers === true) this.trailer('server-timing', async () => rendering.serverTiming());
   // Fastify pipes the stream with backpressure; destroying it (the client left) aborts the page.

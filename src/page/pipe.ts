@@ -29,18 +29,16 @@ function isGone(destination: Writable): boolean {
   return destination.destroyed || destination.writableEnded;
 }
 
-/** Resolves when `destination` can take more (`drain`), or has closed or failed. */
-function drained(destination: Writable): Promise<void> {
+/** Resolves when `destination` can take more (`drain`), or `abandonment` says it is gone. */
+function drained(destination: Writable, abandonment: Abandonment): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       destination.off('drain', done);
-      destination.off('close', done);
-      destination.off('error', done);
+      abandonment.waiter = undefined;
       resolve();
     };
     destination.on('drain', done);
-    destination.on('close', done);
-    destination.on('error', done);
+    abandonment.waiter = done;
   });
 }
 
@@ -52,19 +50,32 @@ function setHead(response: ServerResponse, head: PageHead, trailers: boolean): v
 }
 
 /**
- * Watches `destination` from the moment `pipeChunks` is called: its closing or failing (or its
- * being gone already) calls `onAbandon` at once, before the last chunk; its error is kept, for
+ * Watches `destination` from the moment `pipeChunks` is called: its closing, failing, being
+ * ended or destroyed by someone else (or its being gone already) calls `onAbandon` at once,
+ * before the last chunk, and wakes a pipe waiting for `drain`; its error is kept, for
  * `pipeChunks` to reject with (and so that an `error` event never goes unheard).
+ *
+ * A stream made with `emitClose: false` and destroyed without an error emits nothing at all —
+ * no `close`, `error`, `finish` or `drain` (Node 20; `stream.finished` does not call back
+ * either) — so the watch also wraps the stream's own `destroy` while it lasts: that call is the
+ * only sign such a stream gives of going away.
  */
 class Abandonment {
   /** The destination's error, if it failed (or had failed) before the end. */
   error: unknown;
-  /** Whether the last chunk was written and the destination ended: a close then is normal. */
+  /**
+   * Whether the pipe is over — the last chunk written and the destination ended, or the chunks
+   * failed and the pipe destroyed it: a close then is no abandonment.
+   */
   isFinished = false;
+  /** The pipe waiting for `drain`, if it is: woken when the destination goes away. */
+  waiter: (() => void) | undefined;
   readonly #destination: Writable;
   readonly #onAbandon: () => void;
   /** Whether `onAbandon` was called (it is called once). */
   #isAbandoned = false;
+  /** The destination's own `destroy` property before the watch wrapped it (undefined: none). */
+  readonly #ownDestroy: PropertyDescriptor | undefined;
   readonly #onClose = () => this.#abandon();
   readonly #onError = (error: unknown) => {
     this.error ??= error;
@@ -76,7 +87,16 @@ class Abandonment {
     this.#onAbandon = onAbandon;
     destination.on('close', this.#onClose);
     destination.on('error', this.#onError);
+    destination.on('finish', this.#onClose);
     if (destination.errored !== null) this.error = destination.errored;
+    this.#ownDestroy = Object.getOwnPropertyDescriptor(destination, 'destroy');
+    const destroy = destination.destroy;
+    destination.destroy = (error?: Error) => {
+      destroy.call(destination, error);
+      if (destination.errored !== null) this.error ??= destination.errored;
+      this.#abandon();
+      return destination;
+    };
     if (isGone(destination)) this.#abandon();
   }
 
@@ -86,14 +106,20 @@ class Abandonment {
   }
 
   dispose(): void {
-    this.#destination.off('close', this.#onClose);
-    this.#destination.off('error', this.#onError);
+    const destination = this.#destination;
+    destination.off('close', this.#onClose);
+    destination.off('finish', this.#onClose);
+    // A destroyed stream may still emit the error it was destroyed with (kept already): heard.
+    if (!destination.destroyed) destination.off('error', this.#onError);
+    if (this.#ownDestroy === undefined) delete (destination as Partial<Writable>).destroy;
+    else Object.defineProperty(destination, 'destroy', this.#ownDestroy);
   }
 
   #abandon(): void {
     if (this.isFinished || this.#isAbandoned) return;
     this.#isAbandoned = true;
     this.#onAbandon();
+    this.waiter?.();
   }
 }
 
@@ -132,11 +158,12 @@ async function writeAll(
   try {
     for await (const chunk of chunks) {
       if (abandonment.isAbandoned) break;
-      if (!destination.write(chunk)) await drained(destination);
+      if (!destination.write(chunk)) await drained(destination, abandonment);
     }
   } catch (error) {
     // The page cannot be completed (a layout part threw): the client sees a cut response
     // rather than one that never ends, and the caller hears of it.
+    abandonment.isFinished = true; // the pipe's own destroy is no abandonment
     destination.destroy(error as Error);
     throw error;
   }

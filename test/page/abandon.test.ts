@@ -4,7 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, type TestContext, test } from 'node:test';
 import express from 'express';
-import Fastify from 'fastify';
+import Fastify, { type FastifyReply } from 'fastify';
 import { expressFanout } from '../../src/adapters/express.ts';
 import { fastifyFanout } from '../../src/adapters/fastify.ts';
 import { Fanout, type RequestFanout } from '../../src/adapters/node.ts';
@@ -247,6 +247,36 @@ describe('a client leaving later cancels what is still pending', () => {
     assert.equal(await piped[0]?.outcome, 'resolved');
     assert.equal(piped[0]?.writes, 2, 'the shell and the first fragment only');
   });
+
+  test(
+    'while pipe waits for drain, a Writable without close events is destroyed without an error',
+    LIMIT,
+    async (t) => {
+      const backend = await startBackend(t);
+      const page = definePage({ head: '<body>', session: backend.session }).section('main', {
+        data: (_, { json }) => json('/slow'),
+        render: () => '<main></main>',
+      });
+      const written = deferred<string>();
+      // Its buffer is full after one byte, and it never finishes a write: no `drain` will come.
+      const destination = new Writable({
+        highWaterMark: 1,
+        emitClose: false,
+        write: (chunk: Buffer) => written.resolve(chunk.toString('utf8')),
+      });
+      const rendering = page.render();
+      const piped = rendering.pipe(destination);
+      await backend.log('slow').arrived.promise;
+      assert.equal(await written.promise, '<body>'); // `write` said "full": pipe waits for drain
+
+      destination.destroy(); // no `close`, `error`, `finish` or `drain` follows
+
+      await piped;
+      await assertNoRequestLeft(backend, 'slow');
+      await rendering.flow.onDone();
+      assert.ok(rendering.flow.steps.main?.cancelled());
+    },
+  );
 });
 
 /** Starts an app of one adapter that streams {@link heldPage} with `view.streamPage`. */
@@ -306,3 +336,34 @@ for (const [adapter, start] of Object.entries(adapters)) {
     },
   );
 }
+
+test(
+  'Fastify: a client gone before the head is decided gets no reply: nothing is sent',
+  LIMIT,
+  async (t) => {
+    const backend = await startBackend(t);
+    const app = Fastify();
+    t.after(() => app.close());
+    await app.register(fastifyFanout, { session: backend.session });
+    const sent: unknown[] = [];
+    app.addHook('onSend', async (_request, _reply, payload) => {
+      sent.push(payload);
+      return payload;
+    });
+    const streamed: Promise<FastifyReply>[] = [];
+    app.get('/', (_request, reply) => {
+      const streaming = reply.streamPage(heldPage(backend.session));
+      streamed.push(streaming);
+      return streaming;
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const client = rawClient((app.server.address() as { port: number }).port);
+    await Promise.all([backend.log('slow').arrived.promise, backend.log('side').arrived.promise]);
+
+    client.leave();
+
+    await assertNoRequestLeft(backend, 'slow', 'side');
+    await streamed[0]; // the head was decided (the page aborted): streamPage is done
+    assert.deepEqual(sent, [], 'no reply was started for a gone client');
+  },
+);
