@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { checkPriority, checkSignal } from '../core/checks.ts';
+import { checkPriority } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
 import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
@@ -247,9 +247,11 @@ export class FuturesSession extends FutureVerbs {
       // stream unread.
       const priority = checkPriority('priority', ownValue(options, 'priority', options?.priority));
       const plan = planCall(this.session, method, url, options);
-      if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, options);
+      // planCall has refused a signal that is not an AbortSignal.
+      const signal = ownValue(options, 'signal', options.signal);
+      if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, priority, signal);
       const task = new SessionTask(this.session, plan);
-      const future = this.#submit(task, priority, ownValue(options, 'signal', options.signal));
+      const future = this.#submit(task, priority, signal);
       task.observer?.bind(future);
       return future;
     } catch (error) {
@@ -274,9 +276,12 @@ export class FuturesSession extends FutureVerbs {
 
   // A call identical to others in flight: one task for all of them, a future for each caller.
   // The caller that starts the task is the one its tracer watches.
-  #coalesced(plan: CallPlan, ticket: FlightTicket, options: FutureRequestOptions) {
-    const signal = checkSignal('signal', ownValue(options, 'signal', options.signal));
-    const priority = checkPriority('priority', ownValue(options, 'priority', options.priority));
+  #coalesced(
+    plan: CallPlan,
+    ticket: FlightTicket,
+    priority: number,
+    signal: AbortSignal | undefined,
+  ) {
     const started: { task?: SessionTask } = {};
     const join = () =>
       ticket.group.join(ticket.key, (shared) => {
