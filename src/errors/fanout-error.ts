@@ -20,6 +20,7 @@ export interface FanoutErrorOptions {
  * ```
  */
 export class FanoutError extends Error {
+  /** The class's name (`'TimeoutError'`…), as `String(error)` and stacks show it. */
   override name = 'FanoutError';
   /**
    * A stable, machine-readable identifier of the kind of failure: each subclass narrows it to its
