@@ -1,6 +1,8 @@
 /**
  * fanout's public surface. Everything exported here is documented and stable; modules not
  * listed (transport, config merging, redirect and retry internals) are implementation details.
+ *
+ * @module fanout
  */
 
 import { installTelemetry } from './trace/otel.ts';

@@ -1,6 +1,8 @@
 /**
  * `fanout/express`: Express 5 middleware that installs the request's {@link RequestFanout} as
  * `req.fanout`. Express is only referenced by types: importing this module does not load it.
+ *
+ * @module fanout/express
  */
 
 import type { RequestHandler } from 'express';

@@ -1,6 +1,8 @@
 /**
  * `fanout/fastify`: a Fastify 5 plugin that installs the request's {@link RequestFanout} as
  * `request.fanout`. Fastify is only referenced by types: importing this module does not load it.
+ *
+ * @module fanout/fastify
  */
 
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -31,6 +31,7 @@ export type PageArgs<Input, Options> = undefined extends Input
  * (`Page` is invariant in its data, so `Page<Input>` would accept only pages without sections.)
  */
 export interface RenderablePage<Input> {
+  /** The page's {@link Page.render}. */
   render: Page<Input>['render'];
 }
 

@@ -1,6 +1,6 @@
 /**
  * The `code` of every fanout error: one per class, and `FANOUT_ERROR` for the two bases
- * (`FanoutError`, `RequestError`). The README's error table says when each is thrown. Each class
+ * (`FanoutError`, `RequestError`). The error table of docs/ERRORS.md says when each is thrown. Each class
  * declares its own as a literal, so `new TimeoutError(…).code` has the type `'FANOUT_TIMEOUT'`, and
  * a class with a code missing here does not compile.
  */

@@ -10,7 +10,7 @@ export interface FanoutErrorOptions {
 
 /**
  * The base class of every error fanout throws. Each subclass has a stable string `code`
- * (listed in the README) and a message that names the offending value and, for request errors,
+ * (listed in docs/ERRORS.md) and a message that names the offending value and, for request errors,
  * the method and URL — never a secret.
  *
  * @example
@@ -20,6 +20,7 @@ export interface FanoutErrorOptions {
  * ```
  */
 export class FanoutError extends Error {
+  /** The class's name (`'TimeoutError'`…), as `String(error)` and stacks show it. */
   override name = 'FanoutError';
   /**
    * A stable, machine-readable identifier of the kind of failure: each subclass narrows it to its

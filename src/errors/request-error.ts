@@ -2,7 +2,9 @@ import { FanoutError, type FanoutErrorOptions } from './fanout-error.ts';
 
 /** The request an error is about: its method and its URL, redacted. */
 export interface ErrorRequest {
+  /** The request method, such as `GET`. */
   readonly method: string;
+  /** The request URL, redacted. */
   readonly url: string;
 }
 

@@ -59,6 +59,7 @@ const NO_INPUTS: Record<string, unknown> = Object.freeze({});
  * ```
  */
 export class Flow<R> implements ObservedFlow {
+  /** The flow's name, from {@link flow}'s options (default `'flow'`). */
   readonly name: string;
   /** The future of every step's value, by name. */
   readonly steps: StepFutures<R>;

@@ -19,9 +19,11 @@ export type StepOutcome =
 
 /** One step of a {@link FlowReport}. Times are milliseconds since the flow started. */
 export interface StepReport {
+  /** The step's name. */
   readonly name: string;
   /** The steps it depends on. */
   readonly after: readonly string[];
+  /** Where the step is now, or how it ended. */
   readonly outcome: StepOutcome;
   /** When it was queued: the flow's start (it then waits for its dependencies). */
   readonly queued: number;
@@ -35,6 +37,7 @@ export interface StepReport {
 
 /** What {@link Flow.report} returns. */
 export interface FlowReport {
+  /** The flow's name. */
   readonly name: string;
   /** Milliseconds from the start of the flow to its last step being done (or to now). */
   readonly wallTime: number;

@@ -62,7 +62,10 @@ export interface FutureRequestOptions extends RequestOptions {
 }
 
 /** Body-less options of one request of a {@link FuturesSession}. */
-export type FutureNoBodyOptions = NoBodyOptions & { priority?: number };
+export type FutureNoBodyOptions = NoBodyOptions & {
+  /** Queued requests with a higher priority start first. @default 0 */
+  priority?: number;
+};
 
 /** Options of {@link FuturesSession.close}. */
 export interface CloseOptions {

@@ -33,7 +33,9 @@ export interface WaitOptions {
 
 /** What {@link wait} resolves with: the futures (of type `F`) done and not done at that moment. */
 export interface WaitResult<F extends Future<unknown> = Future<unknown>> {
+  /** The futures done (finished or cancelled) when `wait` returned. */
   done: Set<F>;
+  /** The futures still pending or running then. */
   notDone: Set<F>;
 }
 

@@ -48,8 +48,12 @@ export type AfterResponseHook = (
 
 /** Lifecycle hooks. Lists given to the session and to a request run one after the other. */
 export interface Hooks {
+  /** Run before each request goes on the wire (each hop, each retry). */
   beforeRequest: readonly BeforeRequestHook[];
+  /** Run before a redirect is followed. */
   beforeRedirect: readonly BeforeRedirectHook[];
+  /** Run before the backoff of a retry. */
   beforeRetry: readonly BeforeRetryHook[];
+  /** Run on the final response; one may return a replacement. */
   afterResponse: readonly AfterResponseHook[];
 }

@@ -31,8 +31,16 @@ export interface AuthState {
  * wire (every redirect hop and retry on the same origin). Auth is never sent to another origin.
  */
 export type Auth =
-  | { readonly username: string; readonly password: string }
-  | { readonly bearer: string }
+  | {
+      /** The Basic auth user name. */
+      readonly username: string;
+      /** Its password. */
+      readonly password: string;
+    }
+  | {
+      /** The token sent as `Authorization: Bearer <token>`. */
+      readonly bearer: string;
+    }
   | ((state: AuthState) => void | Promise<void>);
 
 /** Per-phase timeouts in milliseconds. `false` switches a phase off. */
@@ -82,7 +90,15 @@ export interface TLSOptions {
 }
 
 /** An HTTP(S) proxy: its URL, or its URL and the token for `Proxy-Authorization`. */
-export type ProxyOptions = string | URL | { readonly uri: string | URL; readonly token?: string };
+export type ProxyOptions =
+  | string
+  | URL
+  | {
+      /** The proxy's URL. */
+      readonly uri: string | URL;
+      /** Sent to the proxy as `Proxy-Authorization`. */
+      readonly token?: string;
+    };
 
 /** Options a session and a single request share; request values win over session values. */
 export interface CommonOptions {

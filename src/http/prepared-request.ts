@@ -90,7 +90,14 @@ export class PreparedRequest implements FailedRequest {
   }
 
   /** A plain, redacted copy for logs: secret headers and secret query values replaced. */
-  toJSON(): { method: string; url: string; headers: Record<string, string> } {
+  toJSON(): {
+    /** The method. */
+    method: string;
+    /** The URL, redacted. */
+    url: string;
+    /** The headers, secret values replaced. */
+    headers: Record<string, string>;
+  } {
     return {
       method: this.method,
       url: this.redactedURL(),
@@ -98,6 +105,7 @@ export class PreparedRequest implements FailedRequest {
     };
   }
 
+  /** What `console.log` and `util.inspect` print: `PreparedRequest` and the redacted {@link PreparedRequest.toJSON} copy. */
   [inspect.custom](): string {
     return `PreparedRequest ${inspect(this.toJSON())}`;
   }

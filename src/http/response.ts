@@ -9,7 +9,7 @@ import { HeaderRecord } from './headers.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 declare module '../errors/http-error.ts' {
-  /** An {@link HTTPError}'s response is a fanout {@link Response}. */
+  // An HTTPError's response is a fanout Response (the one JSDoc of the type is in errors/).
   interface HTTPErrorResponse extends Response {}
 }
 

@@ -19,6 +19,7 @@ export class HTML {
     this.html = markup;
   }
 
+  /** The escaped HTML. */
   toString(): string {
     return this.html;
   }

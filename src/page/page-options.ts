@@ -23,7 +23,7 @@ export interface PageOptions<Input> {
   head: LayoutPart<Input>;
   /** Everything after the last section. @default '' */
   tail?: LayoutPart<Input>;
-  /** The session sections' requests use, unless {@link RenderOptions.session} gives one. */
+  /** The session sections' requests use, unless {@link RenderSettings.session} gives one. */
   session?: FuturesSession;
   /** How sections stream (see {@link StreamMode}). @default 'in-order' */
   mode?: StreamMode;

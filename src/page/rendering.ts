@@ -46,7 +46,15 @@ export interface RenderSettings {
 
 /** The options of {@link Page.render}: the input (required unless the page takes none) and settings. */
 export type RenderOptions<Input> = RenderSettings &
-  (undefined extends Input ? { input?: Input } : { input: Input });
+  (undefined extends Input
+    ? {
+        /** The page's input, handed to every section's `data`. */
+        input?: Input;
+      }
+    : {
+        /** The page's input, handed to every section's `data`. */
+        input: Input;
+      });
 
 /** The status and headers of a page, settled (by its primary sections) before the first byte. */
 export interface PageHead {

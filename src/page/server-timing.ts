@@ -2,7 +2,9 @@ import type { SectionOutcome } from '../trace/section-record.ts';
 
 /** What the `Server-Timing` value says about one section. */
 export interface SectionTiming {
+  /** The section's name. */
   readonly name: string;
+  /** How the section rendered. */
   readonly outcome: SectionOutcome;
   /** Milliseconds rendering waited for the section's data. */
   readonly blocked: number;

@@ -36,6 +36,7 @@ export interface RatioTrip {
 
 /** The outcome of one attempt, as {@link CircuitBreakerOptions.isFailure} judges it. */
 export interface CircuitOutcome {
+  /** The request of the attempt, as sent. */
   readonly request: PreparedRequest;
   /** The response, when the attempt got one. */
   readonly response: Response | undefined;
@@ -45,8 +46,11 @@ export interface CircuitOutcome {
 
 /** A circuit changed state: what {@link CircuitBreaker.onStateChange} listeners get. */
 export interface CircuitStateChange {
+  /** The origin whose circuit changed, such as `https://api.example.com`. */
   readonly origin: string;
+  /** The state before. */
   readonly from: CircuitState;
+  /** The state now. */
   readonly to: CircuitState;
   /** When it changed. */
   readonly at: Date;
@@ -171,7 +175,10 @@ export class CircuitBreaker implements SessionPolicy {
   }
 
   /** Calls `listener` on every state change; disposing the result stops it. */
-  onStateChange(listener: (change: CircuitStateChange) => void): { dispose(): void } {
+  onStateChange(listener: (change: CircuitStateChange) => void): {
+    /** Stops calling the listener. */
+    dispose(): void;
+  } {
     checkFunction('listener', listener);
     this.#listeners = [...this.#listeners, listener];
     return {

@@ -4,13 +4,17 @@ import type { StepReport } from '../flow/report.ts';
 
 /** One step of a flow as the trace summary shows it. Times are ms since the trace began. */
 export interface StepSummary {
+  /** The step's name. */
   readonly name: string;
   /** The steps it depends on. */
   readonly after: readonly string[];
+  /** How the step ended (or where it is now). */
   readonly outcome: StepReport['outcome'];
+  /** When it was queued (its flow's start), in ms since the trace began. */
   readonly queued: number;
   /** Undefined if it never ran (a dependency failed, or it was cancelled while waiting). */
   readonly started: number | undefined;
+  /** When it was done, in ms since the trace began; undefined while it is not. */
   readonly finished: number | undefined;
   /**
    * The error's `code` (`FANOUT_DEPENDENCY`, `FANOUT_DEADLINE`, …) or name, never its message:
@@ -21,6 +25,7 @@ export interface StepSummary {
 
 /** One flow started in a trace, as {@link TraceSummary.flows} shows it. */
 export interface FlowSummary {
+  /** The flow's name. */
   readonly name: string;
   /** When the flow started, in ms since the trace began. */
   readonly started: number;
@@ -28,6 +33,7 @@ export interface FlowSummary {
   readonly wallTime: number;
   /** The names of the steps that set its end time, first to last. */
   readonly criticalPath: readonly string[];
+  /** Its steps, in definition order. */
   readonly steps: readonly StepSummary[];
 }
 

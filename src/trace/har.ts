@@ -4,45 +4,65 @@ import { fanoutVersion } from './version.ts';
 
 /** A name/value pair of a HAR header or query string list. */
 export interface HarNameValue {
+  /** The header or parameter name. */
   name: string;
+  /** Its value (a secret one replaced, as everywhere in a trace). */
   value: string;
 }
 
 /** A HAR cookie. fanout always gives empty cookie lists: cookie values are secrets. */
 export interface HarCookie {
+  /** The cookie's name. */
   name: string;
+  /** The cookie's value. */
   value: string;
 }
 
 /** The `log.creator` of a HAR file. */
 export interface HarCreator {
+  /** The program that wrote the file: `fanout`. */
   name: string;
+  /** Its version. */
   version: string;
 }
 
 /** Page load timings, in ms since the page started; -1 when not applicable. */
 export interface HarPageTimings {
+  /** Always -1: a trace has no document to load. */
   onContentLoad: number;
+  /** The end of the trace (its wall time), in ms. */
   onLoad: number;
 }
 
 /** A HAR page: here, the whole trace. */
 export interface HarPage {
+  /** When the trace began (ISO 8601). */
   startedDateTime: string;
+  /** The page's id, which every entry's `pageref` names. */
   id: string;
+  /** The trace's name. */
   title: string;
+  /** The page's timings. */
   pageTimings: HarPageTimings;
 }
 
 /** The request of a HAR entry. */
 export interface HarRequest {
+  /** The request method. */
   method: string;
+  /** The URL as sent, redacted. */
   url: string;
+  /** Always `HTTP/1.1`. */
   httpVersion: string;
+  /** Always empty: cookie values are secrets. */
   cookies: HarCookie[];
+  /** The request headers as sent, secret values replaced. */
   headers: HarNameValue[];
+  /** The query parameters of `url`. */
   queryString: HarNameValue[];
+  /** Not measured: always -1. */
   headersSize: number;
+  /** Not measured: always -1. */
   bodySize: number;
 }
 
@@ -50,18 +70,27 @@ export interface HarRequest {
 export interface HarContent {
   /** Decoded body bytes. */
   size: number;
+  /** The response's `content-type`, or `x-unknown`. */
   mimeType: string;
 }
 
 /** The response of a HAR entry; status 0 when the attempt got none. */
 export interface HarResponse {
+  /** The status code; 0 when the attempt got no response. */
   status: number;
+  /** The reason phrase. */
   statusText: string;
+  /** `HTTP/1.1`, or empty when no response came. */
   httpVersion: string;
+  /** Always empty: cookie values are secrets. */
   cookies: HarCookie[];
+  /** The response headers, secret values replaced. */
   headers: HarNameValue[];
+  /** The response body's size and type. */
   content: HarContent;
+  /** The `Location` of a redirect, redacted; empty otherwise. */
   redirectURL: string;
+  /** Not measured: always -1. */
   headersSize: number;
   /** Body bytes as received (before decoding), or -1 when unknown. */
   bodySize: number;
@@ -72,25 +101,39 @@ export interface HarResponse {
  * not apply; `send`, `wait` and `receive` are never negative.
  */
 export interface HarTimings {
+  /** Waiting in undici's pool for a connection, from the attempt's start. */
   blocked: number;
+  /** DNS resolution: always -1 (undici does not expose it). */
   dns: number;
+  /** Opening the connection, TLS included; -1 when this attempt did not open it. */
   connect: number;
+  /** The TLS handshake (inside `connect`); -1 for plain http, a reused socket or a proxy. */
   ssl: number;
+  /** From the connection being ready to the request being written. */
   send: number;
+  /** From the request written to the response's first byte (the upload's end included). */
   wait: number;
+  /** From the first byte to the end of the body. */
   receive: number;
+  /** How fanout measures these phases (dns, ssl and send), in words. */
   comment?: string;
 }
 
 /** One HAR entry: one attempt on the wire (a first try, a retry or a redirect hop). */
 export interface HarEntry {
+  /** The id of the entry's page (the trace). */
   pageref: string;
+  /** When the attempt started (ISO 8601). */
   startedDateTime: string;
   /** The sum of the non-negative timings, in ms. */
   time: number;
+  /** The request as sent. */
   request: HarRequest;
+  /** The response; status 0 when none came. */
   response: HarResponse;
+  /** Always empty. */
   cache: Record<string, never>;
+  /** The phases of the attempt. */
   timings: HarTimings;
   /** The trace's id of the call this attempt belongs to ({@link RequestRecord.id}). */
   _requestId: number;
@@ -108,10 +151,15 @@ export interface HarEntry {
 
 /** A HAR 1.2 document (http://www.softwareishard.com/blog/har-12-spec/). */
 export interface Har {
+  /** The HAR log: its creator, the trace as its one page, and one entry per attempt. */
   log: {
+    /** The HAR version: `1.2`. */
     version: '1.2';
+    /** The program that wrote it. */
     creator: HarCreator;
+    /** One page: the trace. */
     pages: HarPage[];
+    /** One entry per attempt, ordered by start. */
     entries: HarEntry[];
   };
 }

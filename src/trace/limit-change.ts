@@ -14,6 +14,7 @@ export interface LimitChange {
   readonly from: number;
   /** The limit now. */
   readonly to: number;
+  /** Why it changed. */
   readonly reason: LimitReason;
 }
 

@@ -44,17 +44,22 @@ function headerList(
  * since the trace began; a phase that did not happen stays `undefined`.
  */
 export class AttemptRecord implements AttemptObserver, ConnectionTaker {
+  /** The method of this attempt (a redirect may change it to GET). */
   readonly method: string;
   /**
    * Why a policy sent this attempt: `hedge` for the second copy of an attempt still in flight
    * (the copy that loses the race ends `cancelled`, not `error`). Undefined for the session's own.
    */
   readonly role: AttemptRole | undefined;
+  /** The response status; undefined until the headers arrive. */
   status: number | undefined;
+  /** The response's reason phrase. */
   statusText: string | undefined;
   /** Body bytes received (decompressed). */
   bytes = 0;
+  /** The error code of a failed or cancelled attempt. */
   errorCode: string | undefined;
+  /** How the attempt ended; `pending` while it runs. */
   outcome: Outcome = 'pending';
   readonly #context: RecordContext;
   // The request and the response headers as they were: kept by reference (immutable once sent or
@@ -166,6 +171,7 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     takeConnection(this);
   }
 
+  /** @internal The connection this attempt went out on (the {@link ConnectionTaker} seam). */
   connection(facts: ConnectionFacts): void {
     this.#connection = facts;
   }
@@ -199,10 +205,15 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
 export class RequestRecord implements CallObserver {
   /** 1, 2, 3… in the order the trace saw the calls. */
   readonly id: number;
+  /** The method the call was made with. */
   readonly method: string;
+  /** The final response's status; undefined until it arrives. */
   status: number | undefined;
+  /** Body bytes of the final response (decompressed; 0 for a streamed one). */
   bytes = 0;
+  /** The error code of a failed or cancelled call. */
   errorCode: string | undefined;
+  /** How the call ended; `pending` while it runs. */
   outcome: Outcome = 'pending';
   readonly #context: RecordContext;
   // The first request, kept by reference; its URL is redacted when an output asks.

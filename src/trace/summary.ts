@@ -4,16 +4,21 @@ import type { RequestRecord } from './request-record.ts';
 
 /** One request as the summary shows it. */
 export interface RequestSummary {
+  /** The call's {@link RequestRecord.id}. */
   readonly id: number;
+  /** The method the call was made with. */
   readonly method: string;
   /** Redacted URL. */
   readonly url: string;
   /** Queued and resolved, in ms since the trace began (`resolved` is undefined while running). */
   readonly queued: number;
+  /** See `queued`. */
   readonly resolved: number | undefined;
   /** How long the consumer waited for it, in ms. */
   readonly blocked: number;
+  /** The final status; undefined without a response. */
   readonly status: number | undefined;
+  /** How the call ended. */
   readonly outcome: RequestRecord['outcome'];
   /** How an HTTP cache answered it (`hit`, `miss`, `revalidated`, `stale`); undefined without one. */
   readonly cache: string | undefined;

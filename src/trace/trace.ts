@@ -68,6 +68,7 @@ function install(): void {
  * ```
  */
 export class Trace {
+  /** The trace's name, from its options (default `'trace'`). */
   readonly name: string;
   /** Wall-clock time the trace began. */
   readonly startedAt: Date;

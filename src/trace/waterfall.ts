@@ -3,7 +3,7 @@ import { cacheOutcomeOf } from './cache-outcome.ts';
 import type { AttemptRecord, RequestRecord } from './request-record.ts';
 import type { Trace } from './trace.ts';
 
-/** Options of {@link waterfall}. */
+/** Options of the SVG waterfall, {@link Trace.waterfall}. */
 export interface WaterfallOptions {
   /** Width of the chart in CSS pixels, labels included. @default 1100 */
   width?: number;

@@ -135,13 +135,13 @@ const RUNNABLE: readonly Runnable[] = [
     ],
   },
   {
-    file: 'README.md',
+    file: 'docs/FUTURES.md',
     contains: 'new FutureSet(',
     logs: [],
     requests: ['GET /page/1', 'GET /page/2'],
   },
   {
-    file: 'README.md',
+    file: 'docs/TRACING.md',
     contains: "const trace = new Trace({ name: 'home page' });",
     logs: [
       '<h1>Ada</h1><p>2 recommendations</p>',
@@ -150,12 +150,12 @@ const RUNNABLE: readonly Runnable[] = [
     ],
   },
   {
-    file: 'README.md',
-    contains: "flow({ name: 'home' })",
+    file: 'docs/FLOWS.md',
+    contains: 'await home.onDone();',
     logs: ['200', /^\[ 'user', '(orders|weather)' \]$|^\[ 'weather' \]$/],
   },
   {
-    file: 'README.md',
+    file: 'docs/COALESCING.md',
     contains: 'await coalesce(',
     logs: [],
     requests: ['GET /me', 'GET /users?ids=1%2C2'],

@@ -1,5 +1,5 @@
 /**
- * The README's error table is held against the classes: every error class the package exports
+ * The error table of docs/ERRORS.md is held against the classes: every error class the package exports
  * has its row with its actual `code`, and every row names an exported class with that code. A new
  * error class, a renamed one or a changed code fails here until the table says so.
  */
@@ -16,11 +16,11 @@ interface TableRow {
 
 const TABLE_HEADER = '| class | code | when |';
 
-/** The rows of the README's error table: the class and the code of each. */
+/** The rows of docs/ERRORS.md's error table: the class and the code of each. */
 function readErrorTable(): TableRow[] {
-  const lines = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').split('\n');
+  const lines = readFileSync(new URL('../../docs/ERRORS.md', import.meta.url), 'utf8').split('\n');
   const start = lines.indexOf(TABLE_HEADER);
-  assert.notEqual(start, -1, `README.md has no line "${TABLE_HEADER}"`);
+  assert.notEqual(start, -1, `docs/ERRORS.md has no line "${TABLE_HEADER}"`);
   const rows: TableRow[] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith('|')) break;
@@ -62,24 +62,34 @@ function exportedErrorClasses(): TableRow[] {
     .map(([name, Class]) => ({ name, code: codeOf(name, Class) }));
 }
 
-test('every exported error class has its row in the README error table, with its code', () => {
+test('every exported error class has its row in the error table of docs/ERRORS.md, with its code', () => {
   const table = new Map(readErrorTable().map((row) => [row.name, row.code]));
   const classes = exportedErrorClasses();
   assert.ok(classes.length >= 20, `only ${classes.length} error classes found`);
   for (const { name, code } of classes) {
-    assert.ok(table.has(name), `README's error table has no row for \`${name}\` (\`${code}\`)`);
-    assert.equal(table.get(name), code, `README's error table gives \`${name}\` another code`);
+    assert.ok(
+      table.has(name),
+      `docs/ERRORS.md's error table has no row for \`${name}\` (\`${code}\`)`,
+    );
+    assert.equal(
+      table.get(name),
+      code,
+      `docs/ERRORS.md's error table gives \`${name}\` another code`,
+    );
   }
 });
 
-test('every row of the README error table names an exported error class with that code', () => {
+test('every row of the docs/ERRORS.md error table names an exported error class with that code', () => {
   const classes = new Map(exportedErrorClasses().map((row) => [row.name, row.code]));
   const rows = readErrorTable();
   const names = rows.map((row) => row.name);
   assert.deepEqual(names, [...new Set(names)], 'a class has two rows');
   for (const { name, code } of rows) {
-    assert.ok(classes.has(name), `README names \`${name}\`, which is no exported error class`);
-    assert.equal(code, classes.get(name), `\`${name}\`'s code is not the README's \`${code}\``);
+    assert.ok(
+      classes.has(name),
+      `docs/ERRORS.md names \`${name}\`, which is no exported error class`,
+    );
+    assert.equal(code, classes.get(name), `\`${name}\`'s code is not docs/ERRORS.md's \`${code}\``);
   }
 });
 

@@ -40,7 +40,14 @@ export interface CacheOptions {
    * fraction of its age at `Date`, at most `max` ms. `false` turns it off.
    * @default { fraction: 0.1, max: 86_400_000 }
    */
-  heuristic?: false | { fraction?: number; max?: number };
+  heuristic?:
+    | false
+    | {
+        /** The fraction of its age at `Date` (since `Last-Modified`) a response stays fresh. @default 0.1 */
+        fraction?: number;
+        /** The longest heuristic freshness, in ms. @default 86_400_000 */
+        max?: number;
+      };
   /**
    * The longest an entry is kept in the store, in ms (a response with `ETag` or `Last-Modified`
    * is kept this long to be revalidated after it goes stale).

@@ -5,7 +5,7 @@ import { fail, ownOptions } from '../../core/validate.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { encodeCommand, RespErrorReply, RespParser, type RespValue } from './resp.ts';
 
-/** Options of {@link RedisClient}. */
+/** Options of fanout's Redis connection (a {@link RedisStore} takes them all). */
 export interface RedisClientOptions {
   /** @default '127.0.0.1' */
   host?: string;

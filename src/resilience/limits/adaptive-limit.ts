@@ -85,7 +85,10 @@ export class AdaptiveLimit implements ConcurrencyLimit<Token> {
    * subscription.dispose();
    * ```
    */
-  onChange(listener: LimitChangeListener): { dispose(): void } {
+  onChange(listener: LimitChangeListener): {
+    /** Stops calling the listener. */
+    dispose(): void;
+  } {
     if (typeof listener !== 'function') fail('listener', 'a function', listener);
     this.#listeners = [...this.#listeners, listener];
     return {

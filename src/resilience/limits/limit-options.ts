@@ -41,6 +41,7 @@ export interface CommonLimitOptions {
  * request is dropped or slower than `latencyThreshold`.
  */
 export interface AimdOptions extends CommonLimitOptions {
+  /** Selects AIMD. */
   readonly algorithm: 'aimd';
   /**
    * What the limit is multiplied by on a drop or a slow request: a number > 0 and < 1.
@@ -64,6 +65,7 @@ export interface AimdOptions extends CommonLimitOptions {
  * and every `probeInterval` milliseconds after.
  */
 export interface GradientOptions extends CommonLimitOptions {
+  /** Selects the gradient limit. */
   readonly algorithm: 'gradient';
   /**
    * How far each sample moves the limit toward its target: a number > 0 and <= 1.
