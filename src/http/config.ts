@@ -347,10 +347,7 @@ export function merge(base: Config, options: CommonOptions & RequestOptions): Co
     params,
     query,
     auth: resolveAuth(ownValue(options, 'auth', options.auth), base.auth),
-    cookies:
-      cookies === undefined
-        ? base.cookies
-        : Object.assign(Object.create(null), base.cookies, checkCookies(cookies)),
+    cookies: cookies === undefined ? base.cookies : checkCookies(cookies, base.cookies),
     timeout,
     retry: resolveRetry(ownValue(options, 'retry', options.retry), base.retry),
     maxRedirects: resolveRedirect(

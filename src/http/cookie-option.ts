@@ -1,4 +1,5 @@
-import { fail } from '../core/validate.ts';
+import { fail, safeString } from '../core/validate.ts';
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 
 // A cookie name: an RFC 9110 token (RFC 6265 §4.1.1).
@@ -10,18 +11,25 @@ const COOKIE_VALUE_FORBIDDEN = /[\x00-\x1f\x7f;]/;
 
 /**
  * Checks the `cookies` option (name → value, sent as they are in the `Cookie` header): a plain
- * object whose names are tokens and whose values are strings free of controls and `;`.
- * @throws {InvalidOptionError} for a wrong shape or name, naming the option or the cookie.
+ * object whose names are tokens and whose values are strings free of controls and `;`. Returns a
+ * new record without a prototype: `base`'s cookies, then the checked ones. Each own value is read
+ * once, so what is sent is what was checked (a getter cannot answer the check and the wire
+ * differently).
+ * @throws {InvalidOptionError} for a wrong shape or name, or a getter that throws, naming the
+ * option or the cookie.
  * @throws {InvalidRequestError} for a value with a control character or `;` (header injection).
  */
-export function checkCookies(value: unknown): Readonly<Record<string, string>> {
+export function checkCookies(
+  value: unknown,
+  base?: Readonly<Record<string, string>>,
+): Readonly<Record<string, string>> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     fail('cookies', 'an object of cookie names and values', value);
   }
-  const cookies = value as Record<string, unknown>;
-  for (const name of Object.keys(cookies)) {
-    const text = cookies[name];
+  const checked: Record<string, string> = Object.assign(Object.create(null), base);
+  for (const name of Object.keys(value)) {
     if (!COOKIE_NAME.test(name)) fail('cookies', 'keyed by cookie names (tokens)', name);
+    const text = readCookie(value as Record<string, unknown>, name);
     if (typeof text !== 'string') fail(`cookies.${name}`, 'a string', text);
     if (COOKIE_VALUE_FORBIDDEN.test(text)) {
       // As for a header value: the request cannot be sent as given (a smuggled header or cookie).
@@ -29,6 +37,18 @@ export function checkCookies(value: unknown): Readonly<Record<string, string>> {
         `Invalid value for cookie "${name}": it contains a control character or ";"`,
       );
     }
+    checked[name] = text;
   }
-  return cookies as Record<string, string>;
+  return checked;
+}
+
+// The value of cookie `name`; a getter that throws is a bad option, not a crash.
+function readCookie(cookies: Record<string, unknown>, name: string): unknown {
+  try {
+    return cookies[name];
+  } catch (error) {
+    throw new InvalidOptionError(`Reading \`cookies.${name}\` threw: ${safeString(error)}`, {
+      cause: error,
+    });
+  }
 }

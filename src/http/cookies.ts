@@ -1,4 +1,6 @@
 import { CookieJar } from 'tough-cookie';
+import { safeString } from '../core/validate.ts';
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 
 /**
  * The session's cookie store: a tough-cookie `CookieJar` that follows RFC 6265 (domain, path,
@@ -12,9 +14,13 @@ export class Cookies {
   // True once the jar may hold a cookie; false means every lookup would be empty.
   #mayHoldCookies: boolean;
 
+  /**
+   * @throws {InvalidOptionError} when `jar` cannot be used synchronously: a jar on an asynchronous
+   * store, or an object that only inherits from `CookieJar.prototype`.
+   */
   constructor(jar: CookieJar = new CookieJar(undefined, { allowSecureOnLocal: false })) {
     this.jar = jar;
-    this.#mayHoldCookies = (jar.serializeSync()?.cookies.length ?? 1) > 0;
+    this.#mayHoldCookies = (usableSnapshot(jar)?.cookies.length ?? 1) > 0;
   }
 
   /** The `Cookie` header value for `url`, or `''`. */
@@ -48,5 +54,18 @@ export class Cookies {
   clear(): void {
     this.jar.removeAllCookiesSync();
     this.#mayHoldCookies = false;
+  }
+}
+
+// The jar's contents, read through the synchronous API every request uses, so a jar that cannot
+// serve it fails once, here, instead of on each request.
+function usableSnapshot(jar: CookieJar): ReturnType<CookieJar['serializeSync']> {
+  try {
+    return jar.serializeSync();
+  } catch (error) {
+    throw new InvalidOptionError(
+      `Expected \`cookieJar\` to be a tough-cookie CookieJar on a synchronous store (such as the default MemoryCookieStore), got one that failed: ${safeString(error)}`,
+      { cause: error },
+    );
   }
 }

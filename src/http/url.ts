@@ -1,6 +1,7 @@
 import { DEFAULT_REDACTED, redactURL } from '../core/redact.ts';
 import { fail, safeString } from '../core/validate.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import { MAY_HOLD_DOT_SEGMENT, resolveDotSegments } from './dot-segments.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import type { ParamsInit } from './options.ts';
 
@@ -81,7 +82,9 @@ export function parseBaseURL(input: string | URL, secret: ReadonlySet<string>): 
 
 /**
  * Resolves a request URL. Without a base, a string must be an absolute http(s) URL. With a base,
- * a string is a path appended to the base path (`/api` + `/users` = `/api/users`); an absolute or
+ * a string is a path appended to the base path (`/api` + `/users` = `/api/users`), its dot segments
+ * resolved below the base path (`/api` + `a/../b` = `/api/b`; one that climbs above it, such as
+ * `../admin`, is refused: servers resolve dot segments, so one sent would leave the base); an absolute or
  * protocol-relative string is refused unless `allowAbsolute` — a `URL` object is always taken as
  * the caller's explicit choice. An error quoting the input redacts its credentials and the values
  * of its `secret` query parameters.
@@ -110,13 +113,31 @@ export function resolveTarget(
     return targetOf(parseAbsolute(absolute, secret));
   }
   if (UNSAFE_CHARS.test(input)) refuse(input, 'contains CR, LF or NUL', secret);
-  const path =
-    base.pathPrefix + (input.startsWith('/') || input === '' ? input : `/${input}`) || '/';
+  let relative = input.startsWith('/') || input === '' ? input : `/${input}`;
+  if (MAY_HOLD_DOT_SEGMENT.test(input)) relative = withinBase(input, relative, base, secret);
+  const path = base.pathPrefix + relative || '/';
   if (PLAIN_PATH.test(path)) return { origin: base.origin, path, username: '', password: '' };
   // Parsed after the origin, never as a reference relative to it: URL drops tabs and reads `\\`
   // as `//`, which would turn what follows into a host (`/\\evil.example/x` into `/x`).
   const url = new URL(base.origin + path);
   return { origin: base.origin, path: url.pathname + url.search, username: '', password: '' };
+}
+
+// `relative` with its dot segments resolved below the base path (servers resolve them, so sent as
+// they are they could reach a path above it); refused when a `..` would climb above the base path.
+function withinBase(
+  input: string,
+  relative: string,
+  base: BaseURL,
+  secret: ReadonlySet<string>,
+): string {
+  const resolved = resolveDotSegments(relative);
+  if (resolved !== undefined) return resolved;
+  return refuse(
+    input,
+    `would climb above the path of the session baseURL ${quoteURL(base.origin + (base.pathPrefix || '/'), secret)}: a ".." may only remove segments the path itself adds`,
+    secret,
+  );
 }
 
 /** Parameters as ordered pairs; `null` values mark removals. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CookieJar } from 'tough-cookie';
-import { Cookies, InvalidOptionError, Session } from '../../src/index.ts';
+import { CookieJar, MemoryCookieStore } from 'tough-cookie';
+import { Cookies, InvalidOptionError, InvalidRequestError, Session } from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
 import { type Echo, echo, openSession } from './fixtures.ts';
 
@@ -91,6 +91,20 @@ test('a Secure cookie is not sent over http', async (t) => {
   assert.equal((await session.get('/')).json<Echo>().headers.cookie, 'plain=1');
 });
 
+test('a Secure cookie set over http is dropped, loopback included; a CookieJar given keeps its own rule', async (t) => {
+  const server = await startServer(t, (request, response) => {
+    if (request.url === '/set') response.setHeader('set-cookie', ['sec=1; Secure', 'plain=1']);
+    void echo(request, response);
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  await session.get('/set');
+  assert.equal((await session.get('/')).json<Echo>().headers.cookie, 'plain=1');
+  // tough-cookie's own default (allowSecureOnLocal: true) treats http://127.0.0.1 as secure.
+  const own = openSession(t, { baseURL: server.origin, cookieJar: new CookieJar() });
+  await own.get('/set');
+  assert.equal((await own.get('/')).json<Echo>().headers.cookie, 'sec=1; plain=1');
+});
+
 test('session.cookies reads, sets and clears the jar', async (t) => {
   const server = await startServer(t, echo);
   const session = openSession(t, { baseURL: server.origin });
@@ -137,4 +151,52 @@ test('cookieJar: false keeps no cookies; a CookieJar given is used', async (t) =
   await shared.get('/');
   assert.equal(jar.getCookieStringSync(`${server.origin}/`), 'k=v');
   assert.throws(() => new Session({ cookieJar: 'yes' as never }), InvalidOptionError);
+});
+
+test('a cookieJar that cannot be read synchronously is an InvalidOptionError at construction', () => {
+  class AsyncStore extends MemoryCookieStore {
+    override synchronous = false;
+  }
+  for (const cookieJar of [new CookieJar(new AsyncStore()), Object.create(CookieJar.prototype)]) {
+    assert.throws(
+      () => new Session({ cookieJar }),
+      (error: unknown) =>
+        error instanceof InvalidOptionError &&
+        /Expected `cookieJar` to be a tough-cookie CookieJar on a synchronous store/.test(
+          error.message,
+        ),
+    );
+  }
+});
+
+test('a cookies getter that throws is an InvalidOptionError naming the cookie', async (t) => {
+  const server = await startServer(t, echo);
+  const session = openSession(t, { baseURL: server.origin });
+  const cookies = Object.defineProperty({}, 'sid', {
+    enumerable: true,
+    get() {
+      throw new Error('no value');
+    },
+  });
+  await assert.rejects(session.get('/', { cookies }), {
+    name: 'InvalidOptionError',
+    message: 'Reading `cookies.sid` threw: Error: no value',
+  });
+  assert.throws(() => new Session({ cookies }), InvalidOptionError);
+});
+
+test('a cookie value is read once: what is sent is what was checked', async (t) => {
+  const server = await startServer(t, echo);
+  const session = openSession(t, { baseURL: server.origin });
+  // A getter that answers the check with a good value, and any later read with a smuggled pair.
+  let reads = 0;
+  const cookies = Object.defineProperty({}, 'sid', {
+    enumerable: true,
+    get: () => (reads++ === 0 ? 'good' : 'x; admin=1'),
+  });
+  const seen = (await session.get('/', { cookies })).json<Echo>();
+  assert.equal(seen.headers.cookie, 'sid=good');
+  assert.equal(reads, 1);
+  reads = 1;
+  await assert.rejects(session.get('/', { cookies }), InvalidRequestError);
 });

@@ -268,3 +268,120 @@ export function authorityPart(hosts: readonly string[]): fc.Arbitrary<string> {
     },
   );
 }
+
+const cookieName = fc.oneof(
+  { weight: 4, arbitrary: tokenString },
+  { weight: 1, arbitrary: anyString },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      '__Secure-id',
+      '__Host-id',
+      '',
+      ' a',
+      'a b',
+      '__proto__',
+      'constructor',
+    ),
+  },
+);
+
+const cookieText = fc.oneof(
+  { weight: 4, arbitrary: printableString },
+  { weight: 2, arbitrary: anyString },
+  { weight: 1, arbitrary: printableString.map((text) => `"${text}"`) },
+  { weight: 1, arbitrary: fc.integer({ min: 1_000, max: 6_000 }).map((n) => 'v'.repeat(n)) },
+);
+
+/**
+ * `Domain` values a server on one of `hosts` may send: its own host, the other's, parent-like
+ * suffixes of an IP, a trailing dot, a port, a name, an empty value.
+ */
+function cookieDomain(hosts: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constantFrom(...hosts) },
+    {
+      weight: 3,
+      arbitrary: fc.constantFrom(
+        ...hosts.flatMap((host) => [`.${host}`, `${host}.`, `${host}:80`, host.slice(2)]),
+        '0.0.1',
+        '.0.0.1',
+        '127.0.0.01',
+        '2130706434',
+        'localhost',
+        'evil.example',
+        '',
+        '.',
+      ),
+    },
+  );
+}
+
+const cookieDate = fc.oneof(
+  fc
+    .date({ min: new Date(0), max: new Date(4e12), noInvalidDate: true })
+    .map((d) => d.toUTCString()),
+  fc.constantFrom('Thu, 01 Jan 1970 00:00:01 GMT', 'tomorrow', '', '31 Dec 9999 23:59:59 GMT'),
+);
+
+/**
+ * A `Set-Cookie` attribute: Domain (see {@link cookieDomain}), Path, Secure, HttpOnly, SameSite,
+ * Expires, Max-Age, in any case, with junk values and junk attributes among them.
+ */
+function cookieAttribute(hosts: readonly string[]): fc.Arbitrary<string> {
+  return fc.oneof(
+    { weight: 3, arbitrary: cookieDomain(hosts).map((domain) => `Domain=${domain}`) },
+    {
+      weight: 2,
+      arbitrary: fc
+        .constantFrom('/', '/a', '/a/', '', 'a', '/..', '/%2e%2e', '/a b', '//')
+        .map((path) => `Path=${path}`),
+    },
+    { weight: 3, arbitrary: fc.constantFrom('Secure', 'secure', 'SECURE', 'Secure=no') },
+    { weight: 1, arbitrary: fc.constantFrom('HttpOnly', 'httponly') },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom('Strict', 'Lax', 'None', 'none', 'junk', '')
+        .map((value) => `SameSite=${value}`),
+    },
+    { weight: 1, arbitrary: cookieDate.map((date) => `Expires=${date}`) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .oneof(fc.integer({ min: -10, max: 100_000 }).map(String), fc.constantFrom('1e30', 'x', ''))
+        .map((age) => `Max-Age=${age}`),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(anyString, fc.constantFrom('=', ';', 'Partitioned', 'Priority=High')),
+    },
+  );
+}
+
+/**
+ * A `Set-Cookie` value a server on one of `hosts` may answer with: a random name and value, up to
+ * five attributes with odd separators, and CR, LF or NUL inside it now and then (never two in a
+ * row, never at an end, so the response head cannot end early and leave the client waiting).
+ */
+export function setCookieValue(hosts: readonly string[]): fc.Arbitrary<string> {
+  const line = fc
+    .tuple(
+      cookieName,
+      cookieText,
+      fc.array(fc.tuple(fc.constantFrom('; ', ';', ' ; ', ';;'), cookieAttribute(hosts)), {
+        maxLength: 5,
+      }),
+    )
+    .map(
+      ([name, value, attributes]) =>
+        `${name}=${value}${attributes.map(([separator, attribute]) => separator + attribute).join('')}`,
+    );
+  const withUnsafe = fc.tuple(line, unsafeChar, fc.nat()).map(([text, bad, at]) => {
+    const cut = 1 + (at % Math.max(1, text.length - 1));
+    return text.slice(0, cut) + bad + text.slice(cut);
+  });
+  return fc
+    .oneof({ weight: 6, arbitrary: line }, { weight: 1, arbitrary: withUnsafe })
+    .filter((text) => !/[\r\n\0]{2}|^[\r\n\0]|[\r\n\0]$/.test(text));
+}

@@ -25,7 +25,7 @@ export interface RawAnswer {
  * keep-alive requests with a `content-length` or chunked body, and answers each with `answer`.
  */
 export interface RawServer {
-  /** `http://127.0.0.1:PORT` */
+  /** `http://HOST:PORT` (HOST is 127.0.0.1 unless the server was started on another address) */
   readonly origin: string;
   readonly port: number;
   /** Requests in arrival order since the last {@link RawServer.reset}. */
@@ -103,10 +103,14 @@ function encodeAnswer(answer: RawAnswer): Buffer {
   return Buffer.concat([Buffer.from(lines.join('\r\n'), 'utf8'), body]);
 }
 
-/** Starts a {@link RawServer} on 127.0.0.1, port 0, closed (sockets destroyed) when `t` ends. */
+/**
+ * Starts a {@link RawServer} on `host` (127.0.0.1 by default; any 127.x.y.z is loopback on Linux),
+ * port 0, closed (sockets destroyed) when `t` ends.
+ */
 export async function startRawServer(
   t: { after(fn: () => Promise<void>): void },
   answer: (request: RawRequest) => RawAnswer = () => ({ status: 200, body: 'ok' }),
+  host = '127.0.0.1',
 ): Promise<RawServer> {
   let answerOf = answer;
   let requests: RawRequest[] = [];
@@ -131,14 +135,14 @@ export async function startRawServer(
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as { port: number };
   t.after(async () => {
     for (const socket of sockets) socket.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   });
   return {
-    origin: `http://127.0.0.1:${port}`,
+    origin: `http://${host}:${port}`,
     port,
     get requests() {
       return requests;
