@@ -32,6 +32,7 @@ export interface TraceOptions {
 }
 
 const storage = new AsyncLocalStorage<Trace>();
+const NO_SKIPS: readonly SkipRecord[] = Object.freeze([]);
 
 /** The trace of the current async context, if any. */
 export function currentTrace(): Trace | undefined {
@@ -85,8 +86,9 @@ export class Trace {
   readonly limitChanges: LimitChangeRecord[] = [];
   /** Every flow started in the trace, in the order they started. */
   readonly flows: FlowRecord[] = [];
-  /** The requests the code chose not to send ({@link Trace.recordSkip}), in the order skipped. */
-  readonly skips: SkipRecord[] = [];
+  // The requests the code chose not to send, in order; no array until the first (most traces
+  // have none).
+  #skips: SkipRecord[] | undefined;
   // When end() was called (ms since origin); undefined while open.
   #endedAt: number | undefined;
   readonly #context: RecordContext;
@@ -173,8 +175,9 @@ export class Trace {
   }
 
   /**
-   * A self-contained HTML page drawing the trace as a waterfall (phases per attempt, blocked
-   * time, critical path) with a table of the same timings. See {@link waterfall}.
+   * A self-contained HTML page drawing the trace as a waterfall (bars coloured by outcome with a
+   * legend, phases per attempt, blocked time, critical path, a placeholder per request never
+   * sent) with a table of the same timings. See {@link waterfall}.
    */
   waterfall(options?: WaterfallOptions): string {
     return waterfall(this, options);
@@ -200,7 +203,13 @@ export class Trace {
   recordSkip(name: string, reason: string): void {
     if (typeof name !== 'string') fail('name', 'a string', name);
     if (typeof reason !== 'string') fail('reason', 'a string', reason);
-    this.skips.push({ name, reason, at: this.#context.now() });
+    this.#skips ??= [];
+    this.#skips.push({ name, reason, at: this.#context.now() });
+  }
+
+  /** The requests the code chose not to send ({@link Trace.recordSkip}), in the order skipped. */
+  get skips(): readonly SkipRecord[] {
+    return this.#skips ?? NO_SKIPS;
   }
 
   /** @internal An adaptive limit changed in this trace's context. */
