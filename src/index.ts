@@ -224,6 +224,7 @@ export type { PolicyRecord } from './trace/policy-record.ts';
 export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
 export type { SectionOutcome, SectionRecord } from './trace/section-record.ts';
 export type { TracedFunction } from './trace/session-trace.ts';
+export type { SkipRecord } from './trace/skip-record.ts';
 export type { RequestSummary, TraceSummary } from './trace/summary.ts';
 export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';
 export type { WaterfallOptions } from './trace/waterfall.ts';

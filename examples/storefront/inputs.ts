@@ -6,7 +6,7 @@ import type { Input, Inputs } from './sections.ts';
  */
 export function inputFrom(answers: ReadonlyMap<string, unknown>): Input {
   return <K extends keyof Inputs>(name: K): Inputs[K] => {
-    if (!answers.has(name)) throw new Error(`no answer from ${name}`);
+    if (!answers.has(name)) throw new Error(`needs the answer of ${name}, which failed`);
     return answers.get(name) as Inputs[K];
   };
 }

@@ -1,8 +1,10 @@
 /**
  * `?mode=serial`: the page as a plain `Session` writes it — one request after another, each
- * awaited before the next is sent. The time is the sum of every latency.
+ * awaited before the next is sent. The time is the sum of every latency. A section whose input
+ * failed sends no request; it is noted in the view's trace (`recordSkip`), so its waterfall still
+ * shows it.
  */
-import type { HTML, Session } from '../../src/index.ts';
+import { currentTrace, type HTML, type Session } from '../../src/index.ts';
 import { inputFrom } from './inputs.ts';
 import { frame } from './layout.ts';
 import type { StoreSection } from './sections.ts';
@@ -17,8 +19,15 @@ export async function serialSections(
   const input = inputFrom(answers);
   const frames: HTML[] = [];
   for (const section of sections) {
+    let params: ReturnType<StoreSection['query']>;
     try {
-      const params = section.query(input);
+      params = section.query(input);
+    } catch (error) {
+      currentTrace()?.recordSkip(`GET /api/${section.name}`, (error as Error).message);
+      frames.push(frame(section, section.fallback, 'fallback'));
+      continue;
+    }
+    try {
       const response = await session.get(`/api/${section.name}`, {
         signal,
         ...(params ? { params } : {}),

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FuturesSession, html, Session, Trace } from '../../src/index.ts';
 import { foot, head, MODES, type Mode } from './layout.ts';
+import { ModeTimings } from './mode-timings.ts';
 import { parallelSections, sectionsFlow } from './parallel.ts';
 import { RecentTraces } from './recent-traces.ts';
 import { SECTIONS } from './sections.ts';
@@ -55,8 +56,13 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
   const session = new Session({ baseURL: options.services, retry: false, timeout: 10_000 });
   const api = new FuturesSession({ session });
   const traces = new RecentTraces(options.traces);
+  const timings = new ModeTimings();
   const flow = sectionsFlow(api, SECTIONS);
-  const page = storefrontPage(SECTIONS, { session: api, deadline: options.deadline ?? 1_000 });
+  const page = storefrontPage(SECTIONS, {
+    session: api,
+    deadline: options.deadline ?? 1_000,
+    timings,
+  });
 
   async function home(response: ServerResponse, mode: Mode) {
     const arrived = performance.now();
@@ -81,8 +87,10 @@ export async function startStorefront(options: StorefrontOptions): Promise<Store
     );
     trace.end();
     const total = performance.now() - arrived;
+    const timing = { firstByte: total, total };
+    timings.record(mode, timing);
     const body =
-      head(mode, waterfall) + frames.join('') + foot({ firstByte: total, total }, waterfall);
+      head(mode, waterfall) + frames.join('') + foot({ mode, timing, waterfall, timings });
     response.writeHead(200, { ...HTML, 'server-timing': trace.serverTiming() }).end(body);
   }
 

@@ -7,6 +7,7 @@
  */
 import { definePage, type FuturesSession, html, type Page } from '../../src/index.ts';
 import { foot, frame, head } from './layout.ts';
+import type { ModeTimings } from './mode-timings.ts';
 import type { Input, Inputs, StoreSection } from './sections.ts';
 
 /** One streamed view: what its layout shows, and when its bytes went out. */
@@ -24,6 +25,8 @@ export interface StorefrontPageOptions {
   readonly session: FuturesSession;
   /** Ms from the view's start after which a section not ready renders its fallback. */
   readonly deadline: number;
+  /** Where each view's times are noted, and read for the footer's comparison of the modes. */
+  readonly timings: ModeTimings;
 }
 
 /** The storefront home page for the composer: one section per entry of `sections`. */
@@ -43,8 +46,17 @@ export function storefrontPage(
     },
     tail: (view) => {
       const now = performance.now();
-      const firstByte = (view.firstByteAt ?? now) - view.arrived;
-      return foot({ firstByte, total: now - view.arrived }, view.waterfall);
+      const timing = {
+        firstByte: (view.firstByteAt ?? now) - view.arrived,
+        total: now - view.arrived,
+      };
+      options.timings.record('streamed', timing);
+      return foot({
+        mode: 'streamed',
+        timing,
+        waterfall: view.waterfall,
+        timings: options.timings,
+      });
     },
   });
   for (const section of sections) {

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { redactedParams } from '../core/redact.ts';
-import { ownOptions } from '../core/validate.ts';
+import { fail, ownOptions } from '../core/validate.ts';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
@@ -14,6 +14,7 @@ import { RecordContext } from './record-context.ts';
 import { RequestRecord } from './request-record.ts';
 import type { SectionRecord } from './section-record.ts';
 import { serverTiming } from './server-timing.ts';
+import type { SkipRecord } from './skip-record.ts';
 import { summarize, type TraceSummary } from './summary.ts';
 import { type WaterfallOptions, waterfall } from './waterfall.ts';
 
@@ -31,6 +32,7 @@ export interface TraceOptions {
 }
 
 const storage = new AsyncLocalStorage<Trace>();
+const NO_SKIPS: readonly SkipRecord[] = Object.freeze([]);
 
 /** The trace of the current async context, if any. */
 export function currentTrace(): Trace | undefined {
@@ -85,6 +87,9 @@ export class Trace {
   readonly limitChanges: LimitChangeRecord[] = [];
   /** Every flow started in the trace, in the order they started. */
   readonly flows: FlowRecord[] = [];
+  // The requests the code chose not to send, in order; no array until the first (most traces
+  // have none).
+  #skips: SkipRecord[] | undefined;
   // When end() was called (ms since origin); undefined while open.
   #endedAt: number | undefined;
   readonly #context: RecordContext;
@@ -171,8 +176,9 @@ export class Trace {
   }
 
   /**
-   * A self-contained HTML page drawing the trace as a waterfall (phases per attempt, blocked
-   * time, critical path) with a table of the same timings. See {@link waterfall}.
+   * A self-contained HTML page drawing the trace as a waterfall (bars coloured by outcome with a
+   * legend, phases per attempt, blocked time, critical path, a placeholder per request never
+   * sent) with a table of the same timings. See {@link waterfall}.
    */
   waterfall(options?: WaterfallOptions): string {
     return waterfall(this, options);
@@ -181,6 +187,30 @@ export class Trace {
   /** Records a page section's timings (the page composer calls it as each section is flushed). */
   recordSection(record: SectionRecord): void {
     this.sections.push(record);
+  }
+
+  /**
+   * Records a request the code did not send, so the waterfall still draws it (as a `skipped`
+   * placeholder row). Flow steps and page sections that never ran need no call: the trace knows
+   * them from their flow. Both strings are shown as given, so put no secret in them.
+   *
+   * @throws {InvalidOptionError} if `name` or `reason` is not a string.
+   * @example
+   * ```ts
+   * const user = await session.get('/api/user');
+   * if (!user.ok) trace.recordSkip('GET /api/cart', 'needs the user, which failed');
+   * ```
+   */
+  recordSkip(name: string, reason: string): void {
+    if (typeof name !== 'string') fail('name', 'a string', name);
+    if (typeof reason !== 'string') fail('reason', 'a string', reason);
+    this.#skips ??= [];
+    this.#skips.push({ name, reason, at: this.#context.now() });
+  }
+
+  /** The requests the code chose not to send ({@link Trace.recordSkip}), in the order skipped. */
+  get skips(): readonly SkipRecord[] {
+    return this.#skips ?? NO_SKIPS;
   }
 
   /** @internal An adaptive limit changed in this trace's context. */
