@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { checkPriority } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
-import { fail, ownOptions, ownValue } from '../core/validate.ts';
+import { checkKnownOptions, fail, knownOptions, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call, callDue, expiredBeforeStart } from '../http/call.ts';
 import type { FlightTicket } from '../http/coalescing.ts';
 import type { Cookies } from '../http/cookies.ts';
+import { FUTURE_REQUEST_OPTIONS, SESSION_OPTION_NAMES } from '../http/known-options.ts';
 import { type CallObserver, observation } from '../http/observer.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import type { Response } from '../http/response.ts';
@@ -81,6 +82,10 @@ const OWN_OPTIONS = {
   session: true,
 } as const satisfies Exhaustive<Omit<FuturesSessionOptions, keyof SessionOptions>, true>;
 const OWN_KEYS = keySet(OWN_OPTIONS);
+const KNOWN_OPTIONS = knownOptions('FuturesSession options', {
+  ...SESSION_OPTION_NAMES,
+  ...OWN_OPTIONS,
+});
 
 function checkWrapped(options: FuturesSessionOptions): void {
   const ignored = Object.keys(options).filter(
@@ -198,6 +203,7 @@ export class FuturesSession extends FutureVerbs {
     super();
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, KNOWN_OPTIONS);
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
       fail('executor', 'an Executor', executor);
@@ -243,6 +249,7 @@ export class FuturesSession extends FutureVerbs {
     options: FutureRequestOptions = NO_OPTIONS,
   ): Future<Response> {
     try {
+      checkKnownOptions(options, FUTURE_REQUEST_OPTIONS);
       // Checked before planning, which encodes the body: a refusal after it would leave a body
       // stream unread.
       const priority = checkPriority('priority', ownValue(options, 'priority', options?.priority));
