@@ -39,8 +39,17 @@ export function typoLimit(a: string, b: string): number {
 }
 
 /**
+ * How far apart two lower-case names are as typos: their {@link editDistance}, except that a name
+ * cut short of 4 characters or more (`maxBatch` of `maxBatchSize`) counts as one slip.
+ */
+function typoDistance(a: string, b: string): number {
+  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
+  return shorter.length >= 4 && longer.startsWith(shorter) ? 1 : editDistance(a, b);
+}
+
+/**
  * The known name `name` is most likely a typo of: the nearest by {@link editDistance}, case
- * ignored, within {@link typoLimit}; the first listed wins a tie. `undefined` when none is near.
+ * ignored, within {@link typoLimit} (a cut-short name is one edit); the first listed wins a tie. `undefined` when none is near.
  *
  * @example
  * ```ts
@@ -53,7 +62,7 @@ export function closestName(name: string, known: Iterable<string>): string | und
   let closest: string | undefined;
   let closestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
-    const distance = editDistance(lower, candidate.toLowerCase());
+    const distance = typoDistance(lower, candidate.toLowerCase());
     if (distance <= typoLimit(name, candidate) && distance < closestDistance) {
       closest = candidate;
       closestDistance = distance;

@@ -135,20 +135,21 @@ export function knownOptions(
  * A tight loop over the keys that allocates nothing while every key is known, for the options
  * of every request.
  *
- * @param error makes the error from its message: an {@link InvalidOptionError} unless the entry
- * point has its own class (a page section's is a `PageDefinitionError`).
+ * @param onUnknown throws for an unknown key instead, for an entry point with its own error class
+ * or a `where` known only at run time (a step's or a page section's name).
  * @throws {InvalidOptionError} `Unknown option "timout" in session options — did you mean "timeout"?`
  */
 export function checkKnownOptions(
   options: unknown,
   known: KnownOptions,
-  error: (message: string) => Error = invalidOption,
+  onUnknown?: (key: string) => never,
 ): void {
   if (typeof options !== 'object' || options === null) return;
   // for…in walks the keys without the array Object.keys makes; an inherited one is skipped.
   for (const key in options) {
     if (!known.names.has(key) && Object.hasOwn(options, key)) {
-      throw error(unknownOptionMessage(key, known));
+      onUnknown?.(key);
+      throw new InvalidOptionError(unknownOptionMessage(key, known));
     }
   }
 }
@@ -156,15 +157,17 @@ export function checkKnownOptions(
 /**
  * `Unknown option "timout" in session options — did you mean "timeout"?`, or `… — it is one of
  * the session options` for an option of another entry point, or no hint when none is near.
+ *
+ * @param where where the options were read, when it is not `known.where`: `options of step "a"`.
  */
-export function unknownOptionMessage(key: string, known: KnownOptions): string {
-  const unknown = `Unknown option ${JSON.stringify(key)} in ${known.where}`;
+export function unknownOptionMessage(
+  key: string,
+  known: KnownOptions,
+  where = known.where,
+): string {
+  const unknown = `Unknown option ${JSON.stringify(key)} in ${where}`;
   const belongs = known.elsewhere.get(key);
   if (belongs !== undefined) return `${unknown} — it is one of the ${belongs}`;
   const closest = closestName(key, known.names);
   return closest === undefined ? unknown : `${unknown} — did you mean ${JSON.stringify(closest)}?`;
-}
-
-function invalidOption(message: string): Error {
-  return new InvalidOptionError(message);
 }

@@ -24,6 +24,7 @@ import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
+import { CLOSE_OPTIONS } from './known-options.ts';
 import { memberFuture } from './member-future.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
@@ -82,7 +83,8 @@ const OWN_OPTIONS = {
   session: true,
 } as const satisfies Exhaustive<Omit<FuturesSessionOptions, keyof SessionOptions>, true>;
 const OWN_KEYS = keySet(OWN_OPTIONS);
-const KNOWN_OPTIONS = knownOptions('FuturesSession options', {
+/** The names of every FuturesSession option. @internal */
+export const FUTURES_SESSION_OPTIONS = knownOptions('FuturesSession options', {
   ...SESSION_OPTION_NAMES,
   ...OWN_OPTIONS,
 });
@@ -203,7 +205,7 @@ export class FuturesSession extends FutureVerbs {
     super();
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
-    checkKnownOptions(options, KNOWN_OPTIONS);
+    checkKnownOptions(options, FUTURES_SESSION_OPTIONS);
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
       fail('executor', 'an Executor', executor);
@@ -321,6 +323,7 @@ export class FuturesSession extends FutureVerbs {
    * Unlike requests-futures' `close()`, cancelling pending work really cancels it.
    */
   async close(options: CloseOptions = {}): Promise<void> {
+    checkKnownOptions(options, CLOSE_OPTIONS);
     const cancelPending = ownValue(options, 'cancelPending', options.cancelPending) === true;
     if (this.#ownsExecutor) await this.executor.shutdown({ cancelPending });
     if (this.#ownsSession) await this.session.close();
