@@ -1,14 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { checkBoolean, checkFunction } from '../core/checks.ts';
-import { type Exhaustive, keySet } from '../core/exhaustive.ts';
-import { fail, ownOptions } from '../core/validate.ts';
-import {
-  CancelledError,
-  FuturesSession,
-  type FuturesSessionOptions,
-  InvalidOptionError,
-  Trace,
-} from '../index.ts';
+import type { Exhaustive } from '../core/exhaustive.ts';
+import { checkKnownOptions, fail, knownOptions, ownOptions } from '../core/validate.ts';
+import { FUTURES_SESSION_OPTIONS } from '../futures/futures-session.ts';
+import { CancelledError, FuturesSession, type FuturesSessionOptions, Trace } from '../index.ts';
 import { RequestFanout } from './request-fanout.ts';
 
 /** Options of {@link Fanout}. */
@@ -55,11 +50,11 @@ export type FanoutErrorHandler = (
   response: ServerResponse,
 ) => void;
 
-const OPTION_KEYS = keySet({
-  session: true,
-  trace: true,
-  traceContext: true,
-} as const satisfies Exhaustive<FanoutOptions, true>);
+const OPTIONS = knownOptions(
+  'Fanout options',
+  { session: true, trace: true, traceContext: true } satisfies Exhaustive<FanoutOptions, true>,
+  [{ ...FUTURES_SESSION_OPTIONS, where: 'FuturesSession options (they go under `session`)' }],
+);
 
 /** Where {@link Fanout.open} keeps a response's view (a property: no map, no closure per request). */
 const VIEW = Symbol('fanout.view');
@@ -106,13 +101,7 @@ export class Fanout {
    */
   constructor(options: FanoutOptions = {}) {
     if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.has(key)) {
-        throw new InvalidOptionError(
-          `Unknown Fanout option \`${key}\`: expected \`session\`, \`trace\` or \`traceContext\` (session options such as \`baseURL\` go under \`session\`)`,
-        );
-      }
-    }
+    checkKnownOptions(options, OPTIONS);
     const { session = {}, trace = true, traceContext = false } = ownOptions(options);
     checkBoolean('trace', trace);
     checkBoolean('traceContext', traceContext);

@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { FastifyPluginCallback, FastifyReply } from 'fastify';
-import { ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, ownOptions } from '../core/validate.ts';
+import { STREAM_PAGE_OPTIONS } from '../page/known-options.ts';
 import { Fanout, type FanoutOptions } from './fanout.ts';
 import type {
   PageArgs,
@@ -75,6 +76,7 @@ async function streamPage<Input>(
   ...args: PageArgs<Input, StreamPageOptions<Input>>
 ): Promise<FastifyReply> {
   const { trailers, ...render } = ownOptions((args[0] ?? {}) as StreamPageOptions<Input>);
+  checkKnownOptions(render, STREAM_PAGE_OPTIONS);
   const rendering = this.request.fanout.renderPage(
     page,
     ...([render] as PageArgs<Input, PageRenderOptions<Input>>),

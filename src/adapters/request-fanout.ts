@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { own, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, own, ownOptions } from '../core/validate.ts';
 import {
   type Future,
   type FutureRequestOptions,
@@ -14,6 +14,7 @@ import {
   type Trace,
   type TraceBound,
 } from '../index.ts';
+import { STREAM_PAGE_OPTIONS } from '../page/known-options.ts';
 
 /** Options of {@link RequestFanout.renderPage}: those of `page.render()`. */
 export type PageRenderOptions<Input> = RenderOptions<Input>;
@@ -113,6 +114,7 @@ export class RequestFanout extends FuturesScope {
     ...args: PageArgs<Input, StreamPageOptions<Input>>
   ): Promise<void> {
     const { trailers, ...render } = ownOptions((args[0] ?? {}) as StreamPageOptions<Input>);
+    checkKnownOptions(render, STREAM_PAGE_OPTIONS);
     const rendering = this.#render(page, render as PageRenderOptions<Input>);
     await rendering.pipe(this.#response, trailers === undefined ? {} : { trailers });
   }

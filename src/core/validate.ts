@@ -6,6 +6,8 @@
  */
 
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { closestName } from './did-you-mean.ts';
+import { keySet } from './exhaustive.ts';
 
 /** `0 (number)`, `"8" (string)`, `null (null)`, `[object Object] (object)`. */
 export function describe(value: unknown): string {
@@ -86,4 +88,90 @@ export function ownOptions<T>(value: T, name = 'options'): T {
     }
   }
   return snapshot as T;
+}
+
+/**
+ * The option names one entry point accepts, declared once from its typed registry (a map checked
+ * with `satisfies Exhaustive<XOptions, …>`, so an option added to `XOptions` cannot be missing
+ * here), with where they are read for messages. Made once per entry point, at module load.
+ */
+export interface KnownOptions {
+  /** Where the options are read, for messages: `session options`, `Retry options`. */
+  readonly where: string;
+  /** Every accepted name. */
+  readonly names: ReadonlySet<string>;
+  /** `true` for every accepted name, without a prototype: the fastest lookup for a hot loop. */
+  readonly isKnown: Readonly<Record<string, true>>;
+  /** Names that are not options here but are elsewhere, with where: `baseURL` → `session options`. */
+  readonly elsewhere: ReadonlyMap<string, string>;
+}
+
+/**
+ * The {@link KnownOptions} of the registry `known` (its keys), read as `where`. `elsewhere` lists
+ * registries of related entry points: a name of theirs that is not one of `known` is still
+ * unknown here, but its message says where it belongs.
+ *
+ * @example
+ * ```ts
+ * const KNOWN = knownOptions('Retry options', { limit: true } satisfies Exhaustive<RetryOptions, true>);
+ * ```
+ */
+export function knownOptions(
+  where: string,
+  known: object,
+  elsewhere: readonly KnownOptions[] = [],
+): KnownOptions {
+  const names = keySet(known);
+  const others = new Map<string, string>();
+  for (const other of elsewhere) {
+    for (const name of other.names) if (!names.has(name)) others.set(name, other.where);
+  }
+  const isKnown = Object.create(null) as Record<string, true>;
+  for (const name of names) isKnown[name] = true;
+  return { where, names, isKnown, elsewhere: others };
+}
+
+/**
+ * Throws for the first own enumerable string key of `options` that is not one of `known`: a typo
+ * (`timout`) or an option of another entry point is an error, never silently ignored. Inherited
+ * keys are not options (see {@link own}) and symbol keys are never option names: both are let
+ * through. Not an object (`undefined`, a number): nothing to check, for the caller's own checks.
+ * A tight loop over the keys that allocates nothing while every key is known, for the options
+ * of every request.
+ *
+ * @param onUnknown throws for an unknown key instead, for an entry point with its own error class
+ * or a `where` known only at run time (a step's or a page section's name).
+ * @throws {InvalidOptionError} `Unknown option "timout" in session options — did you mean "timeout"?`
+ */
+export function checkKnownOptions(
+  options: unknown,
+  known: KnownOptions,
+  onUnknown?: (key: string) => never,
+): void {
+  if (typeof options !== 'object' || options === null) return;
+  // for…in walks the keys without the array Object.keys makes; an inherited one is skipped.
+  for (const key in options) {
+    if (known.isKnown[key] !== true && Object.hasOwn(options, key)) {
+      onUnknown?.(key);
+      throw new InvalidOptionError(unknownOptionMessage(key, known));
+    }
+  }
+}
+
+/**
+ * `Unknown option "timout" in session options — did you mean "timeout"?`, or `… — it is one of
+ * the session options` for an option of another entry point, or no hint when none is near.
+ *
+ * @param where where the options were read, when it is not `known.where`: `options of step "a"`.
+ */
+export function unknownOptionMessage(
+  key: string,
+  known: KnownOptions,
+  where = known.where,
+): string {
+  const unknown = `Unknown option ${JSON.stringify(key)} in ${where}`;
+  const belongs = known.elsewhere.get(key);
+  if (belongs !== undefined) return `${unknown} — it is one of the ${belongs}`;
+  const closest = closestName(key, known.names);
+  return closest === undefined ? unknown : `${unknown} — did you mean ${JSON.stringify(closest)}?`;
 }

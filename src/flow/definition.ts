@@ -1,6 +1,7 @@
 import { checkTimeout } from '../core/checks.ts';
-import { fail, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../core/validate.ts';
 import { Flow, type FlowSetup, type StartOptions } from './flow.ts';
+import { FLOW_OPTIONS, START_OPTIONS } from './known-options.ts';
 import { type Plan, planOf } from './plan.ts';
 import {
   expectStepName,
@@ -141,6 +142,7 @@ export class FlowDefinition<R extends object = NoSteps> {
    */
   start(given: StartOptions = {}): Flow<R> {
     const options = ownOptions(given);
+    checkKnownOptions(options, START_OPTIONS);
     const deadline = checkTimeout('deadline', options.deadline);
     const signal = options.signal;
     if (signal !== undefined && !(signal instanceof AbortSignal)) {
@@ -181,7 +183,9 @@ export class FlowDefinition<R extends object = NoSteps> {
  */
 export function flow(options: FlowOptions = {}): FlowDefinition {
   if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
-  const { name = DEFAULT_NAME, raiseForStatus = true } = ownOptions(options);
+  const checked = ownOptions(options);
+  checkKnownOptions(checked, FLOW_OPTIONS);
+  const { name = DEFAULT_NAME, raiseForStatus = true } = checked;
   if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', name);
   if (typeof raiseForStatus !== 'boolean') fail('raiseForStatus', 'a boolean', raiseForStatus);
   return new FlowDefinition(name, raiseForStatus, []);

@@ -5,9 +5,9 @@ import {
   checkSignal,
   POSITIVE_INTEGER_OR_INFINITY,
 } from '../core/checks.ts';
-import { fail, ownOptions } from '../core/validate.ts';
-import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { checkKnownOptions, fail, ownOptions } from '../core/validate.ts';
 import type { BatchValues } from './batch-results.ts';
+import { LOADER_OPTIONS } from './known-options.ts';
 
 /** What a batch function is given besides the keys. */
 export interface BatchState {
@@ -83,15 +83,6 @@ export interface LoaderConfig<K, V, C> {
   readonly signal: AbortSignal | undefined;
 }
 
-const KNOWN = {
-  batch: true,
-  maxBatchSize: true,
-  window: true,
-  cacheKey: true,
-  cache: true,
-  signal: true,
-} as const satisfies { [K in keyof LoaderOptions<unknown, unknown>]-?: true };
-
 /**
  * Validates loader options once, at creation.
  *
@@ -101,12 +92,7 @@ const KNOWN = {
 export function loaderConfig<K, V, C>(given: LoaderOptions<K, V, C>): LoaderConfig<K, V, C> {
   if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
   const options = ownOptions(given);
-  for (const name of Object.keys(options)) {
-    if (!Object.hasOwn(KNOWN, name))
-      throw new InvalidOptionError(
-        `Unknown loader option \`${name}\`: expected ${Object.keys(KNOWN).join(', ')}`,
-      );
-  }
+  checkKnownOptions(options, LOADER_OPTIONS);
   const window = options.window ?? 0;
   if (typeof window !== 'number' || !Number.isFinite(window) || window < 0)
     fail('window', 'a finite number of milliseconds >= 0', window);

@@ -1,13 +1,14 @@
 import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import { checkSignal } from '../core/checks.ts';
 import type { Membership } from '../core/single-flight.ts';
-import { describe, fail, own } from '../core/validate.ts';
+import { checkKnownOptions, describe, fail, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Future } from '../futures/future.ts';
 import { memberFuture } from '../futures/member-future.ts';
 import { batchFailure, valuesByKey } from './batch-results.ts';
 import { afterTick, afterWindow, type Scheduled } from './batch-scheduler.ts';
+import { LOAD_OPTIONS } from './known-options.ts';
 import {
   type LoaderConfig,
   type LoaderOptions,
@@ -87,6 +88,7 @@ export class Loader<K, V, C = K> {
    */
   load(key: K, options?: LoadOptions): Future<V> {
     try {
+      checkKnownOptions(options, LOAD_OPTIONS);
       const signal = checkSignal('signal', own(options, 'signal'));
       if (key === undefined) fail('key', 'a defined value', key);
       this.#checkAborted();

@@ -4,9 +4,16 @@
  * defined, with an error that names the step.
  */
 
-import { describe, fail, ownOptions } from '../core/validate.ts';
+import {
+  checkKnownOptions,
+  describe,
+  fail,
+  ownOptions,
+  unknownOptionMessage,
+} from '../core/validate.ts';
 import { FlowDefinitionError } from '../errors/flow-definition-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { STEP_OPTIONS } from './known-options.ts';
 
 /** What a step's function is given besides its inputs. */
 export interface StepContext {
@@ -82,13 +89,6 @@ export interface StepSpec {
   readonly raiseForStatus: boolean | undefined;
 }
 
-// Every option a step takes; anything else is a typo the caller should hear about.
-const OPTION_KEYS: { readonly [K in keyof StepOptions]-?: true } = {
-  deadline: true,
-  fallback: true,
-  raiseForStatus: true,
-};
-
 /** The name of a new step: a non-empty string not used by an earlier step. */
 export function expectStepName(name: unknown, taken: readonly StepSpec[]): string {
   if (typeof name !== 'string' || name === '') fail('step name', 'a non-empty string', name);
@@ -152,13 +152,11 @@ function expectOptions(name: string, given: unknown): StepOptions<unknown> {
     failStep(name, 'the options', 'an object', given);
   }
   const options = ownOptions(given);
-  for (const key of Object.keys(options)) {
-    if (!Object.hasOwn(OPTION_KEYS, key)) {
-      throw new InvalidOptionError(
-        `Unknown option ${describe(key)} of step \`${name}\` (expected ${Object.keys(OPTION_KEYS).join(', ')})`,
-      );
-    }
-  }
+  checkKnownOptions(options, STEP_OPTIONS, (key) => {
+    throw new InvalidOptionError(
+      unknownOptionMessage(key, STEP_OPTIONS, `options of step \`${name}\``),
+    );
+  });
   return options;
 }
 

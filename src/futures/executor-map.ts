@@ -18,12 +18,13 @@ import {
   checkSignal,
   POSITIVE_INTEGER,
 } from '../core/checks.ts';
-import { fail, own } from '../core/validate.ts';
+import { checkKnownOptions, fail, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
 import type { Executor, SubmitOptions } from './executor.ts';
 import type { Future, TaskFunction } from './future.ts';
 import { FutureSet } from './future-set.ts';
+import { MAP_OPTIONS } from './known-options.ts';
 
 /** The function of {@link Executor.map}: called with one item and the task's `AbortSignal`. */
 export type MapFunction<I, R> = (item: I, signal: AbortSignal) => R | PromiseLike<R>;
@@ -66,6 +67,7 @@ export function mapTasks<I, R>(
   options: MapOptions,
 ): AsyncGenerator<R, void, undefined> {
   checkFunction('fn', fn);
+  checkKnownOptions(options, MAP_OPTIONS);
   const source = new Source(items);
   const ordered = checkBoolean('ordered', own(options, 'ordered'), true);
   const window = checkInteger(

@@ -35,7 +35,8 @@ import {
   POSITIVE_INTEGER,
   POSITIVE_INTEGER_OR_INFINITY,
 } from '../core/checks.ts';
-import { fail, ownOptions, ownValue } from '../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions, ownValue } from '../core/validate.ts';
+import { EXECUTOR_OPTIONS, SHUTDOWN_OPTIONS, SUBMIT_OPTIONS } from './known-options.ts';
 
 /** Options of {@link Executor}. */
 export interface ExecutorOptions {
@@ -184,6 +185,7 @@ export class Executor {
    */
   constructor(options: ExecutorOptions = {}) {
     const { maxWorkers, maxQueued, perKey } = ownOptions(options);
+    checkKnownOptions(options, EXECUTOR_OPTIONS);
     this.#maxWorkers = checkInteger(
       'maxWorkers',
       maxWorkers,
@@ -255,6 +257,7 @@ export class Executor {
       throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
     }
     checkFunction('fn', fn);
+    checkKnownOptions(options, SUBMIT_OPTIONS);
     return this.#enqueue(fn, options);
   }
 
@@ -332,6 +335,7 @@ export class Executor {
    * ```
    */
   async shutdown(options: ShutdownOptions = {}): Promise<void> {
+    checkKnownOptions(options, SHUTDOWN_OPTIONS);
     const wait = checkBoolean('wait', ownValue(options, 'wait', options.wait), true);
     const cancelPending = checkBoolean(
       'cancelPending',

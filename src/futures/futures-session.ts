@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { checkPriority } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
-import { fail, ownOptions, ownValue } from '../core/validate.ts';
+import { checkKnownOptions, fail, knownOptions, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { Call, callDue, expiredBeforeStart } from '../http/call.ts';
 import type { FlightTicket } from '../http/coalescing.ts';
 import type { Cookies } from '../http/cookies.ts';
+import { FUTURE_REQUEST_OPTIONS, SESSION_OPTION_NAMES } from '../http/known-options.ts';
 import { type CallObserver, observation } from '../http/observer.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import type { Response } from '../http/response.ts';
@@ -23,6 +24,7 @@ import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
+import { CLOSE_OPTIONS } from './known-options.ts';
 import { memberFuture } from './member-future.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
@@ -84,6 +86,11 @@ const OWN_OPTIONS = {
   session: true,
 } as const satisfies Exhaustive<Omit<FuturesSessionOptions, keyof SessionOptions>, true>;
 const OWN_KEYS = keySet(OWN_OPTIONS);
+/** The names of every FuturesSession option. @internal */
+export const FUTURES_SESSION_OPTIONS = knownOptions('FuturesSession options', {
+  ...SESSION_OPTION_NAMES,
+  ...OWN_OPTIONS,
+});
 
 function checkWrapped(options: FuturesSessionOptions): void {
   const ignored = Object.keys(options).filter(
@@ -201,6 +208,7 @@ export class FuturesSession extends FutureVerbs {
     super();
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, FUTURES_SESSION_OPTIONS);
     const { maxWorkers, maxPerOrigin, maxQueued, executor, session, ...sessionOptions } = options;
     if (executor !== undefined && !(executor instanceof Executor)) {
       fail('executor', 'an Executor', executor);
@@ -246,6 +254,7 @@ export class FuturesSession extends FutureVerbs {
     options: FutureRequestOptions = NO_OPTIONS,
   ): Future<Response> {
     try {
+      checkKnownOptions(options, FUTURE_REQUEST_OPTIONS);
       // Checked before planning, which encodes the body: a refusal after it would leave a body
       // stream unread.
       const priority = checkPriority('priority', ownValue(options, 'priority', options?.priority));
@@ -317,6 +326,7 @@ export class FuturesSession extends FutureVerbs {
    * Unlike requests-futures' `close()`, cancelling pending work really cancels it.
    */
   async close(options: CloseOptions = {}): Promise<void> {
+    checkKnownOptions(options, CLOSE_OPTIONS);
     const cancelPending = ownValue(options, 'cancelPending', options.cancelPending) === true;
     if (this.#ownsExecutor) await this.executor.shutdown({ cancelPending });
     if (this.#ownsSession) await this.session.close();

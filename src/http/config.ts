@@ -1,9 +1,16 @@
 import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
-import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
+import { checkKnownOptions, fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { checkCookies } from './cookie-option.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
 import type { Hooks } from './hooks.ts';
+import {
+  AUTH_OPTIONS,
+  HOOK_OPTIONS,
+  REDIRECT_OPTIONS,
+  RETRY_OPTIONS,
+  TIMEOUT_OPTIONS,
+} from './known-options.ts';
 import type {
   Auth,
   AuthState,
@@ -110,6 +117,7 @@ function phase(name: string, value: number | false | undefined, fallback: number
 function resolveTimeouts(given: number | TimeoutOptions | undefined, base: Timeouts): Timeouts {
   if (given === undefined) return base;
   const input = ownOptions(given, 'timeout');
+  checkKnownOptions(input, TIMEOUT_OPTIONS);
   if (typeof input === 'number') {
     return { ...base, total: checkPositiveNumber('timeout', input) };
   }
@@ -134,6 +142,7 @@ function resolveRetry(
   if (input === false) return undefined;
   const options: RetryOptions =
     typeof input === 'number' ? { limit: input } : ownOptions(input, 'retry');
+  checkKnownOptions(options, RETRY_OPTIONS);
   if (typeof options !== 'object' || options === null) {
     throw new InvalidOptionError(
       `Expected \`retry\` to be a number, false or an object, got ${typeof input}`,
@@ -177,6 +186,7 @@ function resolveRedirect(input: CommonOptions['redirect'], base: number): number
   if (input === undefined) return base;
   if (input === false) return 0;
   if (input === true) return base === 0 ? DEFAULTS.maxRedirects : base;
+  checkKnownOptions(input, REDIRECT_OPTIONS);
   return checkInteger('redirect.max', own(input, 'max') ?? DEFAULTS.maxRedirects, 0);
 }
 
@@ -185,6 +195,7 @@ function resolveAuth(given: Auth | null | undefined, base: ResolvedAuth | undefi
   const auth = ownOptions(given, 'auth');
   if (auth === null) return undefined;
   if (typeof auth === 'function') return { header: undefined, sign: auth };
+  checkKnownOptions(auth, AUTH_OPTIONS);
   if (typeof auth === 'object' && 'bearer' in auth && typeof auth.bearer === 'string') {
     return { header: `Bearer ${checkHeaderSafe('auth.bearer', auth.bearer)}`, sign: undefined };
   }
@@ -215,6 +226,7 @@ function resolveHooks(given: Partial<Hooks> | undefined, base: Hooks | undefined
   if (given === undefined) return base;
   if (typeof given !== 'object' || given === null) fail('hooks', 'an object of hook lists', given);
   const input = ownOptions(given, 'hooks');
+  checkKnownOptions(input, HOOK_OPTIONS);
   const from = base ?? NO_HOOKS;
   const hooks: Hooks = {
     beforeRequest: concatHooks('beforeRequest', from.beforeRequest, input.beforeRequest),

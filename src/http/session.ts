@@ -1,7 +1,7 @@
 import { CookieJar } from 'tough-cookie';
 import { checkBoolean, checkInteger } from '../core/checks.ts';
 import { redactedParams, redactURL } from '../core/redact.ts';
-import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
+import { checkKnownOptions, fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
@@ -19,6 +19,7 @@ import { Cookies } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
 import type { Hooks } from './hooks.ts';
+import { REQUEST_OPTIONS, SESSION_OPTIONS } from './known-options.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
 import { PolicyChain } from './policy-chain.ts';
@@ -101,6 +102,7 @@ export class Session {
       throw new InvalidOptionError(`Expected session options to be an object, got ${typeof given}`);
     }
     const options = ownOptions(given);
+    checkKnownOptions(options, SESSION_OPTIONS);
     this.#config = merge(BASE_CONFIG, options);
     const redactParams = redactedParams('redactParams', options.redactParams);
     this.#rules = {
@@ -147,6 +149,7 @@ export class Session {
   ): Promise<Response> {
     let call: CallPlan;
     try {
+      checkKnownOptions(options, REQUEST_OPTIONS);
       call = this.#plan(method, url, options);
     } catch (error) {
       return Promise.reject(error);

@@ -1,6 +1,7 @@
-import { fail } from '../core/validate.ts';
+import { checkKnownOptions, fail } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { UNSAFE_CHARS } from './headers.ts';
+import { PROXY_OPTIONS } from './known-options.ts';
 import type { ProxyOptions, TLSOptions } from './options.ts';
 
 /**
@@ -41,6 +42,7 @@ function isProxyURL(uri: unknown): boolean {
 export function checkProxy(value: unknown): ProxyOptions {
   if (isProxyURL(value)) return value as string | URL;
   if (typeof value === 'object' && value !== null && !(value instanceof URL)) {
+    checkKnownOptions(value, PROXY_OPTIONS);
     const { uri, token } = value as { uri?: unknown; token?: unknown };
     const tokenOK = token === undefined || (typeof token === 'string' && !UNSAFE_CHARS.test(token));
     if (isProxyURL(uri) && tokenOK) return value as ProxyOptions;

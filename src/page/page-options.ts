@@ -1,7 +1,8 @@
-import { describe, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, describe, ownOptions, unknownOptionMessage } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { FuturesSession } from '../futures/futures-session.ts';
 import { isHTML } from './html.ts';
+import { PAGE_OPTIONS } from './known-options.ts';
 import type { LatePolicy, Markup, SectionFailure } from './section.ts';
 import { checkLate, checkMilliseconds } from './validate-section.ts';
 
@@ -103,6 +104,9 @@ export function checkMode(value: unknown, fallback: StreamMode): StreamMode {
 export function checkPageOptions<Input>(given: PageOptions<Input>): CheckedPageOptions<Input> {
   if (typeof given !== 'object' || given === null) reject('options', 'an object', given);
   const options = ownOptions(given);
+  checkKnownOptions(options, PAGE_OPTIONS, (key) => {
+    throw new PageDefinitionError(unknownOptionMessage(key, PAGE_OPTIONS));
+  });
   const name = options.name ?? 'page';
   if (typeof name !== 'string' || name === '') reject('name', 'a non-empty string', name);
   checkLayout('head', options.head);

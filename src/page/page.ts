@@ -1,5 +1,6 @@
-import { ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, ownOptions } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
+import { RENDER_OPTIONS } from './known-options.ts';
 import { checkPageOptions, type PageOptions } from './page-options.ts';
 import {
   type PageHead,
@@ -113,6 +114,7 @@ export class Page<Input = undefined, Data extends Record<string, unknown> = Reco
       : [options: RenderOptions<Input>]
   ): PageRendering<Input> {
     const settings = ownOptions((args[0] ?? {}) as RenderSettings & { input?: Input });
+    checkKnownOptions(settings, RENDER_OPTIONS);
     if (this.#spec.sections.length === 0) {
       throw new PageDefinitionError(`Page "${this.name}" has no sections`);
     }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Writable } from 'node:stream';
-import { describe, own } from '../core/validate.ts';
+import { checkKnownOptions, describe, own } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import type { Flow } from '../flow/flow.ts';
@@ -9,6 +9,7 @@ import type { SectionRecord } from '../trace/section-record.ts';
 import { currentTrace, Trace } from '../trace/trace.ts';
 import type { Flusher } from './flusher.ts';
 import { inOrder } from './in-order.ts';
+import { PIPE_OPTIONS } from './known-options.ts';
 import { outOfOrder } from './out-of-order.ts';
 import {
   type CheckedPageOptions,
@@ -227,6 +228,7 @@ export class PageRendering<Input = unknown> {
    * here (they render fallbacks).
    */
   async pipe(destination: Writable, options: PipeOptions = {}): Promise<void> {
+    checkKnownOptions(options, PIPE_OPTIONS);
     await pipeChunks(this, destination, {
       head: () => this.head(),
       trailers: own(options, 'trailers') === true,

@@ -1,14 +1,8 @@
-import { type Exhaustive, keySet } from '../core/exhaustive.ts';
-import { describe, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, describe, ownOptions, unknownOptionMessage } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { isHTML } from './html.ts';
-import type {
-  LatePolicy,
-  Markup,
-  SectionContext,
-  SectionDefinition,
-  SectionFailure,
-} from './section.ts';
+import { SECTION_OPTIONS } from './known-options.ts';
+import type { LatePolicy, Markup, SectionContext, SectionFailure } from './section.ts';
 
 /** A section definition once checked: every field present, types erased. @internal */
 export interface CheckedSection {
@@ -30,16 +24,6 @@ export interface CheckedSection {
  * letters, digits, `-` or `_`.
  */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
-const KNOWN_KEYS = keySet({
-  after: true,
-  data: true,
-  render: true,
-  fallback: true,
-  placeholder: true,
-  deadline: true,
-  primary: true,
-  late: true,
-} as const satisfies Exhaustive<SectionDefinition<unknown, unknown, unknown, string>, true>);
 
 function reject(section: string, message: string): never {
   throw new PageDefinitionError(`Section "${section}": ${message}`);
@@ -112,8 +96,11 @@ export function checkSection(
     reject(checkedName, `expected a definition object, got ${describe(definition)}`);
   }
   const fields = ownOptions(definition as Record<string, unknown>);
-  const unknown = Object.keys(fields).filter((key) => !KNOWN_KEYS.has(key));
-  if (unknown.length > 0) reject(checkedName, `unknown option(s) ${unknown.join(', ')}`);
+  checkKnownOptions(fields, SECTION_OPTIONS, (key) => {
+    throw new PageDefinitionError(
+      unknownOptionMessage(key, SECTION_OPTIONS, `section "${checkedName}"`),
+    );
+  });
   if (typeof fields.render !== 'function') {
     reject(checkedName, `expected \`render\` to be a function, got ${describe(fields.render)}`);
   }

@@ -1,5 +1,5 @@
 import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
-import { fail, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { CircuitOpenError } from '../errors/circuit-open-error.ts';
 import { ConnectionError } from '../errors/connection-error.ts';
@@ -8,6 +8,7 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptState, Next, PolicyContext, SessionPolicy } from '../http/session-policy.ts';
+import { CIRCUIT_BREAKER_OPTIONS, TRIP_OPTIONS } from './known-options.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
@@ -148,6 +149,7 @@ export class CircuitBreaker implements SessionPolicy {
   constructor(given: CircuitBreakerOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, CIRCUIT_BREAKER_OPTIONS);
     this.#trip = checkTrip(options.trip);
     this.#openFor = checkPositiveNumber('openFor', options.openFor, false, DEFAULTS.openFor);
     this.#probes = checkInteger(
@@ -329,6 +331,7 @@ function checkTrip(trip: unknown): Required<RatioTrip> | ConsecutiveTrip {
     fail('trip', '{ consecutiveFailures } or { failureRatio, window?, minimumThroughput? }', trip);
   }
   const rule = ownOptions(trip as Partial<ConsecutiveTrip & RatioTrip>, 'trip');
+  checkKnownOptions(rule, TRIP_OPTIONS);
   if (rule.consecutiveFailures !== undefined) {
     return {
       consecutiveFailures: checkInteger('trip.consecutiveFailures', rule.consecutiveFailures, 1),

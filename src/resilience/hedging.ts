@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
 import { startTimer } from '../core/timers.ts';
-import { fail, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptState, Dispatch, Send, SessionPolicy } from '../http/session-policy.ts';
+import { HEDGING_OPTIONS } from './known-options.ts';
 import { LatencyWindow } from './latency-window.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
@@ -96,6 +97,7 @@ export class Hedging implements SessionPolicy {
   constructor(given: HedgingOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, HEDGING_OPTIONS);
     this.#delay = checkPositiveNumber('delay', options.delay, true, DEFAULTS.delay);
     if (options.percentile !== undefined) {
       const percentile = options.percentile;

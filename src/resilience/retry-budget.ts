@@ -1,7 +1,8 @@
 import { checkBoolean, checkPositiveNumber } from '../core/checks.ts';
-import { fail, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../core/validate.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { PolicyContext, RetryState, SessionPolicy } from '../http/session-policy.ts';
+import { RETRY_BUDGET_OPTIONS } from './known-options.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
@@ -79,6 +80,7 @@ export class RetryBudget implements SessionPolicy {
       fail('options', 'an object', given);
     }
     const options = ownOptions(given);
+    checkKnownOptions(options, RETRY_BUDGET_OPTIONS);
     this.#ratio = checkPositiveNumber('ratio', options.ratio, true, DEFAULTS.ratio);
     this.#window = checkPositiveNumber('window', options.window, false, DEFAULTS.window);
     const minPerSecond = checkPositiveNumber(

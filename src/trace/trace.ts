@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import type { Exhaustive } from '../core/exhaustive.ts';
 import { redactedParams } from '../core/redact.ts';
-import { fail, ownOptions } from '../core/validate.ts';
+import { checkKnownOptions, fail, knownOptions, ownOptions } from '../core/validate.ts';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
@@ -30,6 +31,11 @@ export interface TraceOptions {
    */
   redactParams?: readonly string[];
 }
+
+const TRACE_OPTIONS = knownOptions('Trace options', {
+  name: true,
+  redactParams: true,
+} satisfies Exhaustive<TraceOptions, true>);
 
 const storage = new AsyncLocalStorage<Trace>();
 const NO_SKIPS: readonly SkipRecord[] = Object.freeze([]);
@@ -97,6 +103,7 @@ export class Trace {
   constructor(given: TraceOptions = {}) {
     install();
     const options = ownOptions(given);
+    checkKnownOptions(options, TRACE_OPTIONS);
     this.name = options.name ?? 'trace';
     this.startedAt = new Date();
     this.origin = performance.now();

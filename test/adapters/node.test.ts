@@ -109,7 +109,10 @@ test('bad Fanout options are typed errors', () => {
       /^Expected `session` to be a FuturesSession or its options, got 8 \(number\)$/,
     ],
     [{ session: null }, /^Expected `session` to be a FuturesSession or its options, got null/],
-    [{ baseURL: 'http://api' }, /^Unknown Fanout option `baseURL`.*go under `session`/],
+    [
+      { baseURL: 'http://api' },
+      /^Unknown option "baseURL" in Fanout options — it is one of the FuturesSession options \(they go under `session`\)$/,
+    ],
     ['fast', /^Expected `options` to be an object, got "fast" \(string\)$/],
     [{ session: { maxWorkers: 0 } }, /^Expected `maxWorkers` to be a positive integer, got 0/],
   ];

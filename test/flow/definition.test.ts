@@ -136,7 +136,7 @@ describe('flow definitions are checked before anything runs', () => {
   test('unknown and ill-typed step options are InvalidOptionErrors naming the step', () => {
     assert.throws(
       () => untyped().step('a', () => 1, { deadlne: 5 }),
-      /Unknown option "deadlne" \(string\) of step `a` \(expected deadline, fallback, raiseForStatus\)/,
+      /Unknown option "deadlne" in options of step `a` — did you mean "deadline"\?$/,
     );
     assert.throws(
       () => untyped().step('a', () => 1, 'fast'),

@@ -346,7 +346,10 @@ test('bad options are InvalidOptionErrors naming the option', () => {
     [{ batch, cacheKey: 1 }, /`cacheKey`.*a function/],
     [{ batch, cache: 'yes' }, /`cache`.*a boolean/],
     [{ batch, signal: {} }, /`signal`.*AbortSignal/],
-    [{ batch, maxBatch: 5 }, /Unknown loader option `maxBatch`/],
+    [
+      { batch, maxBatch: 5 },
+      /^Unknown option "maxBatch" in Loader options — did you mean "maxBatchSize"\?$/,
+    ],
   ];
   for (const [options, pattern] of cases) {
     assert.throws(

@@ -83,7 +83,7 @@ describe('bad section definitions are typed errors at definition time', () => {
     );
     rejects(
       () => page.section('a', { render: () => '', reder: () => '' }),
-      /unknown option\(s\) reder/,
+      /^Unknown option "reder" in section "a" — did you mean "render"\?$/,
     );
   });
 

@@ -1,6 +1,7 @@
 import { checkBoolean, checkFunction, checkPositiveNumber } from '../../core/checks.ts';
-import { fail, ownOptions } from '../../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
 import type { CacheStoreError } from '../../errors/cache-store-error.ts';
+import { CACHE_OPTIONS, HEURISTIC_OPTIONS } from '../known-options.ts';
 import type { CacheStore } from './cache-store.ts';
 import type { Heuristic } from './freshness.ts';
 import { MemoryStore } from './memory-store.ts';
@@ -80,6 +81,7 @@ const DAY = 86_400_000;
 export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptions {
   if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
   const options = ownOptions(given);
+  checkKnownOptions(options, CACHE_OPTIONS);
   const store = options.store ?? new MemoryStore();
   if (!isStore(store)) fail('store', 'a CacheStore (isShared, get, set, delete)', store);
   const isShared = options.shared === undefined ? true : checkBoolean('shared', options.shared);
@@ -106,6 +108,7 @@ function heuristicOf(option: CacheOptions['heuristic']): Heuristic {
   if (typeof option !== 'object' || option === null) {
     fail('heuristic', 'false or { fraction, max }', option);
   }
+  checkKnownOptions(option, HEURISTIC_OPTIONS);
   const fraction = checkPositiveNumber('heuristic.fraction', option.fraction ?? 0.1, true);
   if (fraction > 1) fail('heuristic.fraction', 'a number from 0 to 1', fraction);
   return { fraction, max: checkPositiveNumber('heuristic.max', option.max ?? DAY, true) };

@@ -1,5 +1,6 @@
 import { checkFunction, checkInteger } from '../../core/checks.ts';
-import { fail, ownOptions } from '../../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
+import { MEMORY_STORE_OPTIONS } from '../known-options.ts';
 import type { CacheStore } from './cache-store.ts';
 
 /** Options of {@link MemoryStore}. */
@@ -43,6 +44,7 @@ export class MemoryStore implements CacheStore {
   constructor(given: MemoryStoreOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, MEMORY_STORE_OPTIONS);
     this.#maxEntries = checkInteger('maxEntries', options.maxEntries ?? 1_000, 1);
     this.#maxBytes = checkInteger('maxBytes', options.maxBytes ?? 32 * 1024 * 1024, 1);
     this.#now = checkFunction('now', options.now ?? Date.now);

@@ -1,8 +1,9 @@
 import { connect, type Socket } from 'node:net';
 import { checkInteger, checkPositiveNumber } from '../../core/checks.ts';
 import { startTimer } from '../../core/timers.ts';
-import { fail, ownOptions } from '../../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
+import { REDIS_CLIENT_OPTIONS } from '../known-options.ts';
 import { encodeCommand, RespErrorReply, RespParser, type RespValue } from './resp.ts';
 
 /** Options of fanout's Redis connection (a {@link RedisStore} takes them all). */
@@ -69,6 +70,7 @@ export class RedisClient {
   constructor(given: RedisClientOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, REDIS_CLIENT_OPTIONS);
     if (options.host !== undefined && (typeof options.host !== 'string' || options.host === '')) {
       fail('host', 'a non-empty string', options.host);
     }

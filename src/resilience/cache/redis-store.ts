@@ -1,5 +1,6 @@
-import { fail, ownOptions } from '../../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
+import { REDIS_STORE_OPTIONS } from '../known-options.ts';
 import type { CacheStore } from './cache-store.ts';
 import { RedisClient, type RedisClientOptions } from './redis-client.ts';
 
@@ -34,6 +35,7 @@ export class RedisStore implements CacheStore {
   constructor(given: RedisStoreOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
+    checkKnownOptions(options, REDIS_STORE_OPTIONS);
     const { prefix = 'fanout:cache:', ...client } = options;
     if (typeof prefix !== 'string') fail('prefix', 'a string', prefix);
     this.#prefix = prefix;

@@ -5,7 +5,8 @@
  * @internal
  */
 
-import { fail, ownOptions } from '../../core/validate.ts';
+import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
+import { AIMD_OPTIONS, GRADIENT_OPTIONS } from '../known-options.ts';
 
 /** Options every algorithm of `adaptiveLimit()` takes. */
 export interface CommonLimitOptions {
@@ -132,6 +133,7 @@ export function normalizeLimitOptions(given: AdaptiveLimitOptions): LimitSetting
     fail('options', "an object such as { algorithm: 'gradient' }", given);
   }
   const options = ownOptions(given);
+  checkKnownOptions(options, options.algorithm === 'aimd' ? AIMD_OPTIONS : GRADIENT_OPTIONS);
   const common = normalizeCommon(options);
   const { algorithm } = options;
   if (algorithm === 'aimd') {
