@@ -4,7 +4,9 @@
  * defined, with an error that names the step.
  */
 
-import { describe, fail, ownOptions } from '../core/validate.ts';
+import { checkBoolean, checkTimeout } from '../core/checks.ts';
+import type { Exhaustive } from '../core/exhaustive.ts';
+import { describe, fail, type OptionName, ownOptions } from '../core/validate.ts';
 import { FlowDefinitionError } from '../errors/flow-definition-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 
@@ -83,11 +85,11 @@ export interface StepSpec {
 }
 
 // Every option a step takes; anything else is a typo the caller should hear about.
-const OPTION_KEYS: { readonly [K in keyof StepOptions]-?: true } = {
+const OPTION_KEYS = {
   deadline: true,
   fallback: true,
   raiseForStatus: true,
-};
+} as const satisfies Exhaustive<StepOptions, true>;
 
 /** The name of a new step: a non-empty string not used by an earlier step. */
 export function expectStepName(name: unknown, taken: readonly StepSpec[]): string {
@@ -111,27 +113,35 @@ export function specOf(name: string, args: readonly unknown[]): StepSpec {
     const expected = hasAfter
       ? 'a function after its dependencies'
       : 'a function (or dependencies, then one)';
-    throw new InvalidOptionError(
-      `Expected step \`${name}\` to be ${expected}, got ${describe(run)}`,
-    );
+    fail({ phrase: `step \`${name}\`` }, expected, run);
   }
   const options = expectOptions(name, hasAfter ? third : second);
+  const { deadline, raiseForStatus } = options;
   return {
     name,
     after,
     run: run as StepSpec['run'],
-    deadline: expectDeadline(name, options.deadline),
+    deadline:
+      deadline === undefined ? undefined : checkTimeout(ofStep(name, '`deadline`'), deadline),
     hasFallback: 'fallback' in options,
     fallback: options.fallback,
-    raiseForStatus: expectOptionalBoolean(name, options.raiseForStatus),
+    raiseForStatus:
+      raiseForStatus === undefined
+        ? undefined
+        : checkBoolean(ofStep(name, '`raiseForStatus`'), raiseForStatus),
   };
+}
+
+/** How messages name what a step was given: "`deadline` of step `orders`". */
+function ofStep(name: string, what: string): OptionName {
+  return { phrase: `${what} of step \`${name}\`` };
 }
 
 function expectAfter(name: string, after: readonly unknown[]): string[] {
   const names: string[] = [];
   for (const dependency of after) {
     if (typeof dependency !== 'string') {
-      failStep(name, 'the dependencies', 'step names (strings)', dependency);
+      fail(ofStep(name, 'the dependencies'), 'step names (strings)', dependency);
     }
     if (names.includes(dependency)) {
       throw new FlowDefinitionError(
@@ -149,7 +159,7 @@ const NO_OPTIONS: StepOptions<unknown> = Object.freeze(Object.create(null));
 function expectOptions(name: string, given: unknown): StepOptions<unknown> {
   if (given === undefined) return NO_OPTIONS;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    failStep(name, 'the options', 'an object', given);
+    fail(ofStep(name, 'the options'), 'an object', given);
   }
   const options = ownOptions(given);
   for (const key of Object.keys(options)) {
@@ -160,25 +170,4 @@ function expectOptions(name: string, given: unknown): StepOptions<unknown> {
     }
   }
   return options;
-}
-
-function expectDeadline(name: string, value: unknown): number | undefined {
-  if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
-    failStep(name, '`deadline`', 'a non-negative number of milliseconds', value);
-  }
-  return value;
-}
-
-function expectOptionalBoolean(name: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') {
-    failStep(name, '`raiseForStatus`', 'a boolean', value);
-  }
-  return value;
-}
-
-/** "Expected `deadline` of step `orders` to be …, got -1 (number)". */
-function failStep(name: string, what: string, expected: string, value: unknown): never {
-  throw new InvalidOptionError(
-    `Expected ${what} of step \`${name}\` to be ${expected}, got ${describe(value)}`,
-  );
 }
