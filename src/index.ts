@@ -8,38 +8,40 @@
 import { installTelemetry } from './trace/otel.ts';
 import { installSessionTrace } from './trace/session-trace.ts';
 
-export { BatchResultError } from './errors/batch-result-error.ts';
-export { BodyTooLargeError } from './errors/body-too-large-error.ts';
-export { CacheStoreError } from './errors/cache-store-error.ts';
-export { CancelledError } from './errors/cancelled-error.ts';
 export {
+  BatchResultError,
+  BodyTooLargeError,
+  CacheStoreError,
+  CancelledError,
   CircuitOpenError,
   type CircuitOpenErrorOptions,
-} from './errors/circuit-open-error.ts';
-export { ConnectionError } from './errors/connection-error.ts';
-export { DeadlineError, type DeadlineScope } from './errors/deadline-error.ts';
-export { DependencyError } from './errors/dependency-error.ts';
-export { ExecutorShutdownError } from './errors/executor-shutdown-error.ts';
-export { FanoutError, type FanoutErrorOptions, isFanoutError } from './errors/fanout-error.ts';
-export type { FanoutErrorCode } from './errors/fanout-error-code.ts';
-export { FlowDefinitionError } from './errors/flow-definition-error.ts';
-export { HTTPError } from './errors/http-error.ts';
-export { InvalidOptionError } from './errors/invalid-option-error.ts';
-export { InvalidRequestError } from './errors/invalid-request-error.ts';
-export { InvalidURLError } from './errors/invalid-url-error.ts';
-export { PageDefinitionError } from './errors/page-definition-error.ts';
-export { QueueFullError } from './errors/queue-full-error.ts';
-export {
+  ConnectionError,
+  DeadlineError,
+  type DeadlineScope,
+  DependencyError,
   type ErrorRequest,
+  ExecutorShutdownError,
   type FailedRequest,
+  FanoutError,
+  type FanoutErrorCode,
+  type FanoutErrorOptions,
+  FlowDefinitionError,
+  HTTPError,
+  InvalidOptionError,
+  InvalidRequestError,
+  InvalidURLError,
+  isFanoutError,
+  PageDefinitionError,
+  QueueFullError,
   RequestError,
   type RequestErrorOptions,
-} from './errors/request-error.ts';
-export { ResponseParseError } from './errors/response-parse-error.ts';
-export { SessionClosedError } from './errors/session-closed-error.ts';
-export { TimeoutError, type TimeoutPhase } from './errors/timeout-error.ts';
-export { TooManyRedirectsError } from './errors/too-many-redirects-error.ts';
-export { UnsafeTemplateError } from './errors/unsafe-template-error.ts';
+  ResponseParseError,
+  SessionClosedError,
+  TimeoutError,
+  type TimeoutPhase,
+  TooManyRedirectsError,
+  UnsafeTemplateError,
+} from './errors/index.ts';
 export {
   type BatchFunction,
   type BatchState,
@@ -97,47 +99,46 @@ export {
   type WaitResult,
   wait,
 } from './futures/index.ts';
-export { Cookies } from './http/cookies.ts';
-export type {
-  AfterResponseHook,
-  AfterResponseState,
-  BeforeRedirectHook,
-  BeforeRedirectState,
-  BeforeRequestHook,
-  BeforeRequestState,
-  BeforeRetryHook,
-  BeforeRetryState,
-  Hooks,
-} from './http/hooks.ts';
-export type {
-  Auth,
-  AuthState,
-  BodyInit,
-  CommonOptions,
-  HeadersInit,
-  ParamsInit,
-  ProxyOptions,
-  RedirectOptions,
-  RequestOptions,
-  RetryOptions,
-  SessionOptions,
-  TimeoutOptions,
-  TLSOptions,
-} from './http/options.ts';
-export { PreparedRequest, type WireBody } from './http/prepared-request.ts';
-export { Response, type ResponseHeaders } from './http/response.ts';
-export { type NoBodyOptions, Session } from './http/session.ts';
-export type {
-  AttemptRole,
-  AttemptState,
-  Dispatch,
-  Next,
-  PolicyContext,
-  PolicyEvent,
-  RetryState,
-  Send,
-  SessionPolicy,
-} from './http/session-policy.ts';
+export {
+  type AfterResponseHook,
+  type AfterResponseState,
+  type AttemptRole,
+  type AttemptState,
+  type Auth,
+  type AuthState,
+  type BeforeRedirectHook,
+  type BeforeRedirectState,
+  type BeforeRequestHook,
+  type BeforeRequestState,
+  type BeforeRetryHook,
+  type BeforeRetryState,
+  type BodyInit,
+  type CommonOptions,
+  Cookies,
+  type Dispatch,
+  type HeadersInit,
+  type Hooks,
+  type Next,
+  type NoBodyOptions,
+  type ParamsInit,
+  type PolicyContext,
+  type PolicyEvent,
+  PreparedRequest,
+  type ProxyOptions,
+  type RedirectOptions,
+  type RequestOptions,
+  Response,
+  type ResponseHeaders,
+  type RetryOptions,
+  type RetryState,
+  type Send,
+  Session,
+  type SessionOptions,
+  type SessionPolicy,
+  type TimeoutOptions,
+  type TLSOptions,
+  type WireBody,
+} from './http/index.ts';
 export {
   definePage,
   escapeHTML,
@@ -164,70 +165,78 @@ export {
   type SectionTiming,
   type StreamMode,
 } from './page/index.ts';
-export type { CacheOptions } from './resilience/cache/cache-options.ts';
 export {
+  AdaptiveLimit,
+  type AdaptiveLimitOptions,
+  type AimdOptions,
+  adaptiveLimit,
   CACHE_OUTCOME_HEADER,
+  type CacheOptions,
   type CacheOutcome,
-  cacheOutcome,
-} from './resilience/cache/cache-outcome.ts';
-export type { CacheStore } from './resilience/cache/cache-store.ts';
-export { HttpCache } from './resilience/cache/http-cache.ts';
-export { MemoryStore, type MemoryStoreOptions } from './resilience/cache/memory-store.ts';
-export type { RedisClientOptions } from './resilience/cache/redis-client.ts';
-export { RedisStore, type RedisStoreOptions } from './resilience/cache/redis-store.ts';
-export {
+  type CacheStore,
   CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitOutcome,
   type CircuitState,
   type CircuitStateChange,
+  type CommonLimitOptions,
   type ConsecutiveTrip,
+  cacheOutcome,
+  type GradientOptions,
+  Hedging,
+  type HedgingOptions,
+  HttpCache,
   isServerFailure,
-  type RatioTrip,
-} from './resilience/circuit-breaker.ts';
-export { remainingTime, withDeadline } from './resilience/deadline.ts';
-export { Hedging, type HedgingOptions } from './resilience/hedging.ts';
-export {
-  AdaptiveLimit,
-  adaptiveLimit,
   type LimitChangeListener,
-} from './resilience/limits/adaptive-limit.ts';
-export type {
-  AdaptiveLimitOptions,
-  AimdOptions,
-  CommonLimitOptions,
-  GradientOptions,
-} from './resilience/limits/limit-options.ts';
-export {
+  MemoryStore,
+  type MemoryStoreOptions,
+  type RatioTrip,
+  type RedisClientOptions,
+  RedisStore,
+  type RedisStoreOptions,
   RetryBudget,
   type RetryBudgetOptions,
   type RetryBudgetStats,
-} from './resilience/retry-budget.ts';
-// Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
-export type { Requester, RequestVerb, TraceBound } from './trace/bound.ts';
-export type { FlowSummary, StepSummary } from './trace/flow-record.ts';
-export type {
-  Har,
-  HarContent,
-  HarCookie,
-  HarCreator,
-  HarEntry,
-  HarNameValue,
-  HarPage,
-  HarPageTimings,
-  HarRequest,
-  HarResponse,
-  HarTimings,
-} from './trace/har.ts';
-export type { LimitChange, LimitChangeRecord, LimitReason } from './trace/limit-change.ts';
-export type { PolicyRecord } from './trace/policy-record.ts';
-export type { AttemptRecord, Outcome, RequestRecord } from './trace/request-record.ts';
-export type { SectionOutcome, SectionRecord } from './trace/section-record.ts';
-export type { TracedFunction } from './trace/session-trace.ts';
-export type { SkipRecord } from './trace/skip-record.ts';
-export type { RequestSummary, TraceSummary } from './trace/summary.ts';
-export { currentTrace, Trace, type TraceOptions } from './trace/trace.ts';
-export type { WaterfallOptions } from './trace/waterfall.ts';
+  remainingTime,
+  withDeadline,
+} from './resilience/index.ts';
+// `TracedFunction` types `session.trace(fn)`, which trace/session-trace.ts adds to Session and
+// FuturesSession (a module augmentation).
+export {
+  type AttemptRecord,
+  currentTrace,
+  type FlowSummary,
+  type Har,
+  type HarContent,
+  type HarCookie,
+  type HarCreator,
+  type HarEntry,
+  type HarNameValue,
+  type HarPage,
+  type HarPageTimings,
+  type HarRequest,
+  type HarResponse,
+  type HarTimings,
+  type LimitChange,
+  type LimitChangeRecord,
+  type LimitReason,
+  type Outcome,
+  type PolicyRecord,
+  type Requester,
+  type RequestRecord,
+  type RequestSummary,
+  type RequestVerb,
+  type SectionOutcome,
+  type SectionRecord,
+  type SkipRecord,
+  type StepSummary,
+  Trace,
+  type TraceBound,
+  type TracedFunction,
+  type TraceOptions,
+  type TraceSummary,
+  type WaterfallOptions,
+} from './trace/index.ts';
 
 // OpenTelemetry spans for every session with `telemetry` on: only installs a source into the
 // observer seam; `@opentelemetry/api` is looked up on the first such request (see trace/otel.ts).

@@ -1,6 +1,8 @@
 /**
  * The shape of every option error: "Expected `maxWorkers` to be a positive integer, got 0
- * (number)". Each layer keeps its own checkers and builds its messages with {@link fail}.
+ * (number)". The checkers of `checks.ts` and each layer's checks of its own kinds of value build
+ * their messages with {@link fail}; a definition that reports its own error class (a page's)
+ * restates them with {@link restated}.
  *
  * @internal
  */
@@ -25,9 +27,44 @@ export function safeString(value: unknown): string {
   }
 }
 
+/**
+ * How a message names an option: its key, shown in backticks (`'maxWorkers'` → "`maxWorkers`"),
+ * or a phrase shown as it is, for an option of something the caller named
+ * (`{ phrase: '`deadline` of step `orders`' }`).
+ */
+export type OptionName = string | { readonly phrase: string };
+
 /** Throws the standard "Expected `name` to be …, got …" error. */
-export function fail(name: string, expected: string, value: unknown): never {
-  throw new InvalidOptionError(`Expected \`${name}\` to be ${expected}, got ${describe(value)}`);
+export function fail(name: OptionName, expected: string, value: unknown): never {
+  const named = typeof name === 'string' ? `\`${name}\`` : name.phrase;
+  throw new InvalidOptionError(`Expected ${named} to be ${expected}, got ${describe(value)}`);
+}
+
+/**
+ * Runs `check` and returns its result; an {@link InvalidOptionError} it throws is restated for a
+ * definition that reports its own errors: "Expected `late` to be …" becomes the error `restate`
+ * makes of "`where`: expected `late` to be …", with the original as its `cause`.
+ *
+ * @example
+ * ```ts
+ * restated('Page', (message, cause) => new PageDefinitionError(message, { cause }), () =>
+ *   checkOneOf('mode', value, STREAM_MODES),
+ * );
+ * ```
+ */
+export function restated<T>(
+  where: string,
+  restate: (message: string, cause: InvalidOptionError) => Error,
+  check: () => T,
+): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!(error instanceof InvalidOptionError)) throw error;
+    const { message } = error;
+    const said = message.startsWith('Expected ') ? `e${message.slice(1)}` : message;
+    throw restate(`${where}: ${said}`, error);
+  }
 }
 
 /**

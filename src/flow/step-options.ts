@@ -4,10 +4,11 @@
  * defined, with an error that names the step.
  */
 
+import { checkBoolean, checkTimeout } from '../core/checks.ts';
 import {
   checkKnownOptions,
-  describe,
   fail,
+  type OptionName,
   ownOptions,
   unknownOptionMessage,
 } from '../core/validate.ts';
@@ -111,27 +112,35 @@ export function specOf(name: string, args: readonly unknown[]): StepSpec {
     const expected = hasAfter
       ? 'a function after its dependencies'
       : 'a function (or dependencies, then one)';
-    throw new InvalidOptionError(
-      `Expected step \`${name}\` to be ${expected}, got ${describe(run)}`,
-    );
+    fail({ phrase: `step \`${name}\`` }, expected, run);
   }
   const options = expectOptions(name, hasAfter ? third : second);
+  const { deadline, raiseForStatus } = options;
   return {
     name,
     after,
     run: run as StepSpec['run'],
-    deadline: expectDeadline(name, options.deadline),
+    deadline:
+      deadline === undefined ? undefined : checkTimeout(ofStep(name, '`deadline`'), deadline),
     hasFallback: 'fallback' in options,
     fallback: options.fallback,
-    raiseForStatus: expectOptionalBoolean(name, options.raiseForStatus),
+    raiseForStatus:
+      raiseForStatus === undefined
+        ? undefined
+        : checkBoolean(ofStep(name, '`raiseForStatus`'), raiseForStatus),
   };
+}
+
+/** How messages name what a step was given: "`deadline` of step `orders`". */
+function ofStep(name: string, what: string): OptionName {
+  return { phrase: `${what} of step \`${name}\`` };
 }
 
 function expectAfter(name: string, after: readonly unknown[]): string[] {
   const names: string[] = [];
   for (const dependency of after) {
     if (typeof dependency !== 'string') {
-      failStep(name, 'the dependencies', 'step names (strings)', dependency);
+      fail(ofStep(name, 'the dependencies'), 'step names (strings)', dependency);
     }
     if (names.includes(dependency)) {
       throw new FlowDefinitionError(
@@ -149,7 +158,7 @@ const NO_OPTIONS: StepOptions<unknown> = Object.freeze(Object.create(null));
 function expectOptions(name: string, given: unknown): StepOptions<unknown> {
   if (given === undefined) return NO_OPTIONS;
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
-    failStep(name, 'the options', 'an object', given);
+    fail(ofStep(name, 'the options'), 'an object', given);
   }
   const options = ownOptions(given);
   checkKnownOptions(options, STEP_OPTIONS, (key) => {
@@ -158,25 +167,4 @@ function expectOptions(name: string, given: unknown): StepOptions<unknown> {
     );
   });
   return options;
-}
-
-function expectDeadline(name: string, value: unknown): number | undefined {
-  if (value !== undefined && (typeof value !== 'number' || !(value >= 0))) {
-    failStep(name, '`deadline`', 'a non-negative number of milliseconds', value);
-  }
-  return value;
-}
-
-function expectOptionalBoolean(name: string, value: unknown): boolean | undefined {
-  if (value !== undefined && typeof value !== 'boolean') {
-    failStep(name, '`raiseForStatus`', 'a boolean', value);
-  }
-  return value;
-}
-
-/** "Expected `deadline` of step `orders` to be …, got -1 (number)". */
-function failStep(name: string, what: string, expected: string, value: unknown): never {
-  throw new InvalidOptionError(
-    `Expected ${what} of step \`${name}\` to be ${expected}, got ${describe(value)}`,
-  );
 }

@@ -1,10 +1,11 @@
-import { checkKnownOptions, describe, ownOptions, unknownOptionMessage } from '../core/validate.ts';
+import { checkFunction, checkOneOf } from '../core/checks.ts';
+import { checkKnownOptions, fail, ownOptions, unknownOptionMessage } from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { FuturesSession } from '../futures/futures-session.ts';
 import { isHTML } from './html.ts';
 import { PAGE_OPTIONS } from './known-options.ts';
 import type { LatePolicy, Markup, SectionFailure } from './section.ts';
-import { checkLate, checkMilliseconds } from './validate-section.ts';
+import { checkDefinition, checkMilliseconds, LATE_POLICIES } from './validate-section.ts';
 
 /**
  * How sections stream: `in-order` (each as soon as it and every section before it are ready) or
@@ -72,27 +73,18 @@ export interface CheckedPageOptions<Input> {
 const defaultPrimaryStatus = (failure: SectionFailure) =>
   failure.reason === 'timeout' ? 504 : 502;
 
-function reject(key: string, expected: string, value: unknown): never {
-  throw new PageDefinitionError(
-    `Page: expected \`${key}\` to be ${expected}, got ${describe(value)}`,
-  );
-}
+const STREAM_MODES: readonly StreamMode[] = ['in-order', 'out-of-order'];
 
 function checkLayout(key: string, value: unknown): void {
   if (typeof value !== 'string' && typeof value !== 'function' && !isHTML(value)) {
-    reject(key, 'markup or a function returning markup', value);
+    fail(key, 'markup or a function returning markup', value);
   }
-}
-
-function checkFunction(key: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'function') reject(key, 'a function', value);
 }
 
 /** Checks a stream mode (of the page or a rendering). */
 export function checkMode(value: unknown, fallback: StreamMode): StreamMode {
   if (value === undefined) return fallback;
-  if (value === 'in-order' || value === 'out-of-order') return value;
-  return reject('mode', "'in-order' or 'out-of-order'", value);
+  return checkDefinition('Page', () => checkOneOf('mode', value, STREAM_MODES));
 }
 
 /**
@@ -102,30 +94,34 @@ export function checkMode(value: unknown, fallback: StreamMode): StreamMode {
  * a hook that is not a function.
  */
 export function checkPageOptions<Input>(given: PageOptions<Input>): CheckedPageOptions<Input> {
-  if (typeof given !== 'object' || given === null) reject('options', 'an object', given);
   const options = ownOptions(given);
   checkKnownOptions(options, PAGE_OPTIONS, (key) => {
     throw new PageDefinitionError(unknownOptionMessage(key, PAGE_OPTIONS));
   });
+  return checkDefinition('Page', () => checkOptions(options));
+}
+
+function checkOptions<Input>(options: PageOptions<Input>): CheckedPageOptions<Input> {
+  if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
   const name = options.name ?? 'page';
-  if (typeof name !== 'string' || name === '') reject('name', 'a non-empty string', name);
+  if (typeof name !== 'string' || name === '') fail('name', 'a non-empty string', name);
   checkLayout('head', options.head);
   if (options.tail !== undefined) checkLayout('tail', options.tail);
   if (options.session !== undefined && !(options.session instanceof FuturesSession)) {
-    reject('session', 'a FuturesSession', options.session);
+    fail('session', 'a FuturesSession', options.session);
   }
-  checkFunction('fallback', options.fallback);
-  checkFunction('primaryStatus', options.primaryStatus);
-  checkFunction('errorPage', options.errorPage);
+  if (options.fallback !== undefined) checkFunction('fallback', options.fallback);
+  if (options.primaryStatus !== undefined) checkFunction('primaryStatus', options.primaryStatus);
+  if (options.errorPage !== undefined) checkFunction('errorPage', options.errorPage);
   return {
     name,
     head: options.head,
     tail: options.tail ?? '',
     session: options.session,
-    mode: checkMode(options.mode, 'in-order'),
-    budget: checkMilliseconds('Page', 'budget', options.budget),
-    deadline: checkMilliseconds('Page', 'deadline', options.deadline),
-    late: checkLate('Page', options.late) ?? 'cancel',
+    mode: checkOneOf('mode', options.mode, STREAM_MODES, 'in-order'),
+    budget: checkMilliseconds('budget', options.budget),
+    deadline: checkMilliseconds('deadline', options.deadline),
+    late: checkOneOf('late', options.late, LATE_POLICIES, 'cancel'),
     fallback: options.fallback,
     primaryStatus: options.primaryStatus ?? defaultPrimaryStatus,
     errorPage: options.errorPage,

@@ -1,4 +1,18 @@
-import { checkKnownOptions, describe, ownOptions, unknownOptionMessage } from '../core/validate.ts';
+import {
+  checkBoolean,
+  checkFunction,
+  checkNumber,
+  checkOneOf,
+  type NumberRange,
+} from '../core/checks.ts';
+import {
+  checkKnownOptions,
+  describe,
+  fail,
+  ownOptions,
+  restated,
+  unknownOptionMessage,
+} from '../core/validate.ts';
 import { PageDefinitionError } from '../errors/page-definition-error.ts';
 import { isHTML } from './html.ts';
 import { SECTION_OPTIONS } from './known-options.ts';
@@ -25,33 +39,26 @@ export interface CheckedSection {
  */
 const NAME = /^[A-Za-z][A-Za-z0-9_-]{0,63}$/;
 
+/** The `late` policies, as messages list them. */
+export const LATE_POLICIES: readonly LatePolicy[] = ['cancel', 'finish'];
+
+const MILLISECONDS: NumberRange = { above: 0, expected: 'a number of milliseconds > 0' };
+
+/** A deadline or budget (of a section or the page), in ms: a number > 0, `Infinity` included. */
+export function checkMilliseconds(key: string, value: unknown): number | undefined {
+  return value === undefined ? undefined : checkNumber(key, value, MILLISECONDS);
+}
+
+/**
+ * Runs the checks of a definition, restating the option errors they throw as the page's own:
+ * a {@link PageDefinitionError} "`where`: expected `late` to be 'cancel' or 'finish', got …".
+ */
+export function checkDefinition<T>(where: string, check: () => T): T {
+  return restated(where, (message, cause) => new PageDefinitionError(message, { cause }), check);
+}
+
 function reject(section: string, message: string): never {
   throw new PageDefinitionError(`Section "${section}": ${message}`);
-}
-
-function optionalFunction(section: string, key: string, value: unknown): void {
-  if (value !== undefined && typeof value !== 'function') {
-    reject(section, `expected \`${key}\` to be a function, got ${describe(value)}`);
-  }
-}
-
-/** Checks a `late` policy (of a section or the page). */
-export function checkLate(where: string, value: unknown): LatePolicy | undefined {
-  if (value === undefined || value === 'cancel' || value === 'finish') return value;
-  throw new PageDefinitionError(
-    `${where}: expected \`late\` to be 'cancel' or 'finish', got ${describe(value)}`,
-  );
-}
-
-/** Checks a deadline or budget in milliseconds (of a section or the page). */
-export function checkMilliseconds(where: string, key: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) {
-    throw new PageDefinitionError(
-      `${where}: expected \`${key}\` to be a number of milliseconds > 0, got ${describe(value)}`,
-    );
-  }
-  return value;
 }
 
 function checkName(name: unknown, defined: ReadonlySet<string>): string {
@@ -66,9 +73,7 @@ function checkName(name: unknown, defined: ReadonlySet<string>): string {
 
 function checkAfter(name: string, after: unknown, defined: ReadonlySet<string>): string[] {
   if (after === undefined) return [];
-  if (!Array.isArray(after)) {
-    reject(name, `expected \`after\` to be an array of section names, got ${describe(after)}`);
-  }
+  if (!Array.isArray(after)) fail('after', 'an array of section names', after);
   for (const dependency of after) {
     if (typeof dependency !== 'string' || !defined.has(dependency)) {
       reject(
@@ -101,27 +106,35 @@ export function checkSection(
       unknownOptionMessage(key, SECTION_OPTIONS, `section "${checkedName}"`),
     );
   });
-  if (typeof fields.render !== 'function') {
-    reject(checkedName, `expected \`render\` to be a function, got ${describe(fields.render)}`);
-  }
-  optionalFunction(checkedName, 'data', fields.data);
-  optionalFunction(checkedName, 'fallback', fields.fallback);
+  return checkDefinition(`Section "${checkedName}"`, () =>
+    checkFields(checkedName, fields, defined),
+  );
+}
+
+function checkFields(
+  name: string,
+  fields: Record<string, unknown>,
+  defined: ReadonlySet<string>,
+): CheckedSection {
+  const render = checkFunction('render', fields.render) as CheckedSection['render'];
+  if (fields.data !== undefined) checkFunction('data', fields.data);
+  if (fields.fallback !== undefined) checkFunction('fallback', fields.fallback);
   const placeholder = fields.placeholder ?? '';
   if (typeof placeholder !== 'string' && !isHTML(placeholder)) {
-    reject(checkedName, `expected \`placeholder\` to be markup, got ${describe(placeholder)}`);
-  }
-  if (fields.primary !== undefined && typeof fields.primary !== 'boolean') {
-    reject(checkedName, `expected \`primary\` to be a boolean, got ${describe(fields.primary)}`);
+    fail('placeholder', 'markup', placeholder);
   }
   return {
-    name: checkedName,
-    after: checkAfter(checkedName, fields.after, defined),
+    name,
+    primary: checkBoolean('primary', fields.primary, false),
+    after: checkAfter(name, fields.after, defined),
     data: fields.data as CheckedSection['data'],
-    render: fields.render as CheckedSection['render'],
+    render,
     fallback: fields.fallback as CheckedSection['fallback'],
     placeholder: placeholder as Markup,
-    deadline: checkMilliseconds(`Section "${checkedName}"`, 'deadline', fields.deadline),
-    primary: fields.primary === true,
-    late: checkLate(`Section "${checkedName}"`, fields.late),
+    deadline:
+      fields.deadline === undefined
+        ? undefined
+        : checkNumber('deadline', fields.deadline, MILLISECONDS),
+    late: fields.late === undefined ? undefined : checkOneOf('late', fields.late, LATE_POLICIES),
   };
 }

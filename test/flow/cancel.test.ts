@@ -7,7 +7,9 @@ import { deferred, startServer } from '../helpers/server.ts';
 const never = <T>() => new Promise<T>(() => {});
 
 describe('flow cancellation', () => {
-  test('cancel() aborts the request in flight (the server sees the socket close) and cancels every step left', async (t) => {
+  test('cancel() aborts the request in flight (the server sees the socket close) and cancels every step left', {
+    timeout: 10_000,
+  }, async (t) => {
     const arrived = deferred();
     const closed = deferred();
     const server = await startServer(t, (request) => {

@@ -13,7 +13,9 @@ import { deferred, startServer } from '../helpers/server.ts';
 const never = <T>() => new Promise<T>(() => {});
 
 describe('flow deadlines', () => {
-  test('a step that misses its deadline fails with a DeadlineError, its signal aborted, its dependents failed', async (t) => {
+  test('a step that misses its deadline fails with a DeadlineError, its signal aborted, its dependents failed', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     let signal: AbortSignal | undefined;
     const running = flow({ name: 'page' })
@@ -49,7 +51,9 @@ describe('flow deadlines', () => {
     );
   });
 
-  test('a deadline counts from the start of the flow, including the wait for dependencies', async (t) => {
+  test('a deadline counts from the start of the flow, including the wait for dependencies', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const user = defer<number>();
     const running = flow()
@@ -64,7 +68,9 @@ describe('flow deadlines', () => {
     assert.ok((await running.steps.orders.exception()) instanceof DeadlineError);
   });
 
-  test('a step still waiting for its dependencies times out too', async (t) => {
+  test('a step still waiting for its dependencies times out too', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     let ran = false;
     const running = flow()
@@ -86,7 +92,9 @@ describe('flow deadlines', () => {
     running.cancel();
   });
 
-  test('a missed deadline takes the fallback, and dependents run with it', async (t) => {
+  test('a missed deadline takes the fallback, and dependents run with it', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const running = flow()
       .step('recs', () => never<string[]>(), { deadline: 50, fallback: ['bestsellers'] })
@@ -99,7 +107,9 @@ describe('flow deadlines', () => {
     assert.ok(recs?.error instanceof DeadlineError);
   });
 
-  test("the flow's deadline times out every step not done; done steps keep their values", async (t) => {
+  test("the flow's deadline times out every step not done; done steps keep their values", {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const running = flow({ name: 'home' })
       .step('fast', () => 'fast')
@@ -135,7 +145,9 @@ describe('flow deadlines', () => {
     assert.equal(await running.steps.optional, 'default');
   });
 
-  test('a deadline bounds a fallback function that is still running', async (t) => {
+  test('a deadline bounds a fallback function that is still running', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const running = flow()
       .step('a', () => Promise.reject(new Error('down')), { fallback: () => never<number>() })
@@ -151,7 +163,7 @@ describe('flow deadlines', () => {
     assert.equal(running.report().steps[0]?.outcome, 'timedOut');
   });
 
-  test('deadlines are cleared once the flow is done', async (t) => {
+  test('deadlines are cleared once the flow is done', { timeout: 10_000 }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const value = defer<number>();
     const running = flow()
@@ -164,7 +176,9 @@ describe('flow deadlines', () => {
     assert.equal(await running.steps.a, 1);
   });
 
-  test('a missed deadline aborts the request in flight (the server sees the socket close)', async (t) => {
+  test('a missed deadline aborts the request in flight (the server sees the socket close)', {
+    timeout: 10_000,
+  }, async (t) => {
     const arrived = deferred();
     const closed = deferred();
     const server = await startServer(t, (request) => {

@@ -67,7 +67,9 @@ test('the same key twice in a batch is sent once; each caller gets the value', a
   assert.deepEqual(batches, [[1]]);
 });
 
-test('a window gathers the loads of its milliseconds (fake clock)', async (t) => {
+test('a window gathers the loads of its milliseconds (fake clock)', {
+  timeout: 10_000,
+}, async (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const { users, batches } = recording({ window: 10 });
@@ -84,7 +86,9 @@ test('a window gathers the loads of its milliseconds (fake clock)', async (t) =>
   assert.deepEqual(batches, [[1, 2], [3]]);
 });
 
-test('maxBatchSize splits the keys; a full batch does not wait for its window', async (t) => {
+test('maxBatchSize splits the keys; a full batch does not wait for its window', {
+  timeout: 10_000,
+}, async (t) => {
   mock.timers.enable({ apis: ['setTimeout'] });
   t.after(() => mock.timers.reset());
   const { users, batches } = recording({ maxBatchSize: 2, window: 50 });

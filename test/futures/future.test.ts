@@ -81,7 +81,9 @@ describe('Future states', () => {
 });
 
 describe('Future.result and exception timeouts', () => {
-  test('result({ timeout }) rejects with TimeoutError (phase result) and the future keeps running', async (t) => {
+  test('result({ timeout }) rejects with TimeoutError (phase result) and the future keeps running', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const deferred = defer<number>();
     const future = Future.from(deferred.promise);
@@ -99,7 +101,9 @@ describe('Future.result and exception timeouts', () => {
     assert.equal(await future.result({ timeout: 100 }), 7);
   });
 
-  test('result({ timeout }) resolves when the future finishes first and clears its timer', async (t) => {
+  test('result({ timeout }) resolves when the future finishes first and clears its timer', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const deferred = defer<number>();
     const future = Future.from(deferred.promise);
@@ -109,7 +113,7 @@ describe('Future.result and exception timeouts', () => {
     t.mock.timers.tick(200);
   });
 
-  test('exception({ timeout }) times out the same way', async (t) => {
+  test('exception({ timeout }) times out the same way', { timeout: 10_000 }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout'] });
     const future = Future.from(new Promise<number>(() => {}));
     const waiting = future.exception({ timeout: 5 });

@@ -70,7 +70,9 @@ test('a queued request fails at its withDeadline deadline, unsent, and leaves th
   assert.deepEqual(paths, ['/hold'], 'the server never saw it');
 });
 
-test('it fails at that very moment: not a millisecond before its deadline, and not after', async (t) => {
+test('it fails at that very moment: not a millisecond before its deadline, and not after', {
+  timeout: 10_000,
+}, async (t) => {
   // Reset before the session's cleanup, which must clear the held request's real timer.
   t.after(() => mock.timers.reset());
   const { futures, held } = await heldSession(t);

@@ -170,7 +170,9 @@ describe('asCompleted', () => {
     assert.deepEqual(await iterator.next(), { done: true, value: undefined });
   });
 
-  test('after the deadline, futures already done are yielded before the TimeoutError', async (t) => {
+  test('after the deadline, futures already done are yielded before the TimeoutError', {
+    timeout: 10_000,
+  }, async (t) => {
     t.mock.timers.enable({ apis: ['setTimeout', 'Date'] });
     const { futures, deferreds } = pending(2);
     const iterator = asCompleted(futures, { timeout: 10 });

@@ -228,7 +228,9 @@ test('a redirect loop → TooManyRedirectsError', async (t) => {
   await assert.rejects(session.get('/ping'), TooManyRedirectsError);
 });
 
-test('a body over maxBodySize (content-length) → BodyTooLargeError, socket released', async (t) => {
+test('a body over maxBodySize (content-length) → BodyTooLargeError, socket released', {
+  timeout: 10_000,
+}, async (t) => {
   const closed = deferred();
   const server = await startServer(t, (request, response) => {
     if (request.url === '/ok') return void response.end('small');
@@ -244,7 +246,9 @@ test('a body over maxBodySize (content-length) → BodyTooLargeError, socket rel
   assert.equal((await session.get('/ok')).text, 'small', 'the pool of one still works');
 });
 
-test('a chunked body over maxBodySize → BodyTooLargeError, socket released', async (t) => {
+test('a chunked body over maxBodySize → BodyTooLargeError, socket released', {
+  timeout: 10_000,
+}, async (t) => {
   const closed = deferred();
   const server = await startServer(t, (request, response) => {
     if (request.url === '/ok') return void response.end('small');

@@ -14,7 +14,9 @@ function allClosed(sockets: Iterable<Socket>): Promise<unknown> {
   );
 }
 
-test('close(): requests in flight end with SessionClosedError; the server sees its sockets closed', async (t) => {
+test('close(): requests in flight end with SessionClosedError; the server sees its sockets closed', {
+  timeout: 10_000,
+}, async (t) => {
   let received = 0;
   const allReceived = deferred();
   const server = await startServer(t, () => {
@@ -92,7 +94,9 @@ test('close(): a call about to back off does not wait', { timeout: 5_000 }, asyn
   await assert.rejects(call, SessionClosedError);
 });
 
-test('close(): a call still in a hook is refused when it reaches the wire', async (t) => {
+test('close(): a call still in a hook is refused when it reaches the wire', {
+  timeout: 10_000,
+}, async (t) => {
   let hits = 0;
   const server = await startServer(t, (_request, response) => {
     hits++;

@@ -99,7 +99,7 @@ test('per-request auth and cookies override the session ones', async (t) => {
   assert.equal(none.headers.authorization, undefined);
 });
 
-test('per-request timeout overrides the session timeout', async (t) => {
+test('per-request timeout overrides the session timeout', { timeout: 10_000 }, async (t) => {
   const release = deferred();
   const held = deferred();
   const server = await startServer(t, async (request, response) => {

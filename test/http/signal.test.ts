@@ -22,7 +22,9 @@ test('an aborted signal fails the call before anything is sent', async (t) => {
   assert.equal(connections, 0);
 });
 
-test('aborting while waiting for the response cancels it and releases the socket', async (t) => {
+test('aborting while waiting for the response cancels it and releases the socket', {
+  timeout: 10_000,
+}, async (t) => {
   const received = deferred();
   const closed = deferred();
   const server = await startServer(t, (request) => {
@@ -115,7 +117,9 @@ test('a signal that is not an AbortSignal → InvalidOptionError on every verb, 
   assert.equal((await session.get('/')).status, 200);
 });
 
-test('calls in flight sharing one signal add one abort listener to it, not one each', async (t) => {
+test('calls in flight sharing one signal add one abort listener to it, not one each', {
+  timeout: 10_000,
+}, async (t) => {
   const held: (() => void)[] = [];
   const allArrived = deferred();
   const server = await startServer(t, (_request, response) => {

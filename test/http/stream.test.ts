@@ -134,7 +134,7 @@ test('maxBodySize bounds a streamed body', { timeout: 10_000 }, async (t) => {
   await closed.promise;
 });
 
-test('the body timeout applies to a streamed body', async (t) => {
+test('the body timeout applies to a streamed body', { timeout: 10_000 }, async (t) => {
   const server = await startServer(t, (_request, response) => {
     response.writeHead(200);
     response.write('start');

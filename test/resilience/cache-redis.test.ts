@@ -92,7 +92,9 @@ test('after a failure, commands fail at once during the reconnect delay (no conn
   assert.equal(connections, 1);
 });
 
-test('a Redis that never answers: the command fails after commandTimeout, no hang', async (t) => {
+test('a Redis that never answers: the command fails after commandTimeout, no hang', {
+  timeout: 10_000,
+}, async (t) => {
   const dropped = deferred();
   const fake = await fakeRedis(t, (socket) => {
     socket.resume(); // reads (and ignores) the commands, so it sees the client hang up

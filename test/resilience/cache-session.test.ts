@@ -428,7 +428,7 @@ test('an open circuit behind the cache is covered by a stale response', async (t
   assert.deepEqual(event?.detail, { age: 30, cause: 'FANOUT_CIRCUIT_OPEN' });
 });
 
-test('a cancelled call gets no stale response', async (t) => {
+test('a cancelled call gets no stale response', { timeout: 10_000 }, async (t) => {
   const arrived = deferred();
   const { session, advance } = await setup(
     t,

@@ -27,7 +27,9 @@ test('deadline: a request made after the deadline passed fails at once, unsent',
   assert.equal(hits, 0);
 });
 
-test('deadline: the context budget ends a slow request with phase deadline', async (t) => {
+test('deadline: the context budget ends a slow request with phase deadline', {
+  timeout: 10_000,
+}, async (t) => {
   const arrived = deferred();
   const closed = deferred();
   const server = await startServer(t, (request) => {
@@ -47,7 +49,7 @@ test('deadline: the context budget ends a slow request with phase deadline', asy
   await closed.promise;
 });
 
-test('deadline: the own total timeout wins when it is sooner', async (t) => {
+test('deadline: the own total timeout wins when it is sooner', { timeout: 10_000 }, async (t) => {
   const arrived = deferred();
   const server = await startServer(t, () => arrived.resolve());
   const session = openSession(t, { baseURL: server.origin, timeout: 1_000 });
@@ -81,7 +83,9 @@ test('deadline: nested scopes only shorten it; remainingTime reports it', () => 
   withDeadline(new Date(Date.now() - 1_000), () => assert.equal(remainingTime(), 0));
 });
 
-test('deadline: a FuturesSession captures the deadline at submit, queueing counts', async (t) => {
+test('deadline: a FuturesSession captures the deadline at submit, queueing counts', {
+  timeout: 10_000,
+}, async (t) => {
   const release = deferred();
   const server = await startServer(t, async (_request, response) => {
     await release.promise;

@@ -28,7 +28,9 @@ after(async () => {
   context.disable();
 });
 
-test('hedging with OpenTelemetry: each copy is a span of its own and carries its own traceparent', async (t) => {
+test('hedging with OpenTelemetry: each copy is a span of its own and carries its own traceparent', {
+  timeout: 10_000,
+}, async (t) => {
   const seen: string[] = [];
   const first = deferred();
   const hold = deferred();

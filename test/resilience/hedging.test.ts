@@ -37,7 +37,9 @@ function fakeTimers(t: { after(fn: () => void): void }) {
   t.after(() => mock.timers.reset());
 }
 
-test('hedging: a slow first copy gets a second after the delay; the first answer wins', async (t) => {
+test('hedging: a slow first copy gets a second after the delay; the first answer wins', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, arrived, closed, hits } = await replicas(t, [1]);
   const session = openSession(t, {
     baseURL: server.origin,
@@ -76,7 +78,9 @@ test('hedging: a slow first copy gets a second after the delay; the first answer
   );
 });
 
-test('hedging: a copy that answers before the delay is never hedged', async (t) => {
+test('hedging: a copy that answers before the delay is never hedged', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, hits } = await replicas(t, []);
   const session = openSession(t, {
     baseURL: server.origin,
@@ -88,7 +92,9 @@ test('hedging: a copy that answers before the delay is never hedged', async (t) 
   assert.equal(hits(), 1);
 });
 
-test('hedging: the first copy can still win; then the hedge is cancelled', async (t) => {
+test('hedging: the first copy can still win; then the hedge is cancelled', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, held, arrived, closed } = await replicas(t, [1, 2]);
   const session = openSession(t, {
     baseURL: server.origin,
@@ -104,7 +110,9 @@ test('hedging: the first copy can still win; then the hedge is cancelled', async
   await closed[2]?.promise;
 });
 
-test('hedging: non-idempotent methods and a switched-off policy send once', async (t) => {
+test('hedging: non-idempotent methods and a switched-off policy send once', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, arrived, held, hits } = await replicas(t, [1, 2]);
   const hedging = new Hedging({ delay: 10, budget: 1 });
   const session = openSession(t, { baseURL: server.origin, policies: [hedging] });
@@ -123,7 +131,7 @@ test('hedging: non-idempotent methods and a switched-off policy send once', asyn
   assert.equal(hits(), 2);
 });
 
-test('hedging: `origins` limits it to those origins', async (t) => {
+test('hedging: `origins` limits it to those origins', { timeout: 10_000 }, async (t) => {
   const { server, arrived, held, hits } = await replicas(t, [1]);
   const session = openSession(t, {
     baseURL: server.origin,
@@ -138,7 +146,9 @@ test('hedging: `origins` limits it to those origins', async (t) => {
   assert.equal(hits(), 1);
 });
 
-test('hedging: the budget caps extra copies; a denied hedge is marked in the trace', async (t) => {
+test('hedging: the budget caps extra copies; a denied hedge is marked in the trace', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, arrived, held, hits } = await replicas(t, [1]);
   // 5 % of one attempt is no room for a hedge.
   const session = openSession(t, {
@@ -156,7 +166,7 @@ test('hedging: the budget caps extra copies; a denied hedge is marked in the tra
   assert.equal(trace.requests[0]?.events[0]?.type, 'hedge-denied');
 });
 
-test('hedging: an error of one copy waits for the other', async (t) => {
+test('hedging: an error of one copy waits for the other', { timeout: 10_000 }, async (t) => {
   let hits = 0;
   const hedgeArrived = deferred();
   const firstArrived = deferred();
@@ -184,7 +194,7 @@ test('hedging: an error of one copy waits for the other', async (t) => {
   assert.equal((await pending).text, 'hedge');
 });
 
-test('hedging: a stop (the caller cancels) cancels both copies', async (t) => {
+test('hedging: a stop (the caller cancels) cancels both copies', { timeout: 10_000 }, async (t) => {
   const { server, arrived, closed } = await replicas(t, [1, 2]);
   const session = openSession(t, {
     baseURL: server.origin,

@@ -60,7 +60,9 @@ test('retry budget: a denied retry fails fast with the outcome, marked in the tr
   );
 });
 
-test('retry budget: the floor lets a quiet client retry; it refills as the window slides', async (t) => {
+test('retry budget: the floor lets a quiet client retry; it refills as the window slides', {
+  timeout: 10_000,
+}, async (t) => {
   const { server, state } = await storm(t);
   mock.timers.enable({ apis: ['Date'], now: 1_000_000 });
   t.after(() => mock.timers.reset());

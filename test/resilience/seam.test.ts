@@ -127,7 +127,9 @@ test('policies: events noted by a policy land in the trace of the call', async (
   assert.equal(typeof record?.events[0]?.at, 'number');
 });
 
-test('policies: a dispatching policy may send twice; a stop cancels both exchanges', async (t) => {
+test('policies: a dispatching policy may send twice; a stop cancels both exchanges', {
+  timeout: 10_000,
+}, async (t) => {
   const closed: Promise<unknown>[] = [];
   const both = deferred();
   const server = await startServer(t, (request) => {

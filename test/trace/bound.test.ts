@@ -16,7 +16,9 @@ function pathsOf(trace: Trace): string[] {
   return trace.requests.map((record) => new URL(record.url).pathname);
 }
 
-test('a bound FuturesSession records its requests and the blocked time, with no async context', async (t) => {
+test('a bound FuturesSession records its requests and the blocked time, with no async context', {
+  timeout: 10_000,
+}, async (t) => {
   const release = deferred();
   const server = await startServer(t, async (request, response) => {
     request.resume();

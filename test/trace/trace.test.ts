@@ -244,7 +244,9 @@ test('a socket opened by an untraced request counts as reused in a trace', async
   assert.equal(attempt?.connectStart, undefined);
 });
 
-test('a future awaited before its response is released blocks from the ask to the release', async (t) => {
+test('a future awaited before its response is released blocks from the ask to the release', {
+  timeout: 10_000,
+}, async (t) => {
   const arrived = deferred();
   const release = deferred();
   const server = await startServer(t, async (request, response) => {
@@ -275,7 +277,7 @@ test('a future awaited before its response is released blocks from the ask to th
   });
 });
 
-test('a future awaited after it resolved was never blocked on', async (t) => {
+test('a future awaited after it resolved was never blocked on', { timeout: 10_000 }, async (t) => {
   const server = await startServer(t, (request, response) => {
     request.resume();
     response.end('early');
@@ -322,7 +324,9 @@ for (const [asker, ask] of [
   });
 }
 
-test('critical path of a chain: B made after A resolved, C in parallel → [A, B]', async (t) => {
+test('critical path of a chain: B made after A resolved, C in parallel → [A, B]', {
+  timeout: 10_000,
+}, async (t) => {
   const bArrived = deferred();
   const cDone = deferred();
   const server = await startServer(t, async (request, response) => {
@@ -358,7 +362,9 @@ test('critical path of a chain: B made after A resolved, C in parallel → [A, B
   assert.ok(summary.wallTime >= (b.resolvedAt as number));
 });
 
-test('summary().topBlockers lists the requests waited on, longest first', async (t) => {
+test('summary().topBlockers lists the requests waited on, longest first', {
+  timeout: 10_000,
+}, async (t) => {
   const release = deferred();
   const server = await startServer(t, gated({ '/long': release.promise }));
   const futures = openFutures(t, { baseURL: server.origin });

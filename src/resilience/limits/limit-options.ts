@@ -5,6 +5,14 @@
  * @internal
  */
 
+import {
+  checkInteger,
+  checkNumber,
+  checkOneOf,
+  checkPositiveNumber,
+  type NumberRange,
+  POSITIVE_INTEGER,
+} from '../../core/checks.ts';
 import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
 import { AIMD_OPTIONS, GRADIENT_OPTIONS } from '../known-options.ts';
 
@@ -123,6 +131,17 @@ const GRADIENT_DEFAULTS = {
   probeInterval: 30_000,
 } as const;
 
+const ALGORITHMS = ['aimd', 'gradient'] as const;
+/** A number > 0, `Infinity` included. */
+const POSITIVE_OR_INFINITY: NumberRange = { above: 0, expected: 'a positive number or Infinity' };
+const BACKOFF_RATIO: NumberRange = { above: 0, below: 1, expected: 'a number > 0 and < 1' };
+const SMOOTHING: NumberRange = { above: 0, atMost: 1, expected: 'a number > 0 and <= 1' };
+const TOLERANCE: NumberRange = {
+  atLeast: 1,
+  below: Number.POSITIVE_INFINITY,
+  expected: 'a finite number >= 1',
+};
+
 /**
  * Validates `options` into settings.
  *
@@ -135,62 +154,75 @@ export function normalizeLimitOptions(given: AdaptiveLimitOptions): LimitSetting
   const options = ownOptions(given);
   checkKnownOptions(options, options.algorithm === 'aimd' ? AIMD_OPTIONS : GRADIENT_OPTIONS);
   const common = normalizeCommon(options);
-  const { algorithm } = options;
-  if (algorithm === 'aimd') {
-    const { backoffRatio, latencyThreshold } = { ...AIMD_DEFAULTS, ...defined(options) };
-    if (!(typeof backoffRatio === 'number' && backoffRatio > 0 && backoffRatio < 1)) {
-      fail('backoffRatio', 'a number > 0 and < 1', backoffRatio);
-    }
-    expectPositive('latencyThreshold', latencyThreshold);
-    return Object.freeze({ algorithm, ...common, backoffRatio, latencyThreshold });
-  }
-  if (algorithm === 'gradient') {
-    const settings = { ...GRADIENT_DEFAULTS, ...defined(options) };
-    const { smoothing, queueSize, tolerance, shortWindow, probeInterval } = settings;
-    if (!(typeof smoothing === 'number' && smoothing > 0 && smoothing <= 1)) {
-      fail('smoothing', 'a number > 0 and <= 1', smoothing);
-    }
-    if (!(typeof queueSize === 'number' && queueSize >= 0 && Number.isFinite(queueSize))) {
-      fail('queueSize', 'a finite number >= 0', queueSize);
-    }
-    if (!(typeof tolerance === 'number' && tolerance >= 1 && Number.isFinite(tolerance))) {
-      fail('tolerance', 'a finite number >= 1', tolerance);
-    }
-    if (!(Number.isInteger(shortWindow) && shortWindow >= 1)) {
-      fail('shortWindow', 'a positive integer', shortWindow);
-    }
-    expectPositive('probeInterval', probeInterval);
-    return Object.freeze({
-      algorithm,
-      ...common,
-      smoothing,
-      queueSize,
-      tolerance,
-      shortWindow,
-      probeInterval,
-    });
-  }
-  return fail('algorithm', "'aimd' or 'gradient'", algorithm);
+  const algorithm = checkOneOf('algorithm', options.algorithm, ALGORITHMS);
+  return Object.freeze(
+    algorithm === 'aimd'
+      ? { algorithm, ...common, ...aimdSettings(options as AimdOptions) }
+      : { algorithm, ...common, ...gradientSettings(options as GradientOptions) },
+  );
 }
 
-/** The options whose value is not `undefined` (so they do not hide the defaults). */
-function defined<T extends object>(options: T): Partial<T> {
-  return Object.fromEntries(
-    Object.entries(options).filter(([, value]) => value !== undefined),
-  ) as Partial<T>;
+function aimdSettings(
+  options: AimdOptions,
+): Omit<AimdSettings, keyof CommonLimitOptions | 'algorithm'> {
+  const defaults = AIMD_DEFAULTS;
+  return {
+    backoffRatio: checkNumber(
+      'backoffRatio',
+      options.backoffRatio,
+      BACKOFF_RATIO,
+      defaults.backoffRatio,
+    ),
+    latencyThreshold: checkNumber(
+      'latencyThreshold',
+      options.latencyThreshold,
+      POSITIVE_OR_INFINITY,
+      defaults.latencyThreshold,
+    ),
+  };
+}
+
+function gradientSettings(
+  options: GradientOptions,
+): Omit<GradientSettings, keyof CommonLimitOptions | 'algorithm'> {
+  const defaults = GRADIENT_DEFAULTS;
+  return {
+    smoothing: checkNumber('smoothing', options.smoothing, SMOOTHING, defaults.smoothing),
+    queueSize: checkPositiveNumber('queueSize', options.queueSize, true, defaults.queueSize),
+    tolerance: checkNumber('tolerance', options.tolerance, TOLERANCE, defaults.tolerance),
+    shortWindow: checkInteger(
+      'shortWindow',
+      options.shortWindow,
+      POSITIVE_INTEGER,
+      defaults.shortWindow,
+    ),
+    probeInterval: checkNumber(
+      'probeInterval',
+      options.probeInterval,
+      POSITIVE_OR_INFINITY,
+      defaults.probeInterval,
+    ),
+  };
 }
 
 function normalizeCommon(options: CommonLimitOptions): Required<Omit<CommonLimitOptions, 'clock'>> {
-  const { initial, min, max } = { ...COMMON_DEFAULTS, ...defined(options) };
-  if (!(Number.isInteger(min) && min >= 1)) fail('min', 'a positive integer', min);
-  if (!(Number.isInteger(max) && max >= min)) fail('max', `an integer >= \`min\` (${min})`, max);
-  if (!(Number.isInteger(initial) && initial >= min && initial <= max)) {
-    fail('initial', `an integer between \`min\` (${min}) and \`max\` (${max})`, initial);
-  }
+  const min = checkInteger('min', options.min, POSITIVE_INTEGER, COMMON_DEFAULTS.min);
+  const max = checkInteger(
+    'max',
+    options.max,
+    { min, orInfinity: false, expected: `an integer >= \`min\` (${min})` },
+    COMMON_DEFAULTS.max,
+  );
+  const initial = checkInteger(
+    'initial',
+    options.initial,
+    {
+      min,
+      max,
+      orInfinity: false,
+      expected: `an integer between \`min\` (${min}) and \`max\` (${max})`,
+    },
+    COMMON_DEFAULTS.initial,
+  );
   return { initial, min, max };
-}
-
-/** A number > 0, `Infinity` included. */
-function expectPositive(name: string, value: unknown): void {
-  if (!(typeof value === 'number' && value > 0)) fail(name, 'a positive number or Infinity', value);
 }
