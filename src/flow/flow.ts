@@ -32,6 +32,12 @@ export interface FlowSetup {
   readonly raiseForStatus: boolean;
   readonly deadline: number | undefined;
   readonly signal: AbortSignal | undefined;
+  /**
+   * The `performance.now()` time the flow's clock counts from (deadlines, report times): now,
+   * unless the flow runs on a clock started a moment before (a page's, so its sections' due
+   * times and its steps' are the same numbers).
+   */
+  readonly origin?: number;
 }
 
 const NO_INPUTS: Record<string, unknown> = Object.freeze({});
@@ -84,7 +90,7 @@ export class Flow<R> implements ObservedFlow {
   constructor(setup: FlowSetup) {
     this.name = setup.name;
     this.#plan = setup.plan;
-    this.origin = performance.now();
+    this.origin = setup.origin ?? performance.now();
     const host: StepHost = {
       name: setup.name,
       resource: new AsyncResource('FanoutFlow'),

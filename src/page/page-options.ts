@@ -30,8 +30,9 @@ export interface PageOptions<Input> {
   /** How sections stream (see {@link StreamMode}). @default 'in-order' */
   mode?: StreamMode;
   /**
-   * Milliseconds from the page's start that bound every section's data: the budget left is each
-   * request's `deadline` (so it ends by then), and a section not ready by then renders its fallback.
+   * Milliseconds from the page's start that bound every section's data: no section's deadline, and
+   * so no request made through its context, is later, and a section not ready by then renders its
+   * fallback.
    * @default undefined (no budget)
    */
   budget?: number;

@@ -169,7 +169,7 @@ export class PageRendering<Input = unknown> {
       session,
       now: () => this.#now(),
       startedAt: this.#startedAt,
-      origin: this.#origin,
+      start: this.#origin + this.#startedAt,
       budget: options.budget,
       deadline: options.deadline,
       late: options.late,

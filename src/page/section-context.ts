@@ -1,6 +1,7 @@
 import { ownValue } from '../core/validate.ts';
 import type { Future } from '../futures/future.ts';
 import type { FutureRequestOptions, FuturesSession } from '../futures/futures-session.ts';
+import { sooner, stepDeadline } from '../http/deadline.ts';
 import type { SectionContext } from './section.ts';
 
 /** What {@link sectionContext} needs from the page rendering. */
@@ -9,46 +10,51 @@ export interface ContextSource<Input> {
   readonly session: FuturesSession;
   /** Milliseconds left of the page budget (`Infinity` without one). */
   remaining(): number;
+  /**
+   * When the section's requests must end, as a `performance.now()` time (its deadline, or the
+   * budget's end; see `SectionRun`); undefined when nothing bounds them.
+   */
+  readonly dueAt: number | undefined;
 }
 
-/** The request's own `deadline` in ms from now, if it has one. */
-function ownBudget(deadline: number | Date | undefined): number | undefined {
-  if (deadline instanceof Date) return deadline.getTime() - Date.now();
-  return deadline;
+/** The options with the section's signal alongside the request's own. */
+function withSignal<O extends FutureRequestOptions>(
+  options: O | undefined,
+  signal: AbortSignal,
+): O {
+  const own = ownValue(options, 'signal', options?.signal);
+  return { ...options, signal: own === undefined ? signal : AbortSignal.any([own, signal]) } as O;
 }
 
 /**
- * The options with the page budget left as the request's `deadline` (the session ends the call by
- * the sooner of it and its `total` timeout, and fails one made after it passed at once), and the
- * section's signal alongside the request's own. A request's own sooner deadline is kept.
+ * Makes the call with `dueAt` as its deadline (the session ends it by the sooner of that, its own
+ * `deadline` option and its `total` timeout, and fails one made after it passed at once). Given
+ * as the step deadline the call reads while it is made, so the request enforces `dueAt` itself,
+ * not `dueAt` turned into "ms from now" and back: a request stopped by it tells its section (and
+ * its step) so exactly, through its `TimeoutError`'s `dueAt`.
  */
-function withBudget<O extends FutureRequestOptions>(
-  options: O | undefined,
-  remaining: number,
-  signal: AbortSignal,
-): O {
-  const own = ownBudget(ownValue(options, 'deadline', options?.deadline));
-  const left = Math.max(0, remaining);
-  const deadline = own !== undefined && own < left ? own : left;
-  const ownSignal = ownValue(options, 'signal', options?.signal);
-  return {
-    ...options,
-    ...(deadline !== Number.POSITIVE_INFINITY && { deadline }),
-    signal: ownSignal === undefined ? signal : AbortSignal.any([ownSignal, signal]),
-  } as O;
+function dueBy<T>(dueAt: number | undefined, call: () => T): T {
+  if (dueAt === undefined) return call();
+  const previous = stepDeadline.current;
+  stepDeadline.current = sooner(previous, dueAt);
+  try {
+    return call();
+  } finally {
+    stepDeadline.current = previous;
+  }
 }
 
-/** The context a section's `data` function gets: requests bounded by the budget and its signal. */
+/** The context a section's `data` function gets: requests bounded by its due time and its signal. */
 export function sectionContext<Input>(
   source: ContextSource<Input>,
   section: string,
   signal: AbortSignal,
 ): SectionContext<Input> {
-  const { session } = source;
+  const { session, dueAt } = source;
   const request: SectionContext<Input>['request'] = (method, url, options) =>
-    session.request(method, url, withBudget(options, source.remaining(), signal));
+    dueBy(dueAt, () => session.request(method, url, withSignal(options, signal)));
   const get: SectionContext<Input>['get'] = (url, options) =>
-    session.get(url, withBudget(options, source.remaining(), signal));
+    dueBy(dueAt, () => session.get(url, withSignal(options, signal)));
   return {
     input: source.input,
     section,

@@ -3,9 +3,9 @@ import type { CancelledError } from '../errors/cancelled-error.ts';
 import { DeadlineError } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
-import { flow } from '../flow/definition.ts';
-import type { Flow } from '../flow/flow.ts';
-import type { StepContext } from '../flow/step-options.ts';
+import { Flow } from '../flow/flow.ts';
+import { planOf } from '../flow/plan.ts';
+import type { StepContext, StepSpec } from '../flow/step-options.ts';
 import { Future } from '../futures/future.ts';
 import type { FuturesSession } from '../futures/futures-session.ts';
 import { isDeadlineAtOrAfter } from '../http/deadline.ts';
@@ -26,8 +26,11 @@ export interface RunEnvironment {
   now(): number;
   /** When the page started, on the same clock. */
   readonly startedAt: number;
-  /** The `performance.now()` time the clock counts from. */
-  readonly origin: number;
+  /**
+   * When the page started, as a `performance.now()` time: the origin of the page's flow, so a
+   * section's due time (`start + deadline`) is the very number its step's deadline falls at.
+   */
+  readonly start: number;
   /** The page budget in milliseconds, if any. */
   readonly budget: number | undefined;
   /** The page's default deadline and late policy. */
@@ -39,9 +42,14 @@ export interface RunEnvironment {
 
 /**
  * The page side of one section's data for one rendering. The data itself runs as a step of the
- * page's flow (see {@link startRuns}); the run bounds it by the section's deadline and settles
- * once — with the value, an error, or a timeout — whichever comes first. Never rejects: failures
- * are data.
+ * page's flow (see {@link startRuns}); the run settles once — with the value, an error, or a
+ * timeout — whichever comes first. Never rejects: failures are data.
+ *
+ * Who bounds the data by the section's deadline depends on its late policy. With `late:
+ * 'cancel'` the step has that deadline: the flow times it out (a `DeadlineError`, its work
+ * cancelled), and its requests are due at the same moment, so whichever timer fires first the
+ * step is `timedOut` and the section late. With `late: 'finish'` the step has no deadline (its
+ * work goes on): the run's own timer makes the section late, and the step ends as its work does.
  */
 export class SectionRun {
   readonly section: CheckedSection;
@@ -55,26 +63,25 @@ export class SectionRun {
   outcome: DataOutcome | undefined;
   readonly #environment: RunEnvironment;
   readonly #resolve: (outcome: DataOutcome) => void;
-  /** Aborted when the section is late (with `late: 'cancel'`); its requests carry its signal. */
-  readonly #controller = new AbortController();
-  /** The flow step's future: cancelled when the section is late (with `late: 'cancel'`). */
-  #step: Future<unknown> | undefined;
+  /** Whether late work is cancelled (`late: 'cancel'`): then the flow step holds the deadline. */
+  readonly #cancelsLateWork: boolean;
   /** The future `data` returned, if it returned one: asked for when rendering wants the data. */
   #future: Future<unknown> | undefined;
-  /** The deadline timer while the outcome is pending. */
+  /** The deadline timer of a `late: 'finish'` section while its outcome is pending. */
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Creates the run and arms its deadline: the page starts now. */
+  /** Creates the run and, for a `late: 'finish'` section, arms its deadline: the page starts now. */
   constructor(section: CheckedSection, environment: RunEnvironment) {
     this.section = section;
     this.#environment = environment;
+    this.#cancelsLateWork = (section.late ?? environment.late) === 'cancel';
     this.startedAt = environment.now();
     let resolve!: (outcome: DataOutcome) => void;
     this.settled = new Promise<DataOutcome>((settle) => {
       resolve = settle;
     });
     this.#resolve = resolve;
-    this.#armDeadline();
+    if (!this.#cancelsLateWork) this.#armDeadline();
   }
 
   /** The deadline in ms after the page start: the section's (or the page's), within the budget. */
@@ -83,6 +90,11 @@ export class SectionRun {
     const own = this.section.deadline ?? deadline;
     if (own === undefined) return budget;
     return budget === undefined ? own : Math.min(own, budget);
+  }
+
+  /** The deadline of the section's flow step: its own, when it cancels late work. */
+  get stepDeadline(): number | undefined {
+    return this.#cancelsLateWork ? this.deadline : undefined;
   }
 
   /** The flow step's function: calls the section's `data` with its dependencies' values. */
@@ -96,9 +108,10 @@ export class SectionRun {
         input: environment.input,
         session: environment.session,
         remaining: () => this.#remaining(),
+        dueAt: this.#requestsDueAt(),
       },
       this.section.name,
-      AbortSignal.any([this.#controller.signal, step.signal]),
+      step.signal,
     );
     const result = data(deps, context);
     if (result instanceof Future) this.#future = result;
@@ -107,7 +120,6 @@ export class SectionRun {
 
   /** Settles with the outcome of the section's flow step. */
   follow(step: Future<unknown>): void {
-    this.#step = step;
     step.addDoneCallback(() => {
       step.result().then(
         (value) => this.#settle({ ok: true, value }),
@@ -135,36 +147,48 @@ export class SectionRun {
     return budget === undefined ? Number.POSITIVE_INFINITY : budget - (now() - startedAt);
   }
 
+  /**
+   * When the section's requests must end (a `performance.now()` time): at its deadline when late
+   * work is cancelled (the step's due time, the same number), else when the budget runs out.
+   */
+  #requestsDueAt(): number | undefined {
+    const due = this.#cancelsLateWork ? this.deadline : this.#environment.budget;
+    return due === undefined ? undefined : this.#environment.start + due;
+  }
+
   /** Armed when the page starts (every run is created then, before any `data` runs). */
   #armDeadline(): void {
     const deadline = this.deadline;
     if (deadline === undefined) return;
-    this.#timer = startTimer(deadline, () => this.#expire(deadline));
-  }
-
-  /** The section is late (its timer fired, or its request ran out of its time): it times out. */
-  #expire(deadline: number): void {
-    if (this.outcome !== undefined) return;
-    this.#environment.lateSections.add(this.section.name);
-    const error = new TimeoutError({ phase: 'result', timeout: deadline });
-    this.#settle({ ok: false, reason: 'timeout', error });
-    if ((this.section.late ?? this.#environment.late) === 'cancel') {
-      this.#controller.abort(error);
-      this.#step?.cancel();
-    }
+    this.#timer = startTimer(deadline, () => this.#late(deadline));
   }
 
   /**
-   * The data failed with `error`. A request stopped by a deadline no sooner than the section's
-   * (the page budget it was given, when that is the section's deadline too) means the section ran
-   * out of time: it is late, as when its timer fires first — the two timers are for one moment,
-   * and the one to fire is not what decides.
+   * The section is late: it times out with a `TimeoutError` (phase `result`) for its deadline,
+   * whose `cause` is its step's `DeadlineError` when the flow timed the step out.
+   */
+  #late(deadline: number, cause?: DeadlineError): void {
+    if (this.outcome !== undefined) return;
+    this.#environment.lateSections.add(this.section.name);
+    const options = cause === undefined ? {} : { cause };
+    const error = new TimeoutError({ phase: 'result', timeout: deadline, ...options });
+    this.#settle({ ok: false, reason: 'timeout', error });
+  }
+
+  /**
+   * The data failed with `error`. The step's own `DeadlineError` means the section is late. So
+   * does, for a `late: 'finish'` section (whose step has no deadline), a request stopped by a
+   * deadline no sooner than the section's: its timer and the request's are for one moment, and
+   * the one to fire is not what decides.
    */
   #failed(error: unknown): void {
+    if (error instanceof DeadlineError && error.step === this.section.name) {
+      this.#late(error.deadline, error);
+      return;
+    }
     const deadline = this.deadline;
-    const { origin, startedAt } = this.#environment;
-    if (deadline !== undefined && isDeadlineAtOrAfter(error, origin + startedAt + deadline)) {
-      this.#expire(deadline);
+    if (deadline !== undefined && isDeadlineAtOrAfter(error, this.#environment.start + deadline)) {
+      this.#late(deadline);
     } else this.#settle({ ok: false, reason: this.#reasonOf(error), error });
   }
 
@@ -195,21 +219,12 @@ function isTimeout(error: unknown): boolean {
   return error instanceof TimeoutError || error instanceof DeadlineError;
 }
 
-/** The sections' data as one flow (dynamic names, so the builder is used through this view). */
-interface StepAdder {
-  step(
-    name: string,
-    after: readonly string[],
-    run: (inputs: Record<string, unknown>, step: StepContext) => unknown,
-  ): StepAdder;
-  start(): Flow<Record<string, unknown>>;
-}
-
 /**
- * Phase one: arms every section's deadline, then starts the page's flow — one step per section,
- * depending on the sections in its `after`. Sections without dependencies call `data` now; the
- * others in the callback that finishes their last dependency, or fail at once with a
- * `DependencyError` when one of those fails.
+ * Phase one: starts the page's flow on the page's clock (its origin is the page's start) — one
+ * step per section, depending on the sections in its `after`, with the section's deadline when it
+ * cancels late work. Sections without dependencies call `data` now; the others in the callback
+ * that finishes their last dependency, or fail at once with a `DependencyError` when one of those
+ * fails.
  */
 export function startRuns(
   name: string,
@@ -217,13 +232,23 @@ export function startRuns(
   environment: RunEnvironment,
 ): { runs: SectionRun[]; flow: Flow<Record<string, unknown>> } {
   const runs = sections.map((section) => new SectionRun(section, environment));
-  let definition = flow({ name }) as unknown as StepAdder;
-  for (const run of runs) {
-    definition = definition.step(run.section.name, run.section.after, (deps, step) =>
-      run.call(deps, step),
-    );
-  }
-  const started = definition.start();
+  const specs: StepSpec[] = runs.map((run) => ({
+    name: run.section.name,
+    after: run.section.after,
+    run: (deps, step) => run.call(deps, step),
+    deadline: run.stepDeadline,
+    hasFallback: false,
+    fallback: undefined,
+    raiseForStatus: undefined,
+  }));
+  const started = new Flow<Record<string, unknown>>({
+    name,
+    plan: planOf(specs),
+    raiseForStatus: true,
+    deadline: undefined,
+    signal: undefined,
+    origin: environment.start,
+  });
   for (const run of runs) run.follow(started.steps[run.section.name] as Future<unknown>);
   return { runs, flow: started };
 }

@@ -15,29 +15,33 @@ export type LatePolicy = 'cancel' | 'finish';
 
 /**
  * What a section's `data` function gets besides its dependencies: the request's input, the
- * session, and request helpers that apply the page budget (the budget left becomes each
- * request's `deadline`: it ends by the sooner of that and its `timeout.total`) and the section's
- * signal.
+ * session, and request helpers that apply the section's due time (its deadline with `late:
+ * 'cancel'`, the end of the budget with `late: 'finish'`: each request ends by the sooner of that,
+ * its own `deadline` and its `timeout.total`) and the section's signal.
  */
 export interface SectionContext<Input> {
   /** The input given to {@link Page.render} (the incoming request's parameters, say). */
   readonly input: Input;
   /** The section's name. */
   readonly section: string;
-  /** The session the page renders with, as it is (no budget applied). */
+  /**
+   * The session the page renders with, as it is (no due time of the section's applied; a request
+   * made on it while `data` is being called still takes its flow step's deadline).
+   */
   readonly session: FuturesSession;
   /**
    * Aborted when the section's data is no longer wanted: its deadline passed (with `late:
-   * 'cancel'`), the page was aborted, or its consumer went away.
+   * 'cancel'`; the reason is its flow step's `DeadlineError`), the page was aborted, or its
+   * consumer went away.
    */
   readonly signal: AbortSignal;
   /** Milliseconds left of the page budget (`Infinity` without one). */
   remaining(): number;
-  /** `session.request` with the budget left as its `deadline`, and the section's signal. */
+  /** `session.request` ending by the section's due time, with the section's signal. */
   request(method: string, url: string | URL, options?: FutureRequestOptions): Future<Response>;
-  /** `GET url`, with the budget and the section's signal. */
+  /** `GET url`, with the section's due time and signal. */
   get(url: string | URL, options?: FutureNoBodyOptions): Future<Response>;
-  /** `GET url` → `raiseForStatus()` → `json<T>()`, with the budget and the section's signal. */
+  /** `GET url` → `raiseForStatus()` → `json<T>()`, with the section's due time and signal. */
   json<T>(url: string | URL, options?: FutureNoBodyOptions): Future<T>;
 }
 

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, type TestContext, test } from 'node:test';
-import { definePage, type SectionFailure, TimeoutError } from '../../src/index.ts';
+import {
+  DeadlineError,
+  DependencyError,
+  definePage,
+  type SectionFailure,
+  TimeoutError,
+  Trace,
+} from '../../src/index.ts';
 import { defer } from '../futures/helpers.ts';
 import { shiftClock, shiftFor, type TimerOrder } from '../helpers/clock.ts';
 import { startBackend } from './fixtures.ts';
@@ -19,6 +26,14 @@ const ORDERS: readonly TimerOrder[] = ['request timer first', 'step timer first'
 /** Advances the fake clock until the first of the two timers has fired, not the second. */
 function tickToFirst(t: TestContext, order: TimerOrder): void {
   t.mock.timers.tick(order === 'request timer first' ? BUDGET - 500 : BUDGET);
+}
+
+/** The error a late section's fallback is told: its TimeoutError (phase `result`). */
+function sectionTimeout(failure: SectionFailure | undefined): TimeoutError {
+  const error = failure?.error;
+  assert.ok(error instanceof TimeoutError, String(error));
+  assert.equal(error.phase, 'result');
+  return error;
 }
 
 describe('a late section has one outcome, whichever timer fires first', () => {
@@ -93,4 +108,218 @@ test("a request's own shorter total timeout is that request's timeout, not the s
   assert.ok(error instanceof TimeoutError, String(error));
   assert.equal(error.phase, 'total');
   assert.equal(signal?.aborted, false, 'not late: its signal is not aborted');
+});
+
+/*
+ * The page's flow tells the same story as the fallbacks: a late section's step is `timedOut` with
+ * the flow's DeadlineError (its `deadline` the section's), whichever of the section's timer and
+ * its request's fired first, and a section waiting for it fails with a DependencyError whose root
+ * cause is that DeadlineError. The trace, which records the page's flow and sections, says so too.
+ */
+describe("the page's flow reports a late section one way, whichever timer fires first", () => {
+  for (const order of ORDERS) {
+    test(`${order}: the late section is timedOut with a DeadlineError; its dependent's root cause is it`, async (t) => {
+      const backend = await startBackend(t);
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      const gate = defer<string>();
+      const failures = new Map<string, SectionFailure>();
+      const fallback = (failure: SectionFailure) => {
+        failures.set(failure.section, failure);
+        return `[${failure.section} ${failure.reason}]`;
+      };
+      const trace = new Trace({ name: 'request' });
+      const page = definePage({
+        name: 'home',
+        head: '',
+        session: backend.session,
+        budget: BUDGET,
+        fallback,
+      })
+        .section('gate', { data: () => gate.promise, render: (value) => value })
+        .section('slow', {
+          after: ['gate'],
+          data: (_, { json }) => json('/slow'),
+          render: () => 'never',
+        })
+        .section('below', { after: ['slow'], data: () => 1, render: () => 'never' });
+      const rendering = page.render({ trace });
+      const text = rendering.text();
+      shiftClock(t, shiftFor(order));
+      gate.resolve('g');
+      await backend.log('slow').arrived.promise;
+      tickToFirst(t, order);
+      assert.equal(await text, 'g[slow timeout][below timeout]');
+      await rendering.flow.onDone();
+      const report = rendering.flow.report();
+      assert.deepEqual(
+        report.steps.map((step) => [step.name, step.outcome]),
+        [
+          ['gate', 'ok'],
+          ['slow', 'timedOut'],
+          ['below', 'failed'],
+        ],
+      );
+      const late = report.steps[1]?.error;
+      assert.ok(late instanceof DeadlineError, String(late));
+      assert.equal(late.step, 'slow');
+      assert.equal(late.deadline, BUDGET);
+      const below = report.steps[2]?.error;
+      assert.ok(below instanceof DependencyError, String(below));
+      assert.equal(below.rootCause, late);
+      assert.equal(
+        failures.get('below')?.error,
+        below,
+        "the dependent's fallback is told the same",
+      );
+      assert.equal(sectionTimeout(failures.get('slow')).cause, late, 'the cause of its timeout');
+      const summary = trace.summary();
+      assert.deepEqual(
+        summary.flows[0]?.steps.map((step) => [step.name, step.outcome, step.error]),
+        [
+          ['gate', 'ok', undefined],
+          ['slow', 'timedOut', 'FANOUT_DEADLINE'],
+          ['below', 'failed', 'FANOUT_DEPENDENCY'],
+        ],
+      );
+      assert.deepEqual(
+        trace.sections.map((record) => [record.name, record.outcome]),
+        [
+          ['gate', 'ok'],
+          ['slow', 'timeout'],
+          ['below', 'timeout'],
+        ],
+      );
+      assert.match(rendering.serverTiming(), /section-slow;dur=[\d.]+;desc="slow timeout"/);
+      // The request itself is recorded as it ended, which is the timer's to say (see PAGE.md).
+      const ended = order === 'request timer first' ? 'error' : 'cancelled';
+      const code = order === 'request timer first' ? 'FANOUT_TIMEOUT' : 'FANOUT_CANCELLED';
+      assert.deepEqual(
+        trace.requests.map((request) => [request.outcome, request.errorCode]),
+        [[ended, code]],
+      );
+      assert.deepEqual(
+        trace.toHAR().log.entries.map((entry) => [entry._outcome, entry._error]),
+        [[ended, code]],
+      );
+      await backend.log('slow').aborted.promise;
+    });
+  }
+});
+
+describe("the page's deadline: every section not done is late on its own", () => {
+  for (const order of ORDERS) {
+    test(`${order}: each running section gets its own DeadlineError, a waiting one the DependencyError; one done in time stays ok`, async (t) => {
+      const backend = await startBackend(t);
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      const gate = defer<string>();
+      const failures = new Map<string, SectionFailure>();
+      const fallback = (failure: SectionFailure) => {
+        failures.set(failure.section, failure);
+        return `[${failure.section} ${failure.reason}]`;
+      };
+      // The page's deadline, not the budget (twice as long), is every section's due time.
+      const page = definePage({
+        head: '',
+        session: backend.session,
+        deadline: BUDGET,
+        budget: 2 * BUDGET,
+        fallback,
+      })
+        .section('gate', { data: () => gate.promise, render: (value) => value })
+        .section('fast', {
+          after: ['gate'],
+          data: (_, { json }) => json<{ name: string }>('/fast'),
+          render: (data) => data.name,
+        })
+        .section('a', { after: ['gate'], data: (_, { json }) => json('/a'), render: () => 'never' })
+        .section('b', { after: ['gate'], data: (_, { json }) => json('/b'), render: () => 'never' })
+        .section('afterA', { after: ['a'], data: () => 1, render: () => 'never' });
+      const rendering = page.render();
+      const text = rendering.text();
+      shiftClock(t, shiftFor(order));
+      gate.resolve('g');
+      await Promise.all(['fast', 'a', 'b'].map((name) => backend.log(name).arrived.promise));
+      backend.release('fast');
+      await backend.log('fast').answered.promise;
+      await rendering.flow.steps.fast;
+      tickToFirst(t, order);
+      assert.equal(await text, 'gfast[a timeout][b timeout][afterA timeout]');
+      await rendering.flow.onDone();
+      const steps = rendering.flow.report().steps;
+      assert.deepEqual(
+        steps.map((step) => [step.name, step.outcome]),
+        [
+          ['gate', 'ok'],
+          ['fast', 'ok'],
+          ['a', 'timedOut'],
+          ['b', 'timedOut'],
+          ['afterA', 'failed'],
+        ],
+      );
+      for (const step of steps.slice(2, 4)) {
+        const error = step.error;
+        assert.ok(error instanceof DeadlineError, `${step.name}: ${String(error)}`);
+        assert.equal(error.step, step.name, 'its own');
+        assert.equal(error.deadline, BUDGET);
+        assert.equal(sectionTimeout(failures.get(step.name)).cause, error);
+      }
+      const afterA = failures.get('afterA')?.error;
+      assert.ok(afterA instanceof DependencyError, String(afterA));
+      assert.equal(afterA.rootCause, steps[2]?.error);
+      assert.equal(failures.has('fast'), false);
+      await Promise.all(['a', 'b'].map((name) => backend.log(name).aborted.promise));
+    });
+  }
+});
+
+describe("late: 'finish': the section is late, its step ends as its work does", () => {
+  for (const order of ORDERS) {
+    test(`${order}: told timeout at the budget; the step fails with its request's TimeoutError`, async (t) => {
+      const backend = await startBackend(t);
+      t.mock.timers.enable({ apis: ['setTimeout'] });
+      const gate = defer<string>();
+      const failures: SectionFailure[] = [];
+      let signal: AbortSignal | undefined;
+      const page = definePage({
+        head: '',
+        session: backend.session,
+        budget: BUDGET,
+        late: 'finish',
+      })
+        .section('gate', { data: () => gate.promise, render: (value) => value })
+        .section('slow', {
+          after: ['gate'],
+          data: (_, context) => {
+            signal = context.signal;
+            return context.json('/slow');
+          },
+          render: () => 'never',
+          fallback: (failure) => {
+            failures.push(failure);
+            return failure.reason;
+          },
+        });
+      const rendering = page.render();
+      const text = rendering.text();
+      shiftClock(t, shiftFor(order));
+      gate.resolve('g');
+      await backend.log('slow').arrived.promise;
+      tickToFirst(t, order);
+      assert.equal(await text, 'gtimeout');
+      const error = failures[0]?.error;
+      assert.ok(error instanceof TimeoutError, String(error));
+      assert.equal(error.phase, 'result');
+      assert.equal(error.timeout, BUDGET);
+      assert.equal(signal?.aborted, false, 'its work is left to finish');
+      // The request still runs until its own deadline (the budget's end) when the section's
+      // timer fired first: let it.
+      t.mock.timers.tick(2_000);
+      await rendering.flow.onDone();
+      const step = rendering.flow.report().steps[1];
+      assert.equal(step?.outcome, 'failed');
+      assert.ok(step.error instanceof TimeoutError, String(step.error));
+      assert.equal(step.error.phase, 'deadline');
+      await backend.log('slow').aborted.promise;
+    });
+  }
 });
