@@ -37,7 +37,12 @@ function refuse(input: string, why: string, secret: ReadonlySet<string>): never 
   throw new InvalidURLError(`${quoteURL(input, secret)} ${why}`);
 }
 
-function parseAbsolute(input: string | URL, secret: ReadonlySet<string>): URL {
+/**
+ * `input` as an absolute http(s) `URL`.
+ * @throws {InvalidURLError} for anything else (or CR, LF or NUL in it), quoting `input` with the
+ * values of its `secret` query parameters redacted.
+ */
+export function parseAbsolute(input: string | URL, secret: ReadonlySet<string>): URL {
   const text = String(input);
   if (UNSAFE_CHARS.test(text)) refuse(text, 'contains CR, LF or NUL', secret);
   let url: URL;
