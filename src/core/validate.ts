@@ -70,14 +70,16 @@ export function restated<T>(
 /**
  * `options[key]` when `options` has it as an own property, else `undefined`: a key inherited
  * from a prototype (a polluted `Object.prototype` above all) is never an option; no options
- * (`undefined`, `null`) read as none. Allocates nothing, for the options read on every request.
+ * (`undefined`, `null`) read as none. A getter that throws fails as {@link readOption} says,
+ * naming the key under `name`. Allocates nothing, for the options read on every request.
  */
-export function own<T extends object, K extends keyof T>(
+export function own<T extends object, K extends keyof T & string>(
   options: T | null | undefined,
   key: K,
+  name = 'options',
 ): T[K] | undefined {
   if (options == null) return undefined;
-  const value = options[key];
+  const value = readOption(options, key, name) as T[K];
   // Most options are absent: a plain read says so; only a value found is checked for being own.
   return value === undefined || Object.hasOwn(options, key) ? value : undefined;
 }
@@ -114,16 +116,7 @@ export function ownValue<T>(
 export function ownOptions<T>(value: T, name = 'options'): T {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
   const snapshot = Object.create(null) as Record<string, unknown>;
-  for (const key of Object.keys(value)) {
-    try {
-      snapshot[key] = (value as Record<string, unknown>)[key];
-    } catch (error) {
-      throw new InvalidOptionError(
-        `Reading \`${name === 'options' ? key : `${name}.${key}`}\` threw: ${safeString(error)}`,
-        { cause: error },
-      );
-    }
-  }
+  for (const key of Object.keys(value)) snapshot[key] = readOption(value, key, name);
   return snapshot as T;
 }
 
@@ -196,6 +189,27 @@ export function checkKnownOptions(
 }
 
 /**
+ * `holder[key]`, read once, for a value fanout checks and then uses (an option, a header of a
+ * `headers` record, an item of an array): a getter that throws fails with an
+ * {@link InvalidOptionError} naming the value (`headers.x-id`, `retry.methods[1]`, or the key
+ * alone under `options`), the getter's error as its `cause`. Allocates nothing unless it throws.
+ * Read a value once and keep what was read: a getter read again may answer differently, unchecked.
+ *
+ * @param name the option `holder` is (`options` for the top level): how messages name it.
+ */
+export function readOption(holder: object, key: string | number, name: string): unknown {
+  try {
+    return (holder as Record<string | number, unknown>)[key];
+  } catch (error) {
+    const path =
+      typeof key === 'number' ? `${name}[${key}]` : name === 'options' ? key : `${name}.${key}`;
+    throw new InvalidOptionError(`Reading \`${path}\` threw: ${safeString(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
  * `Unknown option "timout" in session options — did you mean "timeout"?`, or `… — it is one of
  * the session options` for an option of another entry point, or no hint when none is near.
  *
@@ -211,4 +225,17 @@ export function unknownOptionMessage(
   if (belongs !== undefined) return `${unknown} — it is one of the ${belongs}`;
   const closest = closestName(key, known.names);
   return closest === undefined ? unknown : `${unknown} — did you mean ${JSON.stringify(closest)}?`;
+}
+
+/**
+ * A copy of the array `values` (an option such as `retry.methods` or `hooks.beforeRequest`), each
+ * item read once with {@link readOption}: check the copy and keep it, and neither a getter read
+ * again nor the caller changing the array later can put an unchecked item in.
+ */
+export function ownItems(values: readonly unknown[], name: string): unknown[] {
+  const items = new Array<unknown>(values.length);
+  for (let index = 0; index < values.length; index++) {
+    items[index] = readOption(values, index, name);
+  }
+  return items;
 }

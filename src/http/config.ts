@@ -1,5 +1,13 @@
 import { checkBoolean, checkFunction, checkInteger, checkPositiveNumber } from '../core/checks.ts';
-import { checkKnownOptions, fail, own, ownOptions, ownValue } from '../core/validate.ts';
+import {
+  checkKnownOptions,
+  fail,
+  own,
+  ownItems,
+  ownOptions,
+  ownValue,
+  readOption,
+} from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { checkCookies } from './cookie-option.ts';
 import { applyHeaders, normalizeHeaders, UNSAFE_CHARS } from './headers.ts';
@@ -164,16 +172,19 @@ function resolveRetry(
   return policy.limit === 0 ? undefined : policy;
 }
 
-function retryMethods(methods: unknown): Set<string> {
-  if (!Array.isArray(methods) || !methods.every((m) => typeof m === 'string')) {
-    fail('retry.methods', 'an array of method names', methods);
+// Each list is read once, into a copy that is checked and kept (see ownItems).
+function retryMethods(given: unknown): Set<string> {
+  const methods = Array.isArray(given) ? ownItems(given, 'retry.methods') : undefined;
+  if (methods === undefined || !methods.every((m) => typeof m === 'string')) {
+    return fail('retry.methods', 'an array of method names', given);
   }
-  return new Set(methods.map((m: string) => m.toUpperCase()));
+  return new Set(methods.map((m) => m.toUpperCase()));
 }
 
-function retryStatuses(statusCodes: unknown): Set<number> {
-  if (!Array.isArray(statusCodes) || !statusCodes.every((code) => Number.isInteger(code))) {
-    fail('retry.statusCodes', 'an array of status codes', statusCodes);
+function retryStatuses(given: unknown): Set<number> {
+  const statusCodes = Array.isArray(given) ? ownItems(given, 'retry.statusCodes') : undefined;
+  if (statusCodes === undefined || !statusCodes.every((code) => Number.isInteger(code))) {
+    return fail('retry.statusCodes', 'an array of status codes', given);
   }
   return new Set(statusCodes as number[]);
 }
@@ -187,7 +198,7 @@ function resolveRedirect(input: CommonOptions['redirect'], base: number): number
   if (input === false) return 0;
   if (input === true) return base === 0 ? DEFAULTS.maxRedirects : base;
   checkKnownOptions(input, REDIRECT_OPTIONS);
-  return checkInteger('redirect.max', own(input, 'max') ?? DEFAULTS.maxRedirects, 0);
+  return checkInteger('redirect.max', own(input, 'max', 'redirect') ?? DEFAULTS.maxRedirects, 0);
 }
 
 function resolveAuth(given: Auth | null | undefined, base: ResolvedAuth | undefined) {
@@ -242,11 +253,14 @@ function resolveHooks(given: Partial<Hooks> | undefined, base: Hooks | undefined
   return count === 0 ? undefined : hooks;
 }
 
-function concatHooks<H>(name: string, base: readonly H[], extra: readonly H[] | undefined) {
-  if (extra === undefined) return base;
-  if (!Array.isArray(extra)) {
+// The list given is read once, into a copy that is checked and kept (see ownItems): the
+// caller's array, changed later, changes nothing.
+function concatHooks<H>(name: string, base: readonly H[], given: readonly H[] | undefined) {
+  if (given === undefined) return base;
+  if (!Array.isArray(given)) {
     throw new InvalidOptionError(`Expected \`hooks.${name}\` to be an array of functions`);
   }
+  const extra = ownItems(given, `hooks.${name}`) as H[];
   for (const [index, hook] of extra.entries()) checkFunction(`hooks.${name}[${index}]`, hook);
   return base.length === 0 ? extra : [...base, ...extra];
 }
@@ -319,7 +333,7 @@ function touchesConfig(options: object): boolean {
   for (const key in options) {
     if (
       !CALL_ONLY_KEYS.has(key) &&
-      ownValue(options, key, (options as Record<string, unknown>)[key]) !== undefined
+      ownValue(options, key, readOption(options, key, 'options')) !== undefined
     )
       return true;
   }

@@ -1,5 +1,4 @@
-import { fail, safeString } from '../core/validate.ts';
-import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import { fail, readOption } from '../core/validate.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 
 // A cookie name: an RFC 9110 token (RFC 6265 §4.1.1).
@@ -29,7 +28,7 @@ export function checkCookies(
   const checked: Record<string, string> = Object.assign(Object.create(null), base);
   for (const name of Object.keys(value)) {
     if (!COOKIE_NAME.test(name)) fail('cookies', 'keyed by cookie names (tokens)', name);
-    const text = readCookie(value as Record<string, unknown>, name);
+    const text = readOption(value, name, 'cookies');
     if (typeof text !== 'string') fail(`cookies.${name}`, 'a string', text);
     if (COOKIE_VALUE_FORBIDDEN.test(text)) {
       // As for a header value: the request cannot be sent as given (a smuggled header or cookie).
@@ -40,15 +39,4 @@ export function checkCookies(
     checked[name] = text;
   }
   return checked;
-}
-
-// The value of cookie `name`; a getter that throws is a bad option, not a crash.
-function readCookie(cookies: Record<string, unknown>, name: string): unknown {
-  try {
-    return cookies[name];
-  } catch (error) {
-    throw new InvalidOptionError(`Reading \`cookies.${name}\` threw: ${safeString(error)}`, {
-      cause: error,
-    });
-  }
 }

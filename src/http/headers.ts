@@ -1,5 +1,5 @@
 import { type InspectOptions, inspect } from 'node:util';
-import { fail } from '../core/validate.ts';
+import { fail, readOption } from '../core/validate.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { HeadersInit } from './options.ts';
 
@@ -46,7 +46,7 @@ function checkValue(name: string, value: string): string {
 }
 
 function toValue(name: string, value: unknown): string {
-  if (Array.isArray(value)) return checkValue(name, value.join(', '));
+  if (Array.isArray(value)) return checkValue(name, joinValues(name, value));
   if (typeof value === 'string') return checkValue(name, value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   throw new InvalidRequestError(
@@ -54,7 +54,28 @@ function toValue(name: string, value: unknown): string {
   );
 }
 
-/** Validates headers and lower-cases their names; `null` values are kept as removals. */
+// The items of a header given as an array, joined with ", ", each read once.
+function joinValues(name: string, values: readonly unknown[]): string {
+  const where = `headers.${name}`;
+  let joined = '';
+  for (let index = 0; index < values.length; index++) {
+    const item = readOption(values, index, where);
+    if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+      throw new InvalidRequestError(
+        `Invalid value for header "${name}": expected an array of strings, numbers or booleans, got ${typeof item} at index ${index}`,
+      );
+    }
+    joined = index === 0 ? String(item) : `${joined}, ${item}`;
+  }
+  return joined;
+}
+
+/**
+ * Validates headers and lower-cases their names; `null` values are kept as removals. Each value
+ * is read once, during the copy, so what is sent is what was checked.
+ * @throws {InvalidOptionError} for a getter that throws, naming the header.
+ * @throws {InvalidRequestError} for a bad name or value (CR, LF or NUL, a wrong type).
+ */
 export function normalizeHeaders(init: HeadersInit): HeaderPatch {
   const patch: HeaderPatch = new HeaderRecord();
   if (init instanceof Headers) {
@@ -63,7 +84,7 @@ export function normalizeHeaders(init: HeadersInit): HeaderPatch {
   }
   if (typeof init !== 'object' || init === null) fail('headers', 'an object or Headers', init);
   for (const name of Object.keys(init)) {
-    const value = init[name];
+    const value = readOption(init, name, 'headers');
     if (value === undefined) continue;
     patch[checkName(name)] = value === null ? null : toValue(name, value);
   }

@@ -1,4 +1,4 @@
-import { describe } from '../core/validate.ts';
+import { describe, ownItems, readOption } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import type { Call } from './call.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -51,8 +51,11 @@ export class PolicyChain {
         `Expected \`policies\` to be an array of policies, got ${describe(option)}`,
       );
     }
-    option.forEach(checkPolicy);
-    return option.length === 0 ? undefined : new PolicyChain(option as SessionPolicy[]);
+    // Read once into a copy that is checked and kept: the caller's array, changed later, changes
+    // nothing.
+    const policies = ownItems(option, 'policies');
+    policies.forEach(checkPolicy);
+    return policies.length === 0 ? undefined : new PolicyChain(policies as SessionPolicy[]);
   }
 
   /** Runs every `started` hook for a call about to make its first attempt. */
@@ -112,16 +115,17 @@ function checkPolicy(policy: unknown, index: number): void {
       `Expected \`${name}\` to be a policy object, got ${describe(policy)}`,
     );
   }
-  const record = policy as Record<string, unknown>;
-  if (typeof record.name !== 'string') {
+  const policyName = readOption(policy, 'name', name);
+  if (typeof policyName !== 'string') {
     throw new InvalidOptionError(
-      `Expected \`${name}.name\` to be a string, got ${describe(record.name)}`,
+      `Expected \`${name}.name\` to be a string, got ${describe(policyName)}`,
     );
   }
   for (const hook of HOOKS) {
-    if (record[hook] !== undefined && typeof record[hook] !== 'function') {
+    const method = readOption(policy, hook, name);
+    if (method !== undefined && typeof method !== 'function') {
       throw new InvalidOptionError(
-        `Expected \`${name}.${hook}\` to be a function, got ${describe(record[hook])}`,
+        `Expected \`${name}.${hook}\` to be a function, got ${describe(method)}`,
       );
     }
   }

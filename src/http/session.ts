@@ -113,7 +113,7 @@ export class Session {
           : checkBoolean('allowAbsoluteURLs', options.allowAbsoluteURLs),
       redactParams,
     };
-    this.cookies = cookieStore(options.cookieJar);
+    this.cookies = cookieStore(options.cookieJar, redactParams);
     this.#telemetry =
       options.telemetry === undefined ? true : checkBoolean('telemetry', options.telemetry);
     this.#flights =
@@ -496,10 +496,13 @@ function checkCallOptions(options: RequestOptions): void {
   }
 }
 
-function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
-  if (option === undefined || option === true) return new Cookies();
+function cookieStore(
+  option: SessionOptions['cookieJar'],
+  redactParams: ReadonlySet<string>,
+): Cookies | undefined {
+  if (option === undefined || option === true) return new Cookies(undefined, redactParams);
   if (option === false) return undefined;
-  if (option instanceof CookieJar) return new Cookies(option);
+  if (option instanceof CookieJar) return new Cookies(option, redactParams);
   throw new InvalidOptionError('Expected `cookieJar` to be a boolean or a tough-cookie CookieJar');
 }
 

@@ -1,4 +1,4 @@
-import { checkKnownOptions, fail } from '../core/validate.ts';
+import { checkKnownOptions, fail, ownItems, ownOptions } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { UNSAFE_CHARS } from './headers.ts';
 import { PROXY_OPTIONS } from './known-options.ts';
@@ -15,9 +15,11 @@ function isPEM(value: unknown): value is string | Buffer {
   return typeof value === 'string' || Buffer.isBuffer(value);
 }
 
-/** Checks `ca`: a PEM string, a Buffer, or an array of them. */
+/** Checks `ca`: a PEM string, a Buffer, or an array of them (copied, each item read once). */
 export function checkCA(value: unknown): TLSOptions['ca'] {
-  if (isPEM(value) || (Array.isArray(value) && value.every(isPEM))) return value;
+  if (isPEM(value)) return value;
+  const items = Array.isArray(value) ? ownItems(value, 'ca') : undefined;
+  if (items?.every(isPEM)) return items as (string | Buffer)[];
   return fail('ca', 'a PEM string, a Buffer or an array of them', value);
 }
 
@@ -36,16 +38,21 @@ function isProxyURL(uri: unknown): boolean {
 }
 
 /**
- * Checks `proxy`: an http(s) URL (string or `URL`), or `{ uri, token? }` with a header-safe token.
- * A wrong string is not quoted in the message: it may hold the proxy's credentials.
+ * Checks `proxy`: an http(s) URL (string or `URL`), or `{ uri, token? }` with a header-safe token,
+ * read once from its own properties and returned as a new object (what the pool is built from is
+ * what was checked). A wrong string is not quoted in the message: it may hold the proxy's
+ * credentials.
  */
 export function checkProxy(value: unknown): ProxyOptions {
   if (isProxyURL(value)) return value as string | URL;
   if (typeof value === 'object' && value !== null && !(value instanceof URL)) {
     checkKnownOptions(value, PROXY_OPTIONS);
-    const { uri, token } = value as { uri?: unknown; token?: unknown };
+    const { uri, token } = ownOptions(value as { uri?: unknown; token?: unknown }, 'proxy');
     const tokenOK = token === undefined || (typeof token === 'string' && !UNSAFE_CHARS.test(token));
-    if (isProxyURL(uri) && tokenOK) return value as ProxyOptions;
+    if (isProxyURL(uri) && tokenOK) {
+      const checked = { uri: uri as string | URL };
+      return token === undefined ? checked : { ...checked, token: token as string };
+    }
   }
   const expected = 'an http(s) URL or { uri, token? } with a string token';
   if (typeof value === 'string') {

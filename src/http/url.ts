@@ -1,5 +1,5 @@
 import { DEFAULT_REDACTED, redactURL } from '../core/redact.ts';
-import { fail, safeString } from '../core/validate.ts';
+import { fail, readOption, safeString } from '../core/validate.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
 import { MAY_HOLD_DOT_SEGMENT, resolveDotSegments } from './dot-segments.ts';
 import { UNSAFE_CHARS } from './headers.ts';
@@ -37,7 +37,12 @@ function refuse(input: string, why: string, secret: ReadonlySet<string>): never 
   throw new InvalidURLError(`${quoteURL(input, secret)} ${why}`);
 }
 
-function parseAbsolute(input: string | URL, secret: ReadonlySet<string>): URL {
+/**
+ * `input` as an absolute http(s) `URL`.
+ * @throws {InvalidURLError} for anything else (or CR, LF or NUL in it), quoting `input` with the
+ * values of its `secret` query parameters redacted.
+ */
+export function parseAbsolute(input: string | URL, secret: ReadonlySet<string>): URL {
   const text = String(input);
   if (UNSAFE_CHARS.test(text)) refuse(text, 'contains CR, LF or NUL', secret);
   let url: URL;
@@ -146,6 +151,8 @@ export type ParamPairs = [string, string | null][];
 /**
  * Normalises params into pairs (arrays repeat the key, `null` removes, `undefined` is skipped).
  * `name` is the option they came from (`params` or `form`), for the error a wrong value gets.
+ * Each value (and each item of an array) is read once, so what is sent is what was checked.
+ * @throws {InvalidOptionError} for a wrong value, or a getter that throws, naming the parameter.
  */
 export function normalizeParams(init: ParamsInit, name = 'params'): ParamPairs {
   const pairs: ParamPairs = [];
@@ -155,14 +162,21 @@ export function normalizeParams(init: ParamsInit, name = 'params'): ParamPairs {
   }
   if (typeof init !== 'object' || init === null) fail(name, 'an object or URLSearchParams', init);
   for (const key of Object.keys(init)) {
-    const value = init[key];
+    const value = readOption(init, key, name);
     if (value === undefined) continue;
     if (value === null) pairs.push([key, null]);
-    else if (Array.isArray(value))
-      for (const item of value) pairs.push([key, paramText(name, item)]);
+    else if (Array.isArray(value)) pushItems(pairs, key, value, name);
     else pairs.push([key, paramText(name, value)]);
   }
   return pairs;
+}
+
+// Appends a pair per item of the array `values` given for `key`, each item read once.
+function pushItems(pairs: ParamPairs, key: string, values: readonly unknown[], name: string) {
+  const where = `${name}.${key}`;
+  for (let index = 0; index < values.length; index++) {
+    pairs.push([key, paramText(name, readOption(values, index, where))]);
+  }
 }
 
 // A param value as text: a string, number, boolean or bigint; an object or a symbol has none.

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CookieJar, MemoryCookieStore } from 'tough-cookie';
-import { Cookies, InvalidOptionError, InvalidRequestError, Session } from '../../src/index.ts';
+import {
+  Cookies,
+  InvalidOptionError,
+  InvalidRequestError,
+  InvalidURLError,
+  Session,
+} from '../../src/index.ts';
 import { startServer } from '../helpers/server.ts';
 import { type Echo, echo, openSession } from './fixtures.ts';
 
@@ -199,4 +205,53 @@ test('a cookie value is read once: what is sent is what was checked', async (t) 
   assert.equal(reads, 1);
   reads = 1;
   await assert.rejects(session.get('/', { cookies }), InvalidRequestError);
+});
+
+test('session.cookies.set and get: a bad URL is an InvalidURLError, redacted; a bad cookie an InvalidOptionError', async (t) => {
+  const server = await startServer(t, echo);
+  const session = openSession(t, { baseURL: server.origin, redactParams: ['sig'] });
+  const cookies = session.cookies as Cookies;
+  for (const url of ['not a url', '/relative', 'ftp://a.test/', 'http://a.test/\r\nx', 5]) {
+    assert.throws(() => cookies.set(url as string, 'a=1'), InvalidURLError, String(url));
+    assert.throws(() => cookies.get(url as string), InvalidURLError, String(url));
+  }
+  assert.throws(
+    () => cookies.get('nope?sig=s3cret'),
+    (error: unknown) => {
+      assert.ok(error instanceof InvalidURLError);
+      assert.equal(error.message, '"nope?sig=REDACTED" is not an absolute http(s) URL');
+      return true;
+    },
+  );
+  const url = `${server.origin}/?sig=s3cret`;
+  const refusals: [cookie: unknown, why: RegExp][] = [
+    ['', /Cookie failed to parse/],
+    [';;;', /Cookie failed to parse/],
+    ['a=1; Domain=elsewhere.test', /not in this host's domain/],
+    ['sid=secret-value; Secure', /not a secure connection/],
+  ];
+  for (const [cookie, why] of refusals) {
+    assert.throws(
+      () => cookies.set(url, cookie as string),
+      (error: unknown) => {
+        assert.ok(error instanceof InvalidOptionError, String(cookie));
+        assert.match(error.message, why);
+        assert.match(
+          error.message,
+          /^The cookie jar refused a cookie for "http:\/\/127\.0\.0\.1:\d+\/\?sig=REDACTED": /,
+        );
+        assert.doesNotMatch(error.message, /secret/);
+        assert.ok(error.cause instanceof Error);
+        return true;
+      },
+    );
+  }
+  assert.throws(() => cookies.set(url, 42 as never), {
+    name: 'InvalidOptionError',
+    message: 'Expected `cookie` to be a Set-Cookie string, got 42 (number)',
+  });
+  // Nothing refused reached the jar; a good cookie still does.
+  assert.deepEqual(cookies.get(url), {});
+  cookies.set(url, 'ok=1');
+  assert.deepEqual(cookies.get(new URL(url) as never), { ok: '1' });
 });

@@ -125,18 +125,64 @@ export class GetterError extends Error {
   override name = 'GetterError';
 }
 
+/** Keys that nested option records (headers, params, timeout, retry, auth, proxy, hooks…) read. */
+const nestedKey = fc.constantFrom(
+  'x-a',
+  'page',
+  'max',
+  'uri',
+  'token',
+  'limit',
+  'methods',
+  'statusCodes',
+  'connect',
+  'total',
+  'username',
+  'password',
+  'bearer',
+  'beforeRequest',
+  'afterResponse',
+  'name',
+);
+
+/**
+ * A record or an array (a nested option, `headers: {…}`, `retry: { methods: […] }`) holding
+ * a {@link GetterError} getter at `key` (or index 0), beside a plain value.
+ */
+export const throwingRecord: fc.Arbitrary<unknown> = fc
+  .tuple(nestedKey, fc.boolean(), fc.boolean())
+  .map(([key, isArray, nested]) => {
+    const holder = Object.defineProperty(isArray ? ['a'] : { a: '1' }, isArray ? 0 : key, {
+      enumerable: true,
+      configurable: true,
+      get() {
+        throw new GetterError(`getter of ${key}`);
+      },
+    });
+    // fast-check would call the getter to print a counterexample.
+    const shown = `${isArray ? `[<throws>, 'a']` : `{ ${key}: <throws>, a: '1' }`}`;
+    Object.defineProperty(holder, fc.toStringMethod, { value: () => shown });
+    // One level deeper as well: `retry: { methods: [getter] }`, `proxy: { uri: getter }`.
+    return nested ? { [key]: holder } : holder;
+  });
+
 /**
  * An options object with some of `keys` (and random other keys) set to {@link wildValue}s, some
- * of them as getters that throw a {@link GetterError}.
+ * of them as getters that throw a {@link GetterError}, some as records or arrays holding one
+ * ({@link throwingRecord}).
  */
 export function optionObject(keys: readonly string[]): fc.Arbitrary<Record<string, unknown>> {
   const key = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...keys) },
     { weight: 1, arbitrary: fc.string({ maxLength: 8 }) },
   );
+  const value = fc.oneof(
+    { weight: 8, arbitrary: wildValue },
+    { weight: 2, arbitrary: throwingRecord },
+  );
   const entry = fc.tuple(
     key,
-    wildValue,
+    value,
     fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
   );
   return fc.array(entry, { maxLength: 4 }).map((entries) => {
@@ -154,6 +200,8 @@ export function optionObject(keys: readonly string[]): fc.Arbitrary<Record<strin
           : { value, writable: true }),
       });
     }
+    const shown = `{ ${entries.map(([name, value, throws]) => `${JSON.stringify(name)}: ${throws ? '<throws>' : fc.stringify(value)}`).join(', ')} }`;
+    Object.defineProperty(options, fc.toStringMethod, { value: () => shown });
     return options;
   });
 }
