@@ -8,6 +8,7 @@ import {
   InvalidOptionError,
 } from '../../src/index.ts';
 import { defer, flush } from '../futures/helpers.ts';
+import { freezeClock } from '../helpers/clock.ts';
 import { deferred, startServer } from '../helpers/server.ts';
 
 const never = <T>() => new Promise<T>(() => {});
@@ -187,6 +188,10 @@ describe('flow deadlines', () => {
     });
     await using s = new FuturesSession({ baseURL: server.origin, retry: false });
     t.mock.timers.enable({ apis: ['setTimeout'] });
+    // The request takes the step's deadline, on performance.now(): real time the machine spends
+    // before sending it (the process's first request loads modules) must not pass the deadline,
+    // or the request fails unsent, as it should, and never arrives. Only the tick passes it.
+    freezeClock(t);
     const running = flow()
       .step('slow', () => s.get('/slow'), { deadline: 50 })
       .start();

@@ -9,6 +9,7 @@ import {
   TimeoutError,
   withDeadline,
 } from '../../src/index.ts';
+import { freezeClock } from '../helpers/clock.ts';
 import { type Deferred, deferred, startServer } from '../helpers/server.ts';
 
 /**
@@ -53,6 +54,10 @@ async function failure(future: Future<Response>): Promise<unknown> {
 
 test('a queued request fails at its withDeadline deadline, unsent, and leaves the queue', async (t) => {
   const { futures, held, release, paths } = await heldSession(t);
+  // The error's `timeout` is the budget the request was made with: what was left of the 50 ms
+  // when it was queued. Real time between the two (25 ms, seen on a loaded machine) would leave
+  // less; with performance.now() stopped none passes, and the real 50 ms timer still expires it.
+  freezeClock(t);
   const queued = withDeadline(50, () => futures.get('/late'));
   assert.equal(futures.executor.queued, 1);
 
@@ -77,6 +82,10 @@ test('it fails at that very moment: not a millisecond before its deadline, and n
   t.after(() => mock.timers.reset());
   const { futures, held } = await heldSession(t);
   mock.timers.enable({ apis: ['setTimeout'] });
+  // The deadline is read on performance.now() when withDeadline starts, the queue's timer armed
+  // for what is left of it when the request is queued: a millisecond of real time between the two
+  // (a loaded machine) would arm it for 49 ms or less. Stopped, that clock leaves it exactly 50.
+  freezeClock(t);
   const queued = withDeadline(50, () => futures.get('/late'));
   mock.timers.tick(49);
   assert.equal(queued.done(), false);
@@ -107,6 +116,8 @@ test('a queued request fails when its total timeout passes: it counts from when 
 
 test('the per-request deadline option does the same', async (t) => {
   const { futures, held } = await heldSession(t);
+  // As above: its `timeout` is exactly 30 only if no real time passes as it is queued.
+  freezeClock(t);
   const error = await failure(futures.get('/late', { deadline: 30 }));
   assert.ok(error instanceof TimeoutError && error.phase === 'deadline', String(error));
   assert.equal(error.timeout, 30);

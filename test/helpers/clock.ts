@@ -21,3 +21,17 @@ export function shiftClock(t: TestContext, ms: number): void {
 export function shiftFor(order: TimerOrder): number {
   return order === 'request timer first' ? 1_000 : -1_000;
 }
+
+/**
+ * Stops `performance.now()` (the clock every deadline is computed on) where it is, until `t`
+ * ends. node:test's `mock.timers` fakes `setTimeout` but not that clock, so real time still runs
+ * between the moment a deadline is set and the moment a timer is armed for it, and a loaded
+ * machine can make that long (the first request of a process loads modules, for one): a request
+ * finds a 50 ms flow deadline already passed and fails unsent, or a queue's timer is armed for
+ * less than the tick a test counts on. With the clock stopped, a timer for a deadline waits
+ * exactly the deadline's budget wherever it is armed, and only ticks pass it.
+ */
+export function freezeClock(t: TestContext): void {
+  const frozen = performance.now();
+  t.mock.method(performance, 'now', () => frozen);
+}
