@@ -54,35 +54,51 @@ export interface AskWatcher {
   asked(): void;
 }
 
-/** @internal Makes `watcher` hear every time a consumer asks for `future`'s outcome. */
-export let watchAsks: (future: Future<unknown>, watcher: AskWatcher) => void;
-
-/** @internal Creates a pending future whose cancellation calls `canceller`. */
-export let createFuture: <T>(canceller: Canceller) => Future<T>;
-/** @internal Moves a pending future to running (a future no longer pending stays as it is). */
-export let startFuture: (future: Future<unknown>) => void;
-/** @internal Fulfils (`ok`) or rejects a future, unless it is done (e.g. cancelled) already. */
-export let settleFuture: (future: Future<unknown>, ok: boolean, outcome: unknown) => void;
-/** @internal Cancels a future, unless it is done, with the given reason. */
-export let cancelFuture: (future: Future<unknown>, reason: CancelledError) => void;
-/** @internal Whether a future failed (rejected, not cancelled), without retrieving its error. */
-export let hasFailed: (future: Future<unknown>) => boolean;
-/** @internal Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
-export let noteWaiting: (future: Future<unknown>) => void;
-
-/** How a done future ended, as {@link takeOutcome} hands it over. */
+/** How a done future ended, as {@link FutureController.takeOutcome} hands it over. */
 export type Settled = 'fulfilled' | 'rejected' | 'cancelled';
 
 /**
- * @internal Hands a future's outcome (its value, or its error) to `fn` the moment it is done —
- * synchronously, at once if it is done already — without allocating a promise. The caller takes
- * the outcome over (a flow step adopts it), so a failure is no longer reported as unretrieved
- * here, and no consumer is told it asked (tracing's blocked time stays the caller's own).
+ * What fanout's own machinery does to a future beyond its public API: an executor, a flow step or
+ * a coalesced call creates, starts, settles and cancels the futures it runs; `wait`,
+ * `asCompleted` and `FutureSet` block on futures without retrieving them; tracing hears who asks;
+ * a flow step takes a dependency's outcome over. Each operation reaches the future's private
+ * state, so {@link futureController} is filled in by `Future` itself.
+ *
+ * @internal
  */
-export let takeOutcome: (
-  future: Future<unknown>,
-  fn: (settled: Settled, outcome: unknown) => void,
-) => void;
+export interface FutureController {
+  /** Creates a pending future whose cancellation calls `canceller`. */
+  create<T>(canceller: Canceller): Future<T>;
+  /** Moves a pending future to running (a future no longer pending stays as it is). */
+  start(future: Future<unknown>): void;
+  /** Fulfils (`ok`) or rejects a future, unless it is done (e.g. cancelled) already. */
+  settle(future: Future<unknown>, ok: boolean, outcome: unknown): void;
+  /** Cancels a future, unless it is done, with the given reason. */
+  cancel(future: Future<unknown>, reason: CancelledError): void;
+  /** Whether a future failed (rejected, not cancelled), without retrieving its error. */
+  hasFailed(future: Future<unknown>): boolean;
+  /** Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
+  noteWaiting(future: Future<unknown>): void;
+  /** Makes `watcher` hear every time a consumer asks for `future`'s outcome. */
+  watchAsks(future: Future<unknown>, watcher: AskWatcher): void;
+  /**
+   * Hands a future's outcome (its value, or its error) to `fn` the moment it is done —
+   * synchronously, at once if it is done already — without allocating a promise. The caller takes
+   * the outcome over (a flow step adopts it), so a failure is no longer reported as unretrieved
+   * here, and no consumer is told it asked (tracing's blocked time stays the caller's own).
+   */
+  takeOutcome(future: Future<unknown>, fn: (settled: Settled, outcome: unknown) => void): void;
+}
+
+/**
+ * The one way into a future's private state from the rest of fanout (see
+ * {@link FutureController}); not exported by the package. `Future`'s static block, the only code
+ * that can reach the private fields, fills it in and freezes it while this module is evaluated,
+ * so it is complete before any other module can use it.
+ *
+ * @internal
+ */
+export const futureController = {} as FutureController;
 
 /**
  * The eventual outcome of some work, in the manner of Python's `concurrent.futures.Future`, that
@@ -141,27 +157,30 @@ export class Future<T> implements PromiseLike<T> {
   }
 
   static {
-    createFuture = <T>(canceller: Canceller) => new Future<T>('pending', canceller);
-    startFuture = (future) => {
-      if (future.#state === 'pending') future.#state = 'running';
+    const controller: FutureController = {
+      create: <T>(canceller: Canceller) => new Future<T>('pending', canceller),
+      start(future) {
+        if (future.#state === 'pending') future.#state = 'running';
+      },
+      settle: (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome),
+      cancel(future, reason) {
+        future.#cancel(reason);
+      },
+      hasFailed: (future) => future.#state === 'rejected',
+      noteWaiting: (future) => future.#ask('wait'),
+      watchAsks(future, watcher) {
+        future.#askWatcher = watcher;
+      },
+      takeOutcome(future, fn) {
+        if (!future.#retrieved) {
+          future.#retrieved = true;
+          if (future.#state === 'rejected') forgetUnretrieved(future);
+        }
+        if (future.done()) fn(future.#state as Settled, future.#outcome);
+        else future.#listen(() => fn(future.#state as Settled, future.#outcome));
+      },
     };
-    settleFuture = (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome);
-    cancelFuture = (future, reason) => {
-      future.#cancel(reason);
-    };
-    hasFailed = (future) => future.#state === 'rejected';
-    noteWaiting = (future) => future.#ask('wait');
-    watchAsks = (future, watcher) => {
-      future.#askWatcher = watcher;
-    };
-    takeOutcome = (future, fn) => {
-      if (!future.#retrieved) {
-        future.#retrieved = true;
-        if (future.#state === 'rejected') forgetUnretrieved(future);
-      }
-      if (future.done()) fn(future.#state as Settled, future.#outcome);
-      else future.#listen(() => fn(future.#state as Settled, future.#outcome));
-    };
+    Object.freeze(Object.assign(futureController, controller));
   }
 
   /**
