@@ -128,8 +128,13 @@ export const futureController = {} as FutureController;
 export class Future<T> implements PromiseLike<T> {
   /** Where the future is in its life; only moves forward (see {@link State}). */
   #state: State;
-  /** The value once fulfilled, the error once rejected or cancelled; `undefined` before. */
-  #outcome: unknown = undefined;
+  /**
+   * Until done, what stops the work on `cancel()` (a {@link Canceller}, or `undefined`); once
+   * done, the outcome: the value once fulfilled, the error once rejected or cancelled. A future
+   * never needs both at once, so one field holds them: a queued future stays small, and a done one
+   * holds no task or socket.
+   */
+  #held: unknown;
   /**
    * Callbacks to run when done, in the order added: the first one alone (most futures have at most
    * one, and a queued future stays small), a list from the second; dropped once run. Each was
@@ -144,8 +149,6 @@ export class Future<T> implements PromiseLike<T> {
    */
   #resolvePromise: ((value: unknown) => void) | undefined = undefined;
   #rejectPromise: ((reason: unknown) => void) | undefined = undefined;
-  /** Stops the work on `cancel()`; dropped once done, so a done future holds no task or socket. */
-  #canceller: Canceller | undefined;
   /** Hears every ask (`then`, `result`, `exception`, `wait`) when the future is traced. */
   #askWatcher: AskWatcher | undefined = undefined;
   /** Whether someone retrieved (or is waiting to retrieve) the outcome; never goes back to false. */
@@ -153,7 +156,7 @@ export class Future<T> implements PromiseLike<T> {
 
   private constructor(state: State, canceller: Canceller | undefined) {
     this.#state = state;
-    this.#canceller = canceller;
+    this.#held = canceller;
   }
 
   static {
@@ -176,8 +179,8 @@ export class Future<T> implements PromiseLike<T> {
           future.#retrieved = true;
           if (future.#state === 'rejected') forgetUnretrieved(future);
         }
-        if (future.done()) fn(future.#state as Settled, future.#outcome);
-        else future.#listen(() => fn(future.#state as Settled, future.#outcome));
+        if (future.done()) fn(future.#state as Settled, future.#held);
+        else future.#listen(() => fn(future.#state as Settled, future.#held));
       },
     };
     Object.freeze(Object.assign(futureController, controller));
@@ -393,8 +396,8 @@ export class Future<T> implements PromiseLike<T> {
    */
   async result(options?: ResultOptions): Promise<T> {
     await this.#waitDone('result', options);
-    if (this.#state === 'fulfilled') return this.#outcome as T;
-    throw this.#outcome;
+    if (this.#state === 'fulfilled') return this.#held as T;
+    throw this.#held;
   }
 
   /**
@@ -412,8 +415,8 @@ export class Future<T> implements PromiseLike<T> {
    */
   async exception(options?: ResultOptions): Promise<unknown> {
     await this.#waitDone('exception', options);
-    if (this.#state === 'cancelled') throw this.#outcome;
-    return this.#state === 'rejected' ? this.#outcome : undefined;
+    if (this.#state === 'cancelled') throw this.#held;
+    return this.#state === 'rejected' ? this.#held : undefined;
   }
 
   /**
@@ -479,8 +482,8 @@ export class Future<T> implements PromiseLike<T> {
     const derived = new Future<U>('running', { abort: () => this.cancel() });
     this.#ask('then');
     this.addDoneCallback(() => {
-      if (this.#state === 'fulfilled') derived.#run(() => fn(this.#outcome as T));
-      else derived.#settle(this.#state, this.#outcome);
+      if (this.#state === 'fulfilled') derived.#run(() => fn(this.#held as T));
+      else derived.#settle(this.#state, this.#held);
     });
     return derived;
   }
@@ -534,8 +537,8 @@ export class Future<T> implements PromiseLike<T> {
 
   /** A promise that settles with the future. */
   #toPromise(): Promise<T> {
-    if (this.#state === 'fulfilled') return Promise.resolve(this.#outcome as T);
-    if (this.done()) return Promise.reject(this.#outcome);
+    if (this.#state === 'fulfilled') return Promise.resolve(this.#held as T);
+    if (this.done()) return Promise.reject(this.#held);
     return new Promise<T>((resolve, reject) => {
       this.#resolvePromise = resolve as (value: unknown) => void;
       this.#rejectPromise = reject;
@@ -570,7 +573,7 @@ export class Future<T> implements PromiseLike<T> {
   #cancel(reason: CancelledError): boolean {
     if (this.#state === 'cancelled') return true;
     if (this.done()) return false;
-    this.#canceller?.abort(reason);
+    (this.#held as Canceller | undefined)?.abort(reason);
     this.#settle('cancelled', reason);
     return this.cancelled();
   }
@@ -579,8 +582,7 @@ export class Future<T> implements PromiseLike<T> {
   #settle(state: State, outcome: unknown): void {
     if (this.done()) return;
     this.#state = state;
-    this.#outcome = outcome;
-    this.#canceller = undefined;
+    this.#held = outcome;
     if (state === 'rejected' && !this.#retrieved) watchUnretrieved(this, outcome);
     if (this.#resolvePromise !== undefined) {
       if (state === 'fulfilled') this.#resolvePromise(outcome);
