@@ -4,15 +4,7 @@ import type { CancelledError } from '../errors/cancelled-error.ts';
 import { DeadlineError, type DeadlineScope } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
 import { HTTPError } from '../errors/http-error.ts';
-import {
-  cancelFuture,
-  createFuture,
-  Future,
-  type Settled,
-  settleFuture,
-  startFuture,
-  takeOutcome,
-} from '../futures/future.ts';
+import { Future, futureController, type Settled } from '../futures/future.ts';
 import { isDeadlineAtOrAfter, sooner, stepDeadline } from '../http/deadline.ts';
 import { Response } from '../http/response.ts';
 import type { PlannedStep } from './plan.ts';
@@ -99,7 +91,7 @@ export class StepRun implements StepContext {
     this.spec = spec;
     this.#host = host;
     this.waitingFor = spec.dependencies.length;
-    this.future = createFuture(this);
+    this.future = futureController.create(this);
   }
 
   get name(): string {
@@ -144,7 +136,7 @@ export class StepRun implements StepContext {
     this.#phase = 'running';
     this.outcome = 'running';
     this.startedAt = at;
-    startFuture(this.future);
+    futureController.start(this.future);
     let result: unknown;
     // The requests the function makes now end by the step's deadline (or the flow's).
     const previous = stepDeadline.current;
@@ -159,7 +151,7 @@ export class StepRun implements StepContext {
     }
     if (result instanceof Future) {
       this.#work = result;
-      takeOutcome(result, (settled, outcome) => {
+      futureController.takeOutcome(result, (settled, outcome) => {
         // Not when the step cancelled it (timed out or cancelled): it has moved on already.
         if (this.#work !== result) return;
         // The future settles in the context of whoever settled it: resume in the flow's.
@@ -177,7 +169,7 @@ export class StepRun implements StepContext {
   dependencyFailed(dependency: StepRun): void {
     if (this.#phase !== 'waiting') return;
     // The chain carries the dependency's error on: it is no longer unretrieved on its own.
-    takeOutcome(dependency.future, ignore);
+    futureController.takeOutcome(dependency.future, ignore);
     const reason = this.#host.cancelReason();
     if (reason !== undefined) {
       this.cancel(reason);
@@ -210,7 +202,7 @@ export class StepRun implements StepContext {
 
   /** Cancels the step (and its work) unless it is done. */
   cancel(reason: CancelledError): void {
-    if (this.#phase !== 'done') cancelFuture(this.future, reason);
+    if (this.#phase !== 'done') futureController.cancel(this.future, reason);
   }
 
   /**
@@ -315,7 +307,7 @@ export class StepRun implements StepContext {
     if (this.#phase === 'done') return;
     this.#end(outcome);
     if (ok) this.value = valueOrError;
-    settleFuture(this.future, ok, valueOrError);
+    futureController.settle(this.future, ok, valueOrError);
     this.#host.stepDone(this);
   }
 

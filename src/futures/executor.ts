@@ -5,13 +5,7 @@ import { ExecutorShutdownError } from '../errors/executor-shutdown-error.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { type MapFunction, type MapOptions, mapTasks } from './executor-map.ts';
-import {
-  cancelFuture,
-  type Future,
-  settleFuture,
-  startFuture,
-  type TaskFunction,
-} from './future.ts';
+import { type Future, futureController, type TaskFunction } from './future.ts';
 import { Scheduler } from './scheduler.ts';
 import { type Runnable, Task, type TaskOwner } from './task.ts';
 
@@ -345,7 +339,7 @@ export class Executor {
     this.#isShutdown = true;
     if (cancelPending) {
       for (const task of this.#scheduler.queuedEntries()) {
-        cancelFuture(task.future, new CancelledError('Cancelled by executor shutdown'));
+        futureController.cancel(task.future, new CancelledError('Cancelled by executor shutdown'));
       }
     }
     this.#notify();
@@ -406,7 +400,7 @@ export class Executor {
     const { key } = task;
     const token =
       key === undefined ? undefined : this.#limit?.start(key, this.#scheduler.activeOf(key));
-    startFuture(task.future);
+    futureController.start(task.future);
     const { work } = task;
     let outcome: unknown;
     try {
@@ -436,7 +430,7 @@ export class Executor {
     if (typeof task.work !== 'function') task.work.release?.();
     task.controller = undefined;
     task.signal?.removeEventListener('abort', task);
-    settleFuture(task.future, ok, outcome);
+    futureController.settle(task.future, ok, outcome);
     this.#drain();
     this.#disarmWhenNothingDue();
     this.#notify();
@@ -480,7 +474,7 @@ export class Executor {
       task = this.#scheduler.takeExpired(now)
     ) {
       task.signal?.removeEventListener('abort', task);
-      settleFuture(task.future, false, task.expired());
+      futureController.settle(task.future, false, task.expired());
     }
     // A done callback above may have queued work and armed the timer: only ever sooner.
     const next = this.#scheduler.nextDue();

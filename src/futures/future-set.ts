@@ -3,7 +3,7 @@ import { startTimer } from '../core/timers.ts';
 import { own } from '../core/validate.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { expectFuture, expectFutures } from './expect-futures.ts';
-import { type Future, noteWaiting } from './future.ts';
+import { type Future, futureController } from './future.ts';
 
 /** Options of {@link FutureSet} and {@link asCompleted}. */
 export interface FutureSetOptions {
@@ -114,7 +114,7 @@ export class FutureSet<T> implements AsyncIterableIterator<Future<T>, undefined>
     expectFuture('future', future);
     if (this.#members.has(future)) return this;
     this.#members.add(future);
-    noteWaiting(future);
+    futureController.noteWaiting(future);
     future.addDoneCallback(this.#onDone);
     return this;
   }

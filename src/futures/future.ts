@@ -54,35 +54,51 @@ export interface AskWatcher {
   asked(): void;
 }
 
-/** @internal Makes `watcher` hear every time a consumer asks for `future`'s outcome. */
-export let watchAsks: (future: Future<unknown>, watcher: AskWatcher) => void;
-
-/** @internal Creates a pending future whose cancellation calls `canceller`. */
-export let createFuture: <T>(canceller: Canceller) => Future<T>;
-/** @internal Moves a pending future to running (a future no longer pending stays as it is). */
-export let startFuture: (future: Future<unknown>) => void;
-/** @internal Fulfils (`ok`) or rejects a future, unless it is done (e.g. cancelled) already. */
-export let settleFuture: (future: Future<unknown>, ok: boolean, outcome: unknown) => void;
-/** @internal Cancels a future, unless it is done, with the given reason. */
-export let cancelFuture: (future: Future<unknown>, reason: CancelledError) => void;
-/** @internal Whether a future failed (rejected, not cancelled), without retrieving its error. */
-export let hasFailed: (future: Future<unknown>) => boolean;
-/** @internal Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
-export let noteWaiting: (future: Future<unknown>) => void;
-
-/** How a done future ended, as {@link takeOutcome} hands it over. */
+/** How a done future ended, as {@link FutureController.takeOutcome} hands it over. */
 export type Settled = 'fulfilled' | 'rejected' | 'cancelled';
 
 /**
- * @internal Hands a future's outcome (its value, or its error) to `fn` the moment it is done —
- * synchronously, at once if it is done already — without allocating a promise. The caller takes
- * the outcome over (a flow step adopts it), so a failure is no longer reported as unretrieved
- * here, and no consumer is told it asked (tracing's blocked time stays the caller's own).
+ * What fanout's own machinery does to a future beyond its public API: an executor, a flow step or
+ * a coalesced call creates, starts, settles and cancels the futures it runs; `wait`,
+ * `asCompleted` and `FutureSet` block on futures without retrieving them; tracing hears who asks;
+ * a flow step takes a dependency's outcome over. Each operation reaches the future's private
+ * state, so {@link futureController} is filled in by `Future` itself.
+ *
+ * @internal
  */
-export let takeOutcome: (
-  future: Future<unknown>,
-  fn: (settled: Settled, outcome: unknown) => void,
-) => void;
+export interface FutureController {
+  /** Creates a pending future whose cancellation calls `canceller`. */
+  create<T>(canceller: Canceller): Future<T>;
+  /** Moves a pending future to running (a future no longer pending stays as it is). */
+  start(future: Future<unknown>): void;
+  /** Fulfils (`ok`) or rejects a future, unless it is done (e.g. cancelled) already. */
+  settle(future: Future<unknown>, ok: boolean, outcome: unknown): void;
+  /** Cancels a future, unless it is done, with the given reason. */
+  cancel(future: Future<unknown>, reason: CancelledError): void;
+  /** Whether a future failed (rejected, not cancelled), without retrieving its error. */
+  hasFailed(future: Future<unknown>): boolean;
+  /** Records that `wait`, `asCompleted` or a `FutureSet` blocks on a future. */
+  noteWaiting(future: Future<unknown>): void;
+  /** Makes `watcher` hear every time a consumer asks for `future`'s outcome. */
+  watchAsks(future: Future<unknown>, watcher: AskWatcher): void;
+  /**
+   * Hands a future's outcome (its value, or its error) to `fn` the moment it is done —
+   * synchronously, at once if it is done already — without allocating a promise. The caller takes
+   * the outcome over (a flow step adopts it), so a failure is no longer reported as unretrieved
+   * here, and no consumer is told it asked (tracing's blocked time stays the caller's own).
+   */
+  takeOutcome(future: Future<unknown>, fn: (settled: Settled, outcome: unknown) => void): void;
+}
+
+/**
+ * The one way into a future's private state from the rest of fanout (see
+ * {@link FutureController}); not exported by the package. `Future`'s static block, the only code
+ * that can reach the private fields, fills it in and freezes it while this module is evaluated,
+ * so it is complete before any other module can use it.
+ *
+ * @internal
+ */
+export const futureController = {} as FutureController;
 
 /**
  * The eventual outcome of some work, in the manner of Python's `concurrent.futures.Future`, that
@@ -112,8 +128,13 @@ export let takeOutcome: (
 export class Future<T> implements PromiseLike<T> {
   /** Where the future is in its life; only moves forward (see {@link State}). */
   #state: State;
-  /** The value once fulfilled, the error once rejected or cancelled; `undefined` before. */
-  #outcome: unknown = undefined;
+  /**
+   * Until done, what stops the work on `cancel()` (a {@link Canceller}, or `undefined`); once
+   * done, the outcome: the value once fulfilled, the error once rejected or cancelled. A future
+   * never needs both at once, so one field holds them: a queued future stays small, and a done one
+   * holds no task or socket.
+   */
+  #held: unknown;
   /**
    * Callbacks to run when done, in the order added: the first one alone (most futures have at most
    * one, and a queued future stays small), a list from the second; dropped once run. Each was
@@ -128,8 +149,6 @@ export class Future<T> implements PromiseLike<T> {
    */
   #resolvePromise: ((value: unknown) => void) | undefined = undefined;
   #rejectPromise: ((reason: unknown) => void) | undefined = undefined;
-  /** Stops the work on `cancel()`; dropped once done, so a done future holds no task or socket. */
-  #canceller: Canceller | undefined;
   /** Hears every ask (`then`, `result`, `exception`, `wait`) when the future is traced. */
   #askWatcher: AskWatcher | undefined = undefined;
   /** Whether someone retrieved (or is waiting to retrieve) the outcome; never goes back to false. */
@@ -137,31 +156,34 @@ export class Future<T> implements PromiseLike<T> {
 
   private constructor(state: State, canceller: Canceller | undefined) {
     this.#state = state;
-    this.#canceller = canceller;
+    this.#held = canceller;
   }
 
   static {
-    createFuture = <T>(canceller: Canceller) => new Future<T>('pending', canceller);
-    startFuture = (future) => {
-      if (future.#state === 'pending') future.#state = 'running';
+    const controller: FutureController = {
+      create: <T>(canceller: Canceller) => new Future<T>('pending', canceller),
+      start(future) {
+        if (future.#state === 'pending') future.#state = 'running';
+      },
+      settle: (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome),
+      cancel(future, reason) {
+        future.#cancel(reason);
+      },
+      hasFailed: (future) => future.#state === 'rejected',
+      noteWaiting: (future) => future.#ask('wait'),
+      watchAsks(future, watcher) {
+        future.#askWatcher = watcher;
+      },
+      takeOutcome(future, fn) {
+        if (!future.#retrieved) {
+          future.#retrieved = true;
+          if (future.#state === 'rejected') forgetUnretrieved(future);
+        }
+        if (future.done()) fn(future.#state as Settled, future.#held);
+        else future.#listen(() => fn(future.#state as Settled, future.#held));
+      },
     };
-    settleFuture = (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome);
-    cancelFuture = (future, reason) => {
-      future.#cancel(reason);
-    };
-    hasFailed = (future) => future.#state === 'rejected';
-    noteWaiting = (future) => future.#ask('wait');
-    watchAsks = (future, watcher) => {
-      future.#askWatcher = watcher;
-    };
-    takeOutcome = (future, fn) => {
-      if (!future.#retrieved) {
-        future.#retrieved = true;
-        if (future.#state === 'rejected') forgetUnretrieved(future);
-      }
-      if (future.done()) fn(future.#state as Settled, future.#outcome);
-      else future.#listen(() => fn(future.#state as Settled, future.#outcome));
-    };
+    Object.freeze(Object.assign(futureController, controller));
   }
 
   /**
@@ -374,8 +396,8 @@ export class Future<T> implements PromiseLike<T> {
    */
   async result(options?: ResultOptions): Promise<T> {
     await this.#waitDone('result', options);
-    if (this.#state === 'fulfilled') return this.#outcome as T;
-    throw this.#outcome;
+    if (this.#state === 'fulfilled') return this.#held as T;
+    throw this.#held;
   }
 
   /**
@@ -393,8 +415,8 @@ export class Future<T> implements PromiseLike<T> {
    */
   async exception(options?: ResultOptions): Promise<unknown> {
     await this.#waitDone('exception', options);
-    if (this.#state === 'cancelled') throw this.#outcome;
-    return this.#state === 'rejected' ? this.#outcome : undefined;
+    if (this.#state === 'cancelled') throw this.#held;
+    return this.#state === 'rejected' ? this.#held : undefined;
   }
 
   /**
@@ -460,8 +482,8 @@ export class Future<T> implements PromiseLike<T> {
     const derived = new Future<U>('running', { abort: () => this.cancel() });
     this.#ask('then');
     this.addDoneCallback(() => {
-      if (this.#state === 'fulfilled') derived.#run(() => fn(this.#outcome as T));
-      else derived.#settle(this.#state, this.#outcome);
+      if (this.#state === 'fulfilled') derived.#run(() => fn(this.#held as T));
+      else derived.#settle(this.#state, this.#held);
     });
     return derived;
   }
@@ -515,8 +537,8 @@ export class Future<T> implements PromiseLike<T> {
 
   /** A promise that settles with the future. */
   #toPromise(): Promise<T> {
-    if (this.#state === 'fulfilled') return Promise.resolve(this.#outcome as T);
-    if (this.done()) return Promise.reject(this.#outcome);
+    if (this.#state === 'fulfilled') return Promise.resolve(this.#held as T);
+    if (this.done()) return Promise.reject(this.#held);
     return new Promise<T>((resolve, reject) => {
       this.#resolvePromise = resolve as (value: unknown) => void;
       this.#rejectPromise = reject;
@@ -551,7 +573,7 @@ export class Future<T> implements PromiseLike<T> {
   #cancel(reason: CancelledError): boolean {
     if (this.#state === 'cancelled') return true;
     if (this.done()) return false;
-    this.#canceller?.abort(reason);
+    (this.#held as Canceller | undefined)?.abort(reason);
     this.#settle('cancelled', reason);
     return this.cancelled();
   }
@@ -560,8 +582,7 @@ export class Future<T> implements PromiseLike<T> {
   #settle(state: State, outcome: unknown): void {
     if (this.done()) return;
     this.#state = state;
-    this.#outcome = outcome;
-    this.#canceller = undefined;
+    this.#held = outcome;
     if (state === 'rejected' && !this.#retrieved) watchUnretrieved(this, outcome);
     if (this.#resolvePromise !== undefined) {
       if (state === 'fulfilled') this.#resolvePromise(outcome);

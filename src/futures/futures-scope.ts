@@ -1,7 +1,7 @@
 import { fail } from '../core/validate.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Response } from '../http/response.ts';
-import { type Canceller, cancelFuture, createFuture, Future } from './future.ts';
+import { type Canceller, Future, futureController } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 // A cycle by design: FuturesSession#scope() makes scopes, and a scope checks its session.
 import { type FutureRequestOptions, FuturesSession } from './futures-session.ts';
@@ -96,7 +96,7 @@ export class FuturesScope extends FutureVerbs {
   track<T>(future: Future<T>): Future<T> {
     if (!(future instanceof Future)) fail('future', 'a Future', future);
     if (this.#cancelled !== undefined) {
-      cancelFuture(future, this.#cancelled);
+      futureController.cancel(future, this.#cancelled);
       return future;
     }
     if (future.done()) return future;
@@ -138,7 +138,7 @@ export class FuturesScope extends FutureVerbs {
     let count = 0;
     for (const future of pending) {
       if (future.done()) continue;
-      cancelFuture(future, this.#cancelled);
+      futureController.cancel(future, this.#cancelled);
       count++;
     }
     return count;
@@ -146,7 +146,7 @@ export class FuturesScope extends FutureVerbs {
 }
 
 function cancelledFuture(reason: CancelledError): Future<Response> {
-  const future = createFuture<Response>(NO_WORK);
-  cancelFuture(future, reason);
+  const future = futureController.create<Response>(NO_WORK);
+  futureController.cancel(future, reason);
   return future;
 }

@@ -1,7 +1,7 @@
 /**
  * The public surface of the futures layer. Deliberately left out: the module-internal pieces
- * (`createFuture`, `settleFuture` and the other executor hooks of `future.ts`, the scheduler, the
- * heap, tasks, validators, timers and warnings), which are not API.
+ * (`futureController`, through which executors, flows and tracing reach a future's state, the
+ * scheduler, the heap, tasks, validators, timers and warnings), which are not API.
  */
 
 export type { ConcurrencyLimit } from './concurrency-limit.ts';

@@ -1,7 +1,7 @@
 import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import type { Membership } from '../core/single-flight.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
-import { cancelFuture, createFuture, type Future, settleFuture, startFuture } from './future.ts';
+import { type Future, futureController } from './future.ts';
 
 /**
  * A caller's future of shared work (a coalesced call, a loader's key), joined by `join` unless
@@ -16,10 +16,10 @@ export function memberFuture<T>(
   signal: AbortSignal | undefined,
 ): Future<T> {
   let membership: Membership<T> | undefined;
-  const future = createFuture<T>({ abort: (reason) => membership?.leave(reason) });
-  startFuture(future);
+  const future = futureController.create<T>({ abort: (reason) => membership?.leave(reason) });
+  futureController.start(future);
   const cancel = () =>
-    cancelFuture(
+    futureController.cancel(
       future,
       new CancelledError('Cancelled by an AbortSignal', { cause: signal?.reason }),
     );
@@ -29,8 +29,8 @@ export function memberFuture<T>(
   }
   membership = join();
   membership.promise.then(
-    (value) => settleFuture(future, true, value),
-    (error: unknown) => settleFuture(future, false, error),
+    (value) => futureController.settle(future, true, value),
+    (error: unknown) => futureController.settle(future, false, error),
   );
   if (signal !== undefined) {
     onAbort(signal, cancel);

@@ -7,13 +7,7 @@
  */
 
 import { CancelledError } from '../errors/cancelled-error.ts';
-import {
-  type Canceller,
-  cancelFuture,
-  createFuture,
-  type Future,
-  type TaskFunction,
-} from './future.ts';
+import { type Canceller, type Future, futureController, type TaskFunction } from './future.ts';
 import type { Entry } from './scheduler.ts';
 
 /**
@@ -73,7 +67,7 @@ export class Task<T> implements Entry, Canceller {
     this.key = key;
     this.signal = signal;
     this.owner = owner;
-    this.future = createFuture<T>(this);
+    this.future = futureController.create<T>(this);
   }
 
   /** When the task must have started (a {@link Runnable}'s `due`); a function may wait forever. */
@@ -103,6 +97,9 @@ export class Task<T> implements Entry, Canceller {
   /** The caller's signal was aborted: cancel the future (which calls {@link abort}). */
   handleEvent(): void {
     const reason = this.signal?.reason;
-    cancelFuture(this.future, new CancelledError('Cancelled by an AbortSignal', { cause: reason }));
+    futureController.cancel(
+      this.future,
+      new CancelledError('Cancelled by an AbortSignal', { cause: reason }),
+    );
   }
 }

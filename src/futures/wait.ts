@@ -2,7 +2,7 @@ import { checkTimeout } from '../core/checks.ts';
 import { startTimer } from '../core/timers.ts';
 import { fail, own } from '../core/validate.ts';
 import { expectFutures } from './expect-futures.ts';
-import { type Future, hasFailed, noteWaiting } from './future.ts';
+import { type Future, futureController } from './future.ts';
 import { FutureSet, type FutureSetOptions } from './future-set.ts';
 
 /**
@@ -72,7 +72,7 @@ export async function wait<F extends Future<unknown>>(
   const done = new Set<F>();
   const notDone = new Set<F>();
   for (const future of list) {
-    noteWaiting(future);
+    futureController.noteWaiting(future);
     (future.done() ? done : notDone).add(future);
   }
   if (!isSatisfied(returnWhen, done, notDone)) await settle(returnWhen, done, notDone, timeout);
@@ -119,7 +119,8 @@ function isSatisfied(
 ): boolean {
   if (notDone.size === 0) return true;
   if (returnWhen === 'FIRST_COMPLETED') return done.size > 0;
-  if (returnWhen === 'FIRST_EXCEPTION') return [...done].some((future) => hasFailed(future));
+  if (returnWhen === 'FIRST_EXCEPTION')
+    return [...done].some((future) => futureController.hasFailed(future));
   return false;
 }
 
@@ -148,7 +149,7 @@ function settle<F extends Future<unknown>>(
       if (
         isLast ||
         returnWhen === 'FIRST_COMPLETED' ||
-        (returnWhen === 'FIRST_EXCEPTION' && hasFailed(member))
+        (returnWhen === 'FIRST_EXCEPTION' && futureController.hasFailed(member))
       ) {
         finish();
       }

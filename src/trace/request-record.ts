@@ -1,5 +1,5 @@
 import { isFanoutError } from '../errors/fanout-error.ts';
-import { Future, watchAsks } from '../futures/future.ts';
+import { Future, futureController } from '../futures/future.ts';
 import type { AttemptObserver, CallObserver } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { redactHeaders } from '../http/prepared-request.ts';
@@ -299,7 +299,7 @@ export class RequestRecord implements CallObserver {
 
   bind(handle: object): void {
     this.#queued ??= this.#context.micros();
-    if (handle instanceof Future) watchAsks(handle, this);
+    if (handle instanceof Future) futureController.watchAsks(handle, this);
   }
 
   /** What the session's policies did during the call (retries denied, circuits opened, …). */
