@@ -53,3 +53,17 @@ export interface Hooks {
   beforeRetry: readonly BeforeRetryHook[];
   afterResponse: readonly AfterResponseHook[];
 }
+
+/**
+ * Runs the `name` hooks of `hooks` one after the other, each awaited, with `state`.
+ *
+ * @internal
+ */
+export async function runHooks<K extends keyof Hooks>(
+  hooks: Hooks | undefined,
+  name: K,
+  state: Parameters<Hooks[K][number]>[0],
+): Promise<void> {
+  if (hooks === undefined) return;
+  for (const hook of hooks[name]) await (hook as (state: unknown) => unknown)(state);
+}

@@ -4,8 +4,8 @@ import { redactedParams, redactURL } from '../core/redact.ts';
 import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
-import { TooManyRedirectsError } from '../errors/too-many-redirects-error.ts';
 import { Call } from './call.ts';
+import { CallLoop } from './call-loop.ts';
 import {
   coalescing,
   createFlightGroup,
@@ -18,16 +18,13 @@ import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
-import type { Hooks } from './hooks.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
 import { PolicyChain } from './policy-chain.ts';
 import { prepare, type URLRules } from './prepare.ts';
 import type { PreparedRequest } from './prepared-request.ts';
-import { followRedirect, redirectLocation } from './redirect.ts';
 import type { Response } from './response.ts';
-import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
-import { Exchange, type WireOptions } from './transport.ts';
+import type { WireOptions } from './transport.ts';
 import { parseBaseURL } from './url.ts';
 
 /**
@@ -85,14 +82,12 @@ export class Session {
   readonly #wire: readonly [WireOptions, WireOptions];
   // Set by close(); from then on every call fails with SessionClosedError.
   #isClosed = false;
-  // Calls waiting out a retry backoff: close() stops them at once.
-  readonly #sleeping = new Set<Call>();
   // The `telemetry` option: whether OpenTelemetry may observe this session's calls.
   readonly #telemetry: boolean;
   // Tells an exchange whether the session was closed; one function for all of them.
   readonly #checkClosed = () => this.#isClosed;
-  // The `policies` option sorted by hook; undefined without policies (the loop then skips them).
-  readonly #policies: PolicyChain | undefined;
+  // Runs every call of the session: attempts, retries, redirects (one object, made here).
+  readonly #loop: CallLoop;
   // The `coalesce` option: the session's own group of shared calls, or undefined.
   readonly #flights: FlightGroup | undefined;
 
@@ -128,7 +123,11 @@ export class Session {
       pipelining: checkInteger('pipelining', options.pipelining ?? DEFAULTS.pipelining, 1),
     });
     this.#wire = [this.#wireOptions(this.#config, false), this.#wireOptions(this.#config, true)];
-    this.#policies = PolicyChain.compose(options.policies);
+    this.#loop = new CallLoop(
+      this.cookies,
+      PolicyChain.compose(options.policies),
+      this.#checkClosed,
+    );
   }
 
   /** Whether {@link Session.close} was called. */
@@ -156,7 +155,7 @@ export class Session {
 
   static {
     planCall = (session, method, url, options) => session.#plan(method, url, options);
-    runCall = (session, plan, call) => session.#run(plan, call);
+    runCall = (session, plan, call) => session.#loop.run(plan, call);
     telemetryOf = (session) => session.#telemetry;
   }
 
@@ -202,112 +201,10 @@ export class Session {
   #sendNow(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
     const observer = observation.observe?.(plan.request, this.#telemetry);
     observer?.asked();
-    return this.#run(
+    return this.#loop.run(
       plan,
       new Call(plan.request, plan.config.timeout.total, signal, observer, plan.deadline),
     );
-  }
-
-  // One call: redirect hops (outer) and retries of a hop (inner) in one loop, so a request that
-  // needs neither costs a single async frame.
-  async #run(plan: CallPlan, call: Call): Promise<Response> {
-    const { config, wire } = plan;
-    const authOrigin = plan.request.origin;
-    let hop = plan.request;
-    let history: Response[] | undefined;
-    let retryCount = 0;
-    const policies = this.#policies;
-    try {
-      policies?.started(call);
-      for (;;) {
-        call.check();
-        const jarCookie = this.cookies?.headerFor(hop.url) ?? '';
-        // An observer that propagates trace context writes headers: it gets a copy.
-        const request = needsWireCopy(hop, config, authOrigin, jarCookie)
-          ? await this.#wireRequest(hop, config, authOrigin, jarCookie)
-          : call.observer?.propagates === true
-            ? hop.copy()
-            : hop;
-        let response: Response | undefined;
-        let error: unknown;
-        try {
-          response = await (policies === undefined
-            ? call.run(new Exchange(request, wire, call.observer?.attempt(request)))
-            : policies.attempt(call, wire, request, retryCount));
-        } catch (failure) {
-          error = failure;
-        }
-        if (response !== undefined) this.#storeCookies(request, response);
-        let delay =
-          config.retry === undefined
-            ? undefined
-            : this.#retryDelay(call, request, config.retry, retryCount, response, error);
-        if (
-          delay !== undefined &&
-          policies?.allowsRetry(call, request, response, error, retryCount + 1) === false
-        ) {
-          delay = undefined;
-        }
-        if (delay !== undefined) {
-          retryCount++;
-          await this.#beforeRetry(call, config, request, response, error, retryCount, delay);
-          continue;
-        }
-        if (response === undefined) throw error;
-        const location = config.maxRedirects === 0 ? undefined : redirectLocation(response);
-        if (location === undefined) {
-          if (history !== undefined) response.history = history;
-          if (config.hooks?.afterResponse.length) {
-            response = await this.#afterResponse(config.hooks.afterResponse, response);
-          }
-          call.observer?.ended(response, undefined);
-          return response;
-        }
-        history = redirected(history, response, config.maxRedirects, hop);
-        hop = followRedirect(hop, response, location);
-        call.request = hop;
-        retryCount = 0;
-        await runHooks(config.hooks, 'beforeRedirect', { response, request: hop });
-      }
-    } catch (error) {
-      call.observer?.ended(undefined, error);
-      throw error;
-    } finally {
-      call.dispose();
-    }
-  }
-
-  // Runs the afterResponse hooks on the final response; each may replace it.
-  async #afterResponse(hooks: Hooks['afterResponse'], final: Response): Promise<Response> {
-    let response = final;
-    for (const hook of hooks) response = (await hook({ response })) ?? response;
-    return response;
-  }
-
-  #storeCookies(request: PreparedRequest, response: Response): void {
-    const setCookie = response.headers['set-cookie'];
-    if (setCookie !== undefined) this.cookies?.store(request.url, setCookie);
-  }
-
-  // Discards the unread body of the outcome being retried, runs beforeRetry, sleeps the delay.
-  async #beforeRetry(
-    call: Call,
-    config: Config,
-    request: PreparedRequest,
-    response: Response | undefined,
-    error: unknown,
-    retryCount: number,
-    delay: number,
-  ): Promise<void> {
-    response?.body?.resume();
-    await runHooks(config.hooks, 'beforeRetry', {
-      request,
-      response,
-      error: error as Error | undefined,
-      retryCount,
-      delay,
-    });
-    await this.#sleep(call, delay);
   }
 
   /** `GET url`. */
@@ -357,7 +254,7 @@ export class Session {
     if (this.#isClosed) return;
     this.#isClosed = true;
     const reason = new SessionClosedError('The session was closed');
-    for (const call of this.#sleeping) call.stop(reason);
+    this.#loop.stopBackoffs(reason);
     await this.#dispatchers.destroy(reason);
   }
 
@@ -379,65 +276,6 @@ export class Session {
       isClosed: this.#checkClosed,
     };
   }
-
-  // The delay before the next retry, or undefined when this outcome is final.
-  #retryDelay(
-    call: Call,
-    request: PreparedRequest,
-    policy: NonNullable<Config['retry']>,
-    retryCount: number,
-    response: Response | undefined,
-    error: unknown,
-  ): number | undefined {
-    if (retryCount >= policy.limit || !policy.methods.has(request.method)) return undefined;
-    if (request.body !== null && !request.isBodyReplayable) return undefined;
-    let delay: number;
-    if (response !== undefined) {
-      if (!policy.statusCodes.has(response.status)) return undefined;
-      const header = response.headers['retry-after'];
-      const asked = parseRetryAfter(typeof header === 'string' ? header : undefined, Date.now());
-      if (asked !== undefined && asked > policy.maxRetryAfter) return undefined;
-      delay = asked ?? backoffDelay(policy, retryCount);
-    } else {
-      if (!isRetryableError(error)) return undefined;
-      delay = backoffDelay(policy, retryCount);
-    }
-    return delay < call.remaining() ? delay : undefined;
-  }
-
-  async #sleep(call: Call, ms: number): Promise<void> {
-    // close() may have run while the beforeRetry hooks did: then there is no backoff to wait.
-    if (this.#isClosed)
-      call.stop(new SessionClosedError('The session was closed', { request: call.request }));
-    this.#sleeping.add(call);
-    try {
-      await call.sleep(ms);
-    } finally {
-      this.#sleeping.delete(call);
-    }
-  }
-
-  // The request as it goes on the wire: jar and option cookies added, signed, hooks run.
-  async #wireRequest(
-    hop: PreparedRequest,
-    config: Config,
-    authOrigin: string,
-    jarCookie: string,
-  ): Promise<PreparedRequest> {
-    const request = hop.copy();
-    const headers = request.headers;
-    if (headers.cookie === undefined) {
-      const cookie = cookieHeader(
-        jarCookie,
-        hop.origin === authOrigin ? config.cookies : undefined,
-      );
-      if (cookie !== '') headers.cookie = cookie;
-    }
-    if (config.auth?.sign !== undefined && hop.origin === authOrigin)
-      await config.auth.sign({ request });
-    await runHooks(config.hooks, 'beforeRequest', { request });
-    return request;
-  }
 }
 
 // Whether a request's config needs no wire options of its own: the settings they are made of
@@ -451,35 +289,6 @@ function sharesWire(config: Config, session: Config): boolean {
       config.decompress === session.decompress &&
       config.maxRedirects > 0 === session.maxRedirects > 0)
   );
-}
-
-// Whether the wire request differs from the hop: cookies to add, a signer or hooks to run.
-function needsWireCopy(
-  hop: PreparedRequest,
-  config: Config,
-  authOrigin: string,
-  jarCookie: string,
-): boolean {
-  if (jarCookie !== '' || (config.hooks?.beforeRequest.length ?? 0) > 0) return true;
-  return (
-    hop.origin === authOrigin && (config.auth?.sign !== undefined || config.cookies !== undefined)
-  );
-}
-
-// The history after following `response`: fails once more than `max` redirects were followed.
-function redirected(
-  history: Response[] | undefined,
-  response: Response,
-  max: number,
-  request: PreparedRequest,
-): Response[] {
-  const list = history ?? [];
-  response.body?.resume();
-  if (list.length >= max) {
-    throw new TooManyRedirectsError(`More than ${max} redirects`, { request });
-  }
-  list.push(response);
-  return list;
 }
 
 // The options of one call: an object, whose `signal` (read by the call, after planning) is an
@@ -498,27 +307,4 @@ function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
   if (option === false) return undefined;
   if (option instanceof CookieJar) return new Cookies(option);
   throw new InvalidOptionError('Expected `cookieJar` to be a boolean or a tough-cookie CookieJar');
-}
-
-function cookieHeader(
-  fromJar: string,
-  extra: Readonly<Record<string, string>> | undefined,
-): string {
-  if (extra === undefined) return fromJar;
-  const pairs = new Map<string, string>();
-  for (const pair of fromJar === '' ? [] : fromJar.split('; ')) {
-    const at = pair.indexOf('=');
-    pairs.set(pair.slice(0, at), pair.slice(at + 1));
-  }
-  for (const name of Object.keys(extra)) pairs.set(name, extra[name] as string);
-  return [...pairs].map(([name, value]) => `${name}=${value}`).join('; ');
-}
-
-async function runHooks<K extends keyof Hooks>(
-  hooks: Hooks | undefined,
-  name: K,
-  state: Parameters<Hooks[K][number]>[0],
-): Promise<void> {
-  if (hooks === undefined) return;
-  for (const hook of hooks[name]) await (hook as (state: unknown) => unknown)(state);
 }
