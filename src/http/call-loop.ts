@@ -3,12 +3,13 @@ import type { Call } from './call.ts';
 import type { Config } from './config.ts';
 import type { Cookies } from './cookies.ts';
 import { type Hooks, runHooks } from './hooks.ts';
+import { type CallObserver, observation } from './observer.ts';
+import type { PlannedCall } from './planned-call.ts';
 import type { PolicyChain } from './policy-chain.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { nextHop, redirectTarget } from './redirect-step.ts';
 import type { Response } from './response.ts';
 import { retryDelay } from './retry-decision.ts';
-import type { CallPlan } from './session.ts';
 import { Exchange } from './transport.ts';
 import { needsWireCopy, wireRequest } from './wire-request.ts';
 
@@ -30,21 +31,33 @@ export class CallLoop {
   readonly #policies: PolicyChain | undefined;
   // Whether the session was closed: a call about to sleep a backoff then stops instead.
   readonly #isClosed: () => boolean;
+  // The session's `telemetry` option: whether OpenTelemetry may observe its calls.
+  readonly #telemetry: boolean;
   // Calls waiting out a retry backoff: stopBackoffs() stops them at once.
   readonly #sleeping = new Set<Call>();
 
   constructor(
     cookies: Cookies | undefined,
     policies: PolicyChain | undefined,
+    telemetry: boolean,
     isClosed: () => boolean,
   ) {
     this.#cookies = cookies;
     this.#policies = policies;
+    this.#telemetry = telemetry;
     this.#isClosed = isClosed;
   }
 
+  /**
+   * The observer of a call about to be made, from the tracing layers installed in the observer
+   * seam (`observer.ts`), asked in the caller's context; `undefined` when nothing traces it.
+   */
+  observe(request: PreparedRequest): CallObserver | undefined {
+    return observation.observe?.(request, this.#telemetry);
+  }
+
   /** Runs the planned call as `call` until its final response, which it resolves with. */
-  async run(plan: CallPlan, call: Call): Promise<Response> {
+  async run(plan: PlannedCall, call: Call): Promise<Response> {
     const { config, wire } = plan;
     const authOrigin = plan.request.origin;
     let hop = plan.request;

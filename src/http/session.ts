@@ -4,54 +4,19 @@ import { redactedParams, redactURL } from '../core/redact.ts';
 import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
-import { Call } from './call.ts';
 import { CallLoop } from './call-loop.ts';
-import {
-  coalescing,
-  createFlightGroup,
-  type FlightGroup,
-  type FlightTicket,
-  flightTicket,
-  joinFlight,
-} from './coalescing.ts';
+import { coalescing, createFlightGroup, type FlightGroup, flightTicket } from './coalescing.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { Cookies } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
-import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
+import { PlannedCall, planCall } from './planned-call.ts';
 import { PolicyChain } from './policy-chain.ts';
 import { prepare, type URLRules } from './prepare.ts';
-import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import type { WireOptions } from './transport.ts';
 import { parseBaseURL } from './url.ts';
-
-/**
- * A call merged and validated, ready to send: what {@link FuturesSession} queues.
- * @internal
- */
-export interface CallPlan {
-  readonly request: PreparedRequest;
-  readonly config: Config;
-  readonly wire: WireOptions;
-  /** The `performance.now()` time the call must end by (its page's or flow's), if any. */
-  readonly deadline: number | undefined;
-  /** Where the call coalesces with identical ones; absent when it does not. */
-  readonly flight?: FlightTicket | undefined;
-}
-
-/** @internal Merges and validates a call without sending it; throws on bad input. */
-export let planCall: (
-  session: Session,
-  method: string,
-  url: string | URL,
-  options: RequestOptions,
-) => CallPlan;
-/** @internal Sends a planned call as `call`, which the caller may stop at any time. */
-export let runCall: (session: Session, plan: CallPlan, call: Call) => Promise<Response>;
-/** @internal The session's `telemetry` option, for the observer of a call it did not start. */
-export let telemetryOf: (session: Session) => boolean;
 
 const NO_OPTIONS: RequestOptions = Object.freeze({});
 
@@ -82,8 +47,6 @@ export class Session {
   readonly #wire: readonly [WireOptions, WireOptions];
   // Set by close(); from then on every call fails with SessionClosedError.
   #isClosed = false;
-  // The `telemetry` option: whether OpenTelemetry may observe this session's calls.
-  readonly #telemetry: boolean;
   // Tells an exchange whether the session was closed; one function for all of them.
   readonly #checkClosed = () => this.#isClosed;
   // Runs every call of the session: attempts, retries, redirects (one object, made here).
@@ -107,7 +70,7 @@ export class Session {
       redactParams,
     };
     this.cookies = cookieStore(options.cookieJar);
-    this.#telemetry =
+    const telemetry =
       options.telemetry === undefined ? true : checkBoolean('telemetry', options.telemetry);
     this.#flights =
       options.coalesce !== undefined && checkBoolean('coalesce', options.coalesce)
@@ -126,6 +89,7 @@ export class Session {
     this.#loop = new CallLoop(
       this.cookies,
       PolicyChain.compose(options.policies),
+      telemetry,
       this.#checkClosed,
     );
   }
@@ -144,23 +108,22 @@ export class Session {
     url: string | URL,
     options: RequestOptions = NO_OPTIONS,
   ): Promise<Response> {
-    let call: CallPlan;
+    let call: PlannedCall;
     try {
       call = this.#plan(method, url, options);
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.#send(call, ownValue(options, 'signal', options.signal));
+    return call.send(ownValue(options, 'signal', options.signal));
   }
 
-  static {
-    planCall = (session, method, url, options) => session.#plan(method, url, options);
-    runCall = (session, plan, call) => session.#loop.run(plan, call);
-    telemetryOf = (session) => session.#telemetry;
+  /** @internal Plans a call without sending it (see {@link planCall}); throws on bad input. */
+  [planCall](method: string, url: string | URL, options: RequestOptions): PlannedCall {
+    return this.#plan(method, url, options);
   }
 
   // Merges and validates: every bad input throws here, before anything is queued or sent.
-  #plan(method: string, url: string | URL, options: RequestOptions): CallPlan {
+  #plan(method: string, url: string | URL, options: RequestOptions): PlannedCall {
     if (this.#isClosed) {
       throw new SessionClosedError('The session is closed', {
         request: {
@@ -190,21 +153,7 @@ export class Session {
             isStream,
             deadline,
           });
-    return { request, config, wire, deadline, flight };
-  }
-
-  #send(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
-    if (plan.flight === undefined) return this.#sendNow(plan, signal);
-    return joinFlight(plan.flight, plan.request, signal, (shared) => this.#sendNow(plan, shared));
-  }
-
-  #sendNow(plan: CallPlan, signal: AbortSignal | undefined): Promise<Response> {
-    const observer = observation.observe?.(plan.request, this.#telemetry);
-    observer?.asked();
-    return this.#loop.run(
-      plan,
-      new Call(plan.request, plan.config.timeout.total, signal, observer, plan.deadline),
-    );
+    return new PlannedCall(this.#loop, request, config, wire, deadline, flight);
   }
 
   /** `GET url`. */
