@@ -4,7 +4,6 @@
  */
 
 import { installTelemetry } from './trace/otel.ts';
-import { installSessionTrace } from './trace/session-trace.ts';
 
 export { BatchResultError } from './errors/batch-result-error.ts';
 export { BodyTooLargeError } from './errors/body-too-large-error.ts';
@@ -201,7 +200,6 @@ export {
   type RetryBudgetOptions,
   type RetryBudgetStats,
 } from './resilience/retry-budget.ts';
-// Also adds `trace(fn)` to Session and FuturesSession (a module augmentation).
 export type { Requester, RequestVerb, TraceBound } from './trace/bound.ts';
 export type { FlowSummary, StepSummary } from './trace/flow-record.ts';
 export type {
@@ -229,5 +227,3 @@ export type { WaterfallOptions } from './trace/waterfall.ts';
 // OpenTelemetry spans for every session with `telemetry` on: only installs a source into the
 // observer seam; `@opentelemetry/api` is looked up on the first such request (see trace/otel.ts).
 installTelemetry();
-// `session.trace(fn)` on Session and FuturesSession (see trace/session-trace.ts).
-installSessionTrace();

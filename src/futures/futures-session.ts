@@ -7,6 +7,8 @@ import type { RequestOptions, SessionOptions } from '../http/options.ts';
 import { type PlannedCall, planCall } from '../http/planned-call.ts';
 import type { Response } from '../http/response.ts';
 import { type NoBodyOptions, Session } from '../http/session.ts';
+import { runTraced, type TracedFunction } from '../trace/session-trace.ts';
+import type { TraceOptions } from '../trace/trace.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
@@ -210,6 +212,24 @@ export class FuturesSession extends FutureVerbs {
    */
   scope(): FuturesScope {
     return new FuturesScope(this);
+  }
+
+  /**
+   * Runs `fn` in a new {@link Trace}, as {@link Session.trace} does: the requests it makes
+   * (their futures, and how long each was waited for) are recorded in the trace.
+   *
+   * @example
+   * ```ts
+   * const page = await session.trace(async (trace) => {
+   *   const user = session.get('/me');
+   *   const recs = session.get('/recs');
+   *   const html = render(await user, await recs);
+   *   return { html, timing: trace.serverTiming() };
+   * });
+   * ```
+   */
+  trace<T>(fn: TracedFunction<T>, options?: TraceOptions): Promise<Awaited<T>> {
+    return runTraced(fn, options);
   }
 
   /**

@@ -4,6 +4,8 @@ import { redactedParams, redactURL } from '../core/redact.ts';
 import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
+import { runTraced, type TracedFunction } from '../trace/session-trace.ts';
+import type { TraceOptions } from '../trace/trace.ts';
 import { CallLoop } from './call-loop.ts';
 import { coalescing, createFlightGroup, type FlightGroup, flightTicket } from './coalescing.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
@@ -193,6 +195,23 @@ export class Session {
   /** `DELETE url`. */
   delete(url: string | URL, options?: RequestOptions): Promise<Response> {
     return this.request('DELETE', url, options);
+  }
+
+  /**
+   * Runs `fn` in a new {@link Trace}: every request made inside it (by any session) joins the
+   * trace, which ends when `fn` settles. Resolves with what `fn` returns.
+   *
+   * @example
+   * ```ts
+   * const html = await session.trace(async (trace) => {
+   *   const user = await session.get('/me');
+   *   response.setHeader('server-timing', trace.serverTiming());
+   *   return render(user.json());
+   * }, { name: 'home page' });
+   * ```
+   */
+  trace<T>(fn: TracedFunction<T>, options?: TraceOptions): Promise<Awaited<T>> {
+    return runTraced(fn, options);
   }
 
   /**
