@@ -1,4 +1,6 @@
 import { CookieJar } from 'tough-cookie';
+import { InvalidOptionError } from '../errors/invalid-option-error.ts';
+import type { SessionOptions } from './options.ts';
 
 /**
  * The session's cookie store: a tough-cookie `CookieJar` that follows RFC 6265 (domain, path,
@@ -49,4 +51,12 @@ export class Cookies {
     this.jar.removeAllCookiesSync();
     this.#mayHoldCookies = false;
   }
+}
+
+/** The store of a session's `cookieJar` option: a new jar (the default), the given one, or none. */
+export function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
+  if (option === undefined || option === true) return new Cookies();
+  if (option === false) return undefined;
+  if (option instanceof CookieJar) return new Cookies(option);
+  throw new InvalidOptionError('Expected `cookieJar` to be a boolean or a tough-cookie CookieJar');
 }

@@ -1,4 +1,3 @@
-import { CookieJar } from 'tough-cookie';
 import { checkBoolean, checkInteger } from '../core/checks.ts';
 import { redactedParams, redactURL } from '../core/redact.ts';
 import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
@@ -9,7 +8,7 @@ import type { TraceOptions } from '../trace/trace.ts';
 import { CallLoop } from './call-loop.ts';
 import { coalescing, createFlightGroup, type FlightGroup, flightTicket } from './coalescing.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
-import { Cookies } from './cookies.ts';
+import { type Cookies, cookieStore } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
@@ -17,7 +16,7 @@ import { PlannedCall, planCall } from './planned-call.ts';
 import { PolicyChain } from './policy-chain.ts';
 import { prepare, type URLRules } from './prepare.ts';
 import type { Response } from './response.ts';
-import type { WireOptions } from './transport.ts';
+import { SessionWire } from './session-wire.ts';
 import { parseBaseURL } from './url.ts';
 
 const NO_OPTIONS: RequestOptions = Object.freeze({});
@@ -45,11 +44,11 @@ export class Session {
   readonly #config: Config;
   readonly #rules: URLRules;
   readonly #dispatchers: Dispatchers;
-  // Wire options for requests that use the session config as is: [buffered, streamed].
-  readonly #wire: readonly [WireOptions, WireOptions];
+  // The wire options of the session's calls (pool, timeouts, body limit).
+  readonly #wire: SessionWire;
   // Set by close(); from then on every call fails with SessionClosedError.
   #isClosed = false;
-  // Tells an exchange whether the session was closed; one function for all of them.
+  // Tells exchanges and the call loop whether the session was closed; one function for all.
   readonly #checkClosed = () => this.#isClosed;
   // Runs every call of the session: attempts, retries, redirects (one object, made here).
   readonly #loop: CallLoop;
@@ -87,7 +86,7 @@ export class Session {
       ),
       pipelining: checkInteger('pipelining', options.pipelining ?? DEFAULTS.pipelining, 1),
     });
-    this.#wire = [this.#wireOptions(this.#config, false), this.#wireOptions(this.#config, true)];
+    this.#wire = new SessionWire(this.#dispatchers, this.#config, this.#checkClosed);
     this.#loop = new CallLoop(
       this.cookies,
       PolicyChain.compose(options.policies),
@@ -141,9 +140,7 @@ export class Session {
     const deadline = callDeadline(ownValue(options, 'deadline', options.deadline));
     const request = prepare(method, url, config, options, this.#rules);
     const isStream = ownValue(options, 'stream', options.stream) === true;
-    const wire = sharesWire(config, this.#config)
-      ? this.#wire[isStream ? 1 : 0]
-      : this.#wireOptions(config, isStream);
+    const wire = this.#wire.of(config, isStream);
     const flights = this.#flights ?? coalescing.scope?.();
     const flight =
       flights === undefined
@@ -230,33 +227,6 @@ export class Session {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-
-  #wireOptions(config: Config, stream: boolean): WireOptions {
-    return {
-      dispatcher: this.#dispatchers.get(config.transport),
-      headersTimeout: config.timeout.headers,
-      bodyTimeout: config.timeout.body,
-      connectTimeout: config.timeout.connect,
-      maxBodySize: config.maxBodySize,
-      decompress: config.decompress,
-      stream,
-      buffersRedirects: stream && config.maxRedirects > 0,
-      isClosed: this.#checkClosed,
-    };
-  }
-}
-
-// Whether a request's config needs no wire options of its own: the settings they are made of
-// (merge() keeps those objects when a request does not override them) are the session's.
-function sharesWire(config: Config, session: Config): boolean {
-  return (
-    config === session ||
-    (config.transport === session.transport &&
-      config.timeout === session.timeout &&
-      config.maxBodySize === session.maxBodySize &&
-      config.decompress === session.decompress &&
-      config.maxRedirects > 0 === session.maxRedirects > 0)
-  );
 }
 
 // The options of one call: an object, whose `signal` (read by the call, after planning) is an
@@ -268,11 +238,4 @@ function checkCallOptions(options: RequestOptions): void {
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     fail('signal', 'an AbortSignal', signal);
   }
-}
-
-function cookieStore(option: SessionOptions['cookieJar']): Cookies | undefined {
-  if (option === undefined || option === true) return new Cookies();
-  if (option === false) return undefined;
-  if (option instanceof CookieJar) return new Cookies(option);
-  throw new InvalidOptionError('Expected `cookieJar` to be a boolean or a tough-cookie CookieJar');
 }
