@@ -11,7 +11,7 @@ import type { Response } from './response.ts';
 import type { WireOptions } from './transport.ts';
 
 /**
- * The key of the internal method by which a {@link FuturesSession} plans a call with its
+ * The key of the internal method by which a `FuturesSession` plans a call with its
  * `Session` (`session[planCall](method, url, options)`): every bad input throws there, before
  * anything is queued. It is not part of the public API.
  *
