@@ -20,7 +20,9 @@ import { needsWireCopy, wireRequest } from './wire-request.ts';
  * runs one exchange — through the session's policies when it has some — and stores the cookies
  * the response sets; then `retry-decision.ts` decides whether the outcome is retried (the
  * policies may veto it), and `redirect-step.ts` whether a final response leads to another hop.
- * One loop per session, made with it: a call allocates nothing for it.
+ * It is also where the session's calls meet tracing ({@link CallLoop.observe}), and it stops the
+ * calls asleep in a backoff when the session closes. One loop per session, made with it: a call
+ * allocates nothing for it.
  *
  * @internal
  */
