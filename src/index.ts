@@ -6,7 +6,6 @@
  */
 
 import { installTelemetry } from './trace/otel.ts';
-import { installSessionTrace } from './trace/session-trace.ts';
 
 export {
   BatchResultError,
@@ -200,8 +199,6 @@ export {
   remainingTime,
   withDeadline,
 } from './resilience/index.ts';
-// `TracedFunction` types `session.trace(fn)`, which trace/session-trace.ts adds to Session and
-// FuturesSession (a module augmentation).
 export {
   type AttemptRecord,
   currentTrace,
@@ -241,5 +238,3 @@ export {
 // OpenTelemetry spans for every session with `telemetry` on: only installs a source into the
 // observer seam; `@opentelemetry/api` is looked up on the first such request (see trace/otel.ts).
 installTelemetry();
-// `session.trace(fn)` on Session and FuturesSession (see trace/session-trace.ts).
-installSessionTrace();

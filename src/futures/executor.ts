@@ -10,14 +10,13 @@ import { Scheduler } from './scheduler.ts';
 import { type Runnable, Task, type TaskOwner } from './task.ts';
 
 /**
- * @internal Submits a {@link Runnable}: like `submit`, for callers that stop their own work
- * without an `AbortSignal`.
+ * The key of the internal method that submits a {@link Runnable}
+ * (`executor[submitRunnable](runnable, options)`): like `submit`, for callers that stop their own
+ * work without an `AbortSignal`, such as `FuturesSession`. It is not part of the public API.
+ *
+ * @internal
  */
-export let submitRunnable: <T>(
-  executor: Executor,
-  runnable: Runnable<T>,
-  options: SubmitOptions,
-) => Future<T>;
+export const submitRunnable: unique symbol = Symbol('fanout.submitRunnable');
 
 import {
   checkBoolean,
@@ -255,13 +254,12 @@ export class Executor {
     return this.#enqueue(fn, options);
   }
 
-  static {
-    submitRunnable = (executor, runnable, options) => {
-      if (executor.#isShutdown) {
-        throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
-      }
-      return executor.#enqueue(runnable, options);
-    };
+  /** @internal Submits `runnable` as `submit` does a function (see {@link submitRunnable}). */
+  [submitRunnable]<T>(runnable: Runnable<T>, options: SubmitOptions): Future<T> {
+    if (this.#isShutdown) {
+      throw new ExecutorShutdownError('Cannot submit a task: the executor has been shut down');
+    }
+    return this.#enqueue(runnable, options);
   }
 
   #enqueue<T>(work: TaskFunction<T> | Runnable<T>, options: SubmitOptions): Future<T> {

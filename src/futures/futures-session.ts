@@ -1,24 +1,15 @@
-import { performance } from 'node:perf_hooks';
 import { checkPriority } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
 import { checkKnownOptions, fail, knownOptions, ownOptions, ownValue } from '../core/validate.ts';
-import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
-import { Call, callDue, expiredBeforeStart } from '../http/call.ts';
-import type { FlightTicket } from '../http/coalescing.ts';
 import type { Cookies } from '../http/cookies.ts';
 import { FUTURE_REQUEST_OPTIONS, SESSION_OPTION_NAMES } from '../http/known-options.ts';
-import { type CallObserver, observation } from '../http/observer.ts';
 import type { RequestOptions, SessionOptions } from '../http/options.ts';
+import { type PlannedCall, planCall } from '../http/planned-call.ts';
 import type { Response } from '../http/response.ts';
-import {
-  type CallPlan,
-  type NoBodyOptions,
-  planCall,
-  runCall,
-  Session,
-  telemetryOf,
-} from '../http/session.ts';
+import { type NoBodyOptions, Session } from '../http/session.ts';
+import { runTraced, type TracedFunction } from '../trace/session-trace.ts';
+import type { TraceOptions } from '../trace/trace.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
@@ -110,76 +101,6 @@ function perOriginCeiling(maxPerOrigin: FuturesSessionOptions['maxPerOrigin']): 
 }
 
 /**
- * One queued request: its plan (copied out, so a queued request is one small object), started by
- * the executor and stopped directly through its {@link Call} when its future is cancelled (no
- * AbortController per request). Its `total` timeout counts from when it was made, so it is
- * {@link SessionTask.due} to leave the queue by then, or by its deadline if that is sooner.
- */
-class SessionTask implements CallPlan {
-  readonly request: CallPlan['request'];
-  readonly config: CallPlan['config'];
-  readonly wire: CallPlan['wire'];
-  readonly deadline: CallPlan['deadline'];
-  readonly #session: Session;
-  /** The tracer of the context that queued the request, if it was traced. */
-  readonly observer: CallObserver | undefined;
-  /** When the request was made (`performance.now()` time): its `total` timeout starts here. */
-  readonly #madeAt: number;
-  // Created when the executor starts the task; the handle that cancellation stops.
-  #call: Call | undefined;
-
-  constructor(session: Session, plan: CallPlan) {
-    this.request = plan.request;
-    this.config = plan.config;
-    this.wire = plan.wire;
-    this.deadline = plan.deadline;
-    this.#session = session;
-    this.observer = observation.observe?.(plan.request, telemetryOf(session));
-    this.#madeAt = performance.now();
-  }
-
-  /** When the request must have left the queue: the end of its `total` timeout, or its deadline. */
-  get due(): number | undefined {
-    return callDue(this.config.timeout.total, this.deadline, this.#madeAt);
-  }
-
-  run(): Promise<Response> {
-    this.#call = new Call(
-      this.request,
-      this.config.timeout.total,
-      undefined,
-      this.observer,
-      this.deadline,
-      this.#madeAt,
-    );
-    return runCall(this.#session, this, this.#call);
-  }
-
-  // Still queued at its due time: it fails unsent, as a started call fails when that time comes.
-  expired(): Error {
-    const error = expiredBeforeStart(
-      this.request,
-      this.config.timeout.total,
-      this.deadline,
-      this.#madeAt,
-    );
-    this.observer?.ended(undefined, error);
-    return error;
-  }
-
-  abort(reason: CancelledError): void {
-    if (this.#call === undefined) this.observer?.ended(undefined, reason);
-    this.#call?.stop(reason);
-  }
-
-  // The call is over: drop it, or this long-lived task keeps the call's young objects (exchange,
-  // response) alive through every minor GC until a major one.
-  release(): void {
-    this.#call = undefined;
-  }
-}
-
-/**
  * requests-futures for TypeScript: every verb returns a {@link Future} of the {@link Response}
  * at once, and the request runs on a bounded {@link Executor} — at most `maxWorkers` in flight,
  * optionally `maxPerOrigin` per origin. Bad input gives an already-failed future, never queued.
@@ -258,51 +179,35 @@ export class FuturesSession extends FutureVerbs {
       // Checked before planning, which encodes the body: a refusal after it would leave a body
       // stream unread.
       const priority = checkPriority('priority', ownValue(options, 'priority', options?.priority));
-      const plan = planCall(this.session, method, url, options);
-      // planCall has refused a signal that is not an AbortSignal.
-      const signal = ownValue(options, 'signal', options.signal);
-      if (plan.flight !== undefined) return this.#coalesced(plan, plan.flight, priority, signal);
-      const task = new SessionTask(this.session, plan);
-      const future = this.#submit(task, priority, signal);
-      task.observer?.bind(future);
+      const call = this.session[planCall](method, url, options);
+      const { signal } = call;
+      const future =
+        call.flight === undefined
+          ? this.#submit(call, priority, signal)
+          : // Identical to calls in flight: one queued call for all of them, a future for each
+            // caller; the tracer watches the caller whose call was queued.
+            memberFuture(() => call.join((shared) => this.#submit(call, priority, shared)), signal);
+      call.bind(future);
       return future;
     } catch (error) {
       return Future.reject(error) as Future<Response>;
     }
   }
 
-  // Submits `task` to the executor. When the executor refuses it (full queue, shut down), its
+  // Queues `call` on the executor. When the executor refuses it (full queue, shut down), its
   // tracer is told the call ended with that error, so the trace holds no call pending forever.
   #submit(
-    task: SessionTask,
+    call: PlannedCall,
     priority: number | undefined,
     signal: AbortSignal | undefined,
   ): Future<Response> {
+    call.queue();
     try {
-      return submitRunnable(this.executor, task, { key: task.request.origin, priority, signal });
+      return this.executor[submitRunnable](call, { key: call.request.origin, priority, signal });
     } catch (error) {
-      task.observer?.ended(undefined, error);
+      call.refused(error);
       throw error;
     }
-  }
-
-  // A call identical to others in flight: one task for all of them, a future for each caller.
-  // The caller that starts the task is the one its tracer watches.
-  #coalesced(
-    plan: CallPlan,
-    ticket: FlightTicket,
-    priority: number,
-    signal: AbortSignal | undefined,
-  ) {
-    const started: { task?: SessionTask } = {};
-    const join = () =>
-      ticket.group.join(ticket.key, (shared) => {
-        started.task = new SessionTask(this.session, plan);
-        return this.#submit(started.task, priority, shared);
-      });
-    const future = memberFuture(join, signal);
-    started.task?.observer?.bind(future);
-    return future;
   }
 
   /**
@@ -318,6 +223,24 @@ export class FuturesSession extends FutureVerbs {
    */
   scope(): FuturesScope {
     return new FuturesScope(this);
+  }
+
+  /**
+   * Runs `fn` in a new {@link Trace}, as {@link Session.trace} does: the requests it makes
+   * (their futures, and how long each was waited for) are recorded in the trace.
+   *
+   * @example
+   * ```ts
+   * const page = await session.trace(async (trace) => {
+   *   const user = session.get('/me');
+   *   const recs = session.get('/recs');
+   *   const html = render(await user, await recs);
+   *   return { html, timing: trace.serverTiming() };
+   * });
+   * ```
+   */
+  trace<T>(fn: TracedFunction<T>, options?: TraceOptions): Promise<Awaited<T>> {
+    return runTraced(fn, options);
   }
 
   /**

@@ -3,6 +3,7 @@ import { DEFAULT_REDACTED } from '../core/redact.ts';
 import { describe, fail, safeString } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { InvalidURLError } from '../errors/invalid-url-error.ts';
+import type { SessionOptions } from './options.ts';
 import { parseAbsolute, quoteURL } from './url.ts';
 
 /**
@@ -107,4 +108,15 @@ function usableSnapshot(jar: CookieJar): ReturnType<CookieJar['serializeSync']> 
       { cause: error },
     );
   }
+}
+
+/** The store of a session's `cookieJar` option: a new jar (the default), the given one, or none. */
+export function cookieStore(
+  option: SessionOptions['cookieJar'],
+  redactParams: ReadonlySet<string>,
+): Cookies | undefined {
+  if (option === undefined || option === true) return new Cookies(undefined, redactParams);
+  if (option === false) return undefined;
+  if (option instanceof CookieJar) return new Cookies(option, redactParams);
+  throw new InvalidOptionError('Expected `cookieJar` to be a boolean or a tough-cookie CookieJar');
 }

@@ -57,3 +57,17 @@ export interface Hooks {
   /** Run on the final response; one may return a replacement. */
   afterResponse: readonly AfterResponseHook[];
 }
+
+/**
+ * Runs the `name` hooks of `hooks` one after the other, each awaited, with `state`.
+ *
+ * @internal
+ */
+export async function runHooks<K extends keyof Hooks>(
+  hooks: Hooks | undefined,
+  name: K,
+  state: Parameters<Hooks[K][number]>[0],
+): Promise<void> {
+  if (hooks === undefined) return;
+  for (const hook of hooks[name]) await (hook as (state: unknown) => unknown)(state);
+}

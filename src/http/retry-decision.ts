@@ -1,0 +1,39 @@
+import type { Call } from './call.ts';
+import type { RetryPolicy } from './config.ts';
+import type { PreparedRequest } from './prepared-request.ts';
+import type { Response } from './response.ts';
+import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
+
+/**
+ * Whether the outcome of one attempt is retried under `policy`, and after how long: the delay in
+ * ms, or `undefined` when the outcome is final. A retry needs an attempt left, a method the policy
+ * retries and a body that can be sent again; then a response must have a status the policy
+ * retries (its `Retry-After`, if any, is the delay, unless it asks for more than `maxRetryAfter`)
+ * and an error must be retryable (`isRetryableError`), with a backoff delay. A delay that would
+ * not end before the call's deadline is no retry at all.
+ *
+ * @internal
+ */
+export function retryDelay(
+  call: Call,
+  request: PreparedRequest,
+  policy: RetryPolicy,
+  retryCount: number,
+  response: Response | undefined,
+  error: unknown,
+): number | undefined {
+  if (retryCount >= policy.limit || !policy.methods.has(request.method)) return undefined;
+  if (request.body !== null && !request.isBodyReplayable) return undefined;
+  let delay: number;
+  if (response !== undefined) {
+    if (!policy.statusCodes.has(response.status)) return undefined;
+    const header = response.headers['retry-after'];
+    const asked = parseRetryAfter(typeof header === 'string' ? header : undefined, Date.now());
+    if (asked !== undefined && asked > policy.maxRetryAfter) return undefined;
+    delay = asked ?? backoffDelay(policy, retryCount);
+  } else {
+    if (!isRetryableError(error)) return undefined;
+    delay = backoffDelay(policy, retryCount);
+  }
+  return delay < call.remaining() ? delay : undefined;
+}
