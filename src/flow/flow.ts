@@ -164,10 +164,13 @@ export class Flow<R> implements ObservedFlow {
       return;
     }
     signal?.addEventListener('abort', this);
-    if (deadline !== undefined) this.#timer = startTimer(deadline, () => this.#expire(deadline));
-    for (const run of this.#runs) run.armDeadline();
-    // The steps without dependencies start now, together: one clock read for all of them.
+    // One clock read for the timers (due at their deadlines after the origin, which may be a
+    // moment ago) and the steps without dependencies, which start now, together.
     const now = performance.now() - this.origin;
+    if (deadline !== undefined) {
+      this.#timer = startTimer(deadline - now, () => this.#expire(deadline));
+    }
+    for (const run of this.#runs) run.armDeadline(now);
     for (const run of this.#runs) if (run.spec.dependencies.length === 0) run.start(NO_INPUTS, now);
     if (this.#runs.length === 0) this.#end();
   }

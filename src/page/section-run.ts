@@ -156,11 +156,15 @@ export class SectionRun {
     return due === undefined ? undefined : this.#environment.start + due;
   }
 
-  /** Armed when the page starts (every run is created then, before any `data` runs). */
+  /**
+   * Armed when the page starts (every run is created then, before any `data` runs), to fire
+   * `deadline` ms after the page's start, not after this run was created.
+   */
   #armDeadline(): void {
     const deadline = this.deadline;
     if (deadline === undefined) return;
-    this.#timer = startTimer(deadline, () => this.#late(deadline));
+    const since = this.startedAt - this.#environment.startedAt;
+    this.#timer = startTimer(deadline - since, () => this.#late(deadline));
   }
 
   /**
