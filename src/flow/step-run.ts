@@ -187,6 +187,13 @@ export class StepRun implements StepContext {
       this.cancel(reason);
       return;
     }
+    // Failed by a deadline no sooner than this step's own: this step ran out of time too, and
+    // times out itself, as it does when its own timer fires first (one moment, one outcome).
+    const dueAt = this.#dueAt();
+    if (dueAt !== undefined && isDeadlinePassed(dependency.rootCause, dueAt)) {
+      this.#outOfTime();
+      return;
+    }
     const chain = [this.name, ...dependency.chain];
     this.#fail(
       new DependencyError(chain, dependency.rootCause),
@@ -202,7 +209,9 @@ export class StepRun implements StepContext {
    */
   timeOut(scope: DeadlineScope, deadline: number): void {
     if (this.#phase === 'done') return;
-    const error = new DeadlineError({ flow: this.#host.name, step: this.name, scope, deadline });
+    const { name, origin } = this.#host;
+    const dueAt = origin + deadline;
+    const error = new DeadlineError({ flow: name, step: this.name, scope, deadline, dueAt });
     if (this.#phase === 'recovering') {
       this.#blame(error);
       this.#finish('timedOut', false, error);
@@ -241,16 +250,21 @@ export class StepRun implements StepContext {
 
   /**
    * The step's function failed with `error`. A request stopped by the deadline the step gave it
-   * (its own or the flow's, see {@link #dueAt}) means the step ran out of time: it times out, as
-   * when its timer fires first — the two timers are for one moment, and the one to fire is not
-   * what decides. Any other error fails it.
+   * (its own or the flow's, see {@link #dueAt}), or by a later one, means the step ran out of
+   * time: it times out, as when its timer fires first — the two timers are for one moment, and
+   * the one to fire is not what decides. Any other error fails it.
    */
   #rejected(error: unknown): void {
     const dueAt = this.#dueAt();
-    if (dueAt === undefined || !isDeadlineAtOrAfter(error, dueAt)) {
-      this.#fail(error, 'failed');
-      return;
-    }
+    if (dueAt !== undefined && isDeadlinePassed(error, dueAt)) this.#outOfTime();
+    else this.#fail(error, 'failed');
+  }
+
+  /**
+   * The step's time ran out by another timer than its own: it times out with its own deadline
+   * (scope `step`), or, when the flow's is the sooner, every step not done does.
+   */
+  #outOfTime(): void {
     const own = this.spec.deadline;
     const flows = this.#host.deadline;
     // On a tie the flow's timer is the one armed first: the flow's deadline.
@@ -341,6 +355,16 @@ export class StepRun implements StepContext {
     work?.cancel();
     this.#controller?.abort(reason);
   }
+}
+
+/**
+ * Whether `error` says a deadline fell at or after `dueAt` (a `performance.now()` time): a flow
+ * step's {@link DeadlineError}, or a request's `TimeoutError` of phase `deadline`, each exact
+ * through its `dueAt`. The deadline has passed, so work due by `dueAt` is out of time too.
+ */
+function isDeadlinePassed(error: unknown, dueAt: number): boolean {
+  if (error instanceof DeadlineError) return error.dueAt !== undefined && error.dueAt >= dueAt;
+  return isDeadlineAtOrAfter(error, dueAt);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

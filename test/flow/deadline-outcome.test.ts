@@ -146,6 +146,58 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
   }
 });
 
+/*
+ * A step still waiting when its own deadline passes times out on its own, even when the step it
+ * waits for timed out at that very moment and would fail it first: each step compares its due
+ * time with the deadline its dependency failed by (the root cause's `dueAt`), whichever timer
+ * fired. A step due later is failed by its dependency.
+ */
+describe('a waiting step whose deadline passed too gets its own DeadlineError', () => {
+  for (const order of ORDERS) {
+    test(`${order}: due at the same moment it times out; due later it gets the DependencyError`, async (t) => {
+      const { server, session } = await hangingBackend(t);
+      const gate = defer();
+      const running = flow({ name: 'page' })
+        .step('gate', () => gate.promise)
+        .step('recs', ['gate'], () => session.get('/recs'), { deadline: DEADLINE })
+        .step('count', ['recs'], ({ recs }) => recs.status, { deadline: DEADLINE })
+        .step('later', ['recs'], ({ recs }) => recs.status, { deadline: 2 * DEADLINE })
+        // Behind `later`, which fails by the dependency, but due when `recs` timed out.
+        .step('last', ['later'], ({ later }) => later, { deadline: DEADLINE })
+        .start();
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await server.arrived(1);
+      tickToFirst(t, order);
+      await running.steps.recs.exception();
+      assert.deepEqual(
+        running.report().steps.map((step) => [step.name, step.outcome]),
+        [
+          ['gate', 'ok'],
+          ['recs', 'timedOut'],
+          ['count', 'timedOut'],
+          ['later', 'failed'],
+          ['last', 'timedOut'],
+        ],
+      );
+      const recs = await running.steps.recs.exception();
+      for (const name of ['count', 'last'] as const) {
+        const error = await running.steps[name].exception();
+        assert.ok(error instanceof DeadlineError, `${name}: ${String(error)}`);
+        assert.equal(error.step, name, 'its own');
+        assert.equal(error.scope, 'step');
+        assert.equal(error.deadline, DEADLINE);
+        assert.ok(recs instanceof DeadlineError);
+        assert.equal(error.dueAt, recs.dueAt, 'due at the same moment');
+      }
+      const later = await running.steps.later.exception();
+      assert.ok(later instanceof DependencyError, String(later));
+      assert.equal(later.rootCause, recs);
+      await server.arrivals[0]?.socketClosed;
+    });
+  }
+});
+
 describe('a request that fails for its own reasons fails the step', () => {
   test('its own shorter total timeout: failed, with the TimeoutError of phase total', async (t) => {
     const { server, session } = await hangingBackend(t);
