@@ -1,6 +1,6 @@
 import type { AsyncResource } from 'node:async_hooks';
 import { startTimer } from '../core/timers.ts';
-import type { CancelledError } from '../errors/cancelled-error.ts';
+import { CancelledError } from '../errors/cancelled-error.ts';
 import { DeadlineError, type DeadlineScope } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
 import { HTTPError } from '../errors/http-error.ts';
@@ -346,14 +346,22 @@ export class StepRun implements StepContext {
   }
 
   /**
-   * Cancels the returned future (aborting its request) and aborts the signal, if read. The future
-   * is let go first, so its cancellation does not come back as the step's outcome.
+   * Aborts the signal, if read, with `reason`, then cancels the returned future (aborting its
+   * request). The future is let go first, so its cancellation does not come back as the step's
+   * outcome. Stopped by a deadline, both carry it (the future's `CancelledError` has it as its
+   * `cause`): a request stopped through either ends as its own timer for that deadline would end
+   * it, with a `TimeoutError` of phase `deadline` (see `Call.stop`), so its record in a trace or
+   * HAR does not depend on which timer fired. The signal goes first: it reaches the requests of a
+   * future derived from theirs (`.json()`, `.map()`), which cancels them with a reason of its own.
    */
   #stopWork(reason: Error): void {
     const work = this.#work;
     this.#work = undefined;
-    work?.cancel();
     this.#controller?.abort(reason);
+    if (work === undefined) return;
+    if (reason instanceof DeadlineError) {
+      cancelFuture(work, new CancelledError(reason.message, { cause: reason }));
+    } else work.cancel();
   }
 }
 

@@ -10,6 +10,7 @@ import {
   withDeadline,
 } from '../../src/index.ts';
 import { defer } from '../futures/helpers.ts';
+import { callErrors } from '../helpers/call-errors.ts';
 import { shiftClock, shiftFor, type TimerOrder } from '../helpers/clock.ts';
 import { countingServer } from './fixtures.ts';
 
@@ -47,6 +48,7 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
       const { server, session } = await hangingBackend(t);
       const gate = defer();
       const trace = new Trace({ name: 'request' });
+      const errors = callErrors(t);
       const running = trace.run(() =>
         flow({ name: 'page' })
           .step('gate', () => gate.promise)
@@ -83,7 +85,18 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
           ['count', 'failed', 'FANOUT_DEPENDENCY'],
         ],
       );
+      // The request was cut by the step's deadline, whichever timer fired: recorded so, with
+      // its TimeoutError of phase `deadline` due at the step's very moment.
       await server.arrivals[0]?.socketClosed;
+      assert.deepEqual(
+        trace.toHAR().log.entries.map((entry) => [entry._outcome, entry._error]),
+        [['error', 'FANOUT_TIMEOUT']],
+      );
+      const [cut] = errors;
+      assert.equal(errors.length, 1);
+      assert.ok(cut instanceof TimeoutError, String(cut));
+      assert.equal(cut.phase, 'deadline');
+      assert.equal(cut.dueAt, error.dueAt);
     });
 
     test(`${order}: a step with a fallback takes it, with the DeadlineError as the reason`, async (t) => {

@@ -9,6 +9,7 @@ import {
   Trace,
 } from '../../src/index.ts';
 import { defer } from '../futures/helpers.ts';
+import { callErrors } from '../helpers/call-errors.ts';
 import { shiftClock, shiftFor, type TimerOrder } from '../helpers/clock.ts';
 import { startBackend } from './fixtures.ts';
 
@@ -135,6 +136,7 @@ describe("the page's flow reports a late section one way, whichever timer fires 
         return `[${failure.section} ${failure.reason}]`;
       };
       const trace = new Trace({ name: 'request' });
+      const errors = callErrors(t);
       const page = definePage({
         name: 'home',
         head: '',
@@ -198,17 +200,22 @@ describe("the page's flow reports a late section one way, whichever timer fires 
         ],
       );
       assert.match(rendering.serverTiming(), /section-slow;dur=[\d.]+;desc="slow timeout"/);
-      // The request itself is recorded as it ended, which is the timer's to say (see PAGE.md).
-      const ended = order === 'request timer first' ? 'error' : 'cancelled';
-      const code = order === 'request timer first' ? 'FANOUT_TIMEOUT' : 'FANOUT_CANCELLED';
+      // The request was cut by the section's deadline, whichever timer fired: recorded as an
+      // error with FANOUT_TIMEOUT (not as cancelled when the step's timer fired first), its
+      // TimeoutError of phase `deadline` due at the step's very moment.
       assert.deepEqual(
         trace.requests.map((request) => [request.outcome, request.errorCode]),
-        [[ended, code]],
+        [['error', 'FANOUT_TIMEOUT']],
       );
       assert.deepEqual(
         trace.toHAR().log.entries.map((entry) => [entry._outcome, entry._error]),
-        [[ended, code]],
+        [['error', 'FANOUT_TIMEOUT']],
       );
+      const [cut] = errors;
+      assert.equal(errors.length, 1);
+      assert.ok(cut instanceof TimeoutError, String(cut));
+      assert.equal(cut.phase, 'deadline');
+      assert.equal(cut.dueAt, late.dueAt);
       await backend.log('slow').aborted.promise;
     });
   }
@@ -327,4 +334,36 @@ describe("late: 'finish': the section is late, its step ends as its work does", 
       await backend.log('slow').aborted.promise;
     });
   }
+});
+
+test("late: 'finish': the step runs on after the fallback went out, then is ok when the data arrives; its request is recorded ok", async (t) => {
+  const backend = await startBackend(t);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const trace = new Trace({ name: 'request' });
+  const page = definePage({ head: '', session: backend.session, late: 'finish' }).section('slow', {
+    deadline: BUDGET,
+    data: (_, { json }) => json<{ name: string }>('/slow'),
+    render: () => 'never',
+    fallback: ({ reason }) => reason,
+  });
+  const rendering = page.render({ trace });
+  const text = rendering.text();
+  await backend.log('slow').arrived.promise;
+  t.mock.timers.tick(BUDGET);
+  assert.equal(await text, 'timeout');
+  assert.deepEqual(
+    trace.sections.map((record) => [record.name, record.outcome]),
+    [['slow', 'timeout']],
+  );
+  assert.equal(rendering.flow.report().steps[0]?.outcome, 'running', 'no deadline: it runs on');
+  backend.release('slow');
+  await rendering.flow.onDone();
+  const step = rendering.flow.report().steps[0];
+  assert.equal(step?.outcome, 'ok');
+  assert.equal(step.error, undefined);
+  assert.deepEqual(await rendering.flow.steps.slow, { name: 'slow' });
+  assert.deepEqual(
+    trace.requests.map((request) => [request.outcome, request.status]),
+    [['ok', 200]],
+  );
 });
