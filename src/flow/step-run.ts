@@ -122,14 +122,15 @@ export class StepRun implements StepContext {
   }
 
   /**
-   * Arms the step's own deadline, `deadline` ms after the flow's origin; `now` is ms since the
-   * origin (more than 0 when the flow runs on a clock started a moment before it), so the timer
-   * fires at the step's due time ({@link #dueAt}), not `deadline` ms after the flow was built.
+   * Arms the step's own deadline, `deadline` ms after the flow's origin; `elapsed` is the ms
+   * since the origin (more than 0 when the flow runs on a clock started before it, a page's), so
+   * the timer fires at the step's due time ({@link #dueAt}), not `deadline` ms after the flow
+   * was built.
    */
-  armDeadline(now: number): void {
+  armDeadline(elapsed: number): void {
     const { deadline } = this.spec;
     if (deadline !== undefined)
-      this.#timer = startTimer(deadline - now, () => this.timeOut('step', deadline));
+      this.#timer = startTimer(deadline - elapsed, () => this.timeOut('step', deadline));
   }
 
   /** When the step must be done (`performance.now()` time): its deadline or the flow's, the sooner. */

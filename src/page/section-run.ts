@@ -156,15 +156,11 @@ export class SectionRun {
     return due === undefined ? undefined : this.#environment.start + due;
   }
 
-  /**
-   * Armed when the page starts (every run is created then, before any `data` runs), to fire
-   * `deadline` ms after the page's start, not after this run was created.
-   */
+  /** Armed when the page starts (every run is created then, before any `data` runs). */
   #armDeadline(): void {
     const deadline = this.deadline;
     if (deadline === undefined) return;
-    const since = this.startedAt - this.#environment.startedAt;
-    this.#timer = startTimer(deadline - since, () => this.#late(deadline));
+    this.#timer = startTimer(deadline, () => this.#late(deadline));
   }
 
   /**
