@@ -13,6 +13,8 @@ export interface DeadlineErrorOptions {
   scope: DeadlineScope;
   /** The deadline that passed, in milliseconds after the flow started. */
   deadline: number;
+  /** The `performance.now()` time the deadline fell at. */
+  dueAt?: number | undefined;
 }
 
 /**
@@ -29,9 +31,16 @@ export class DeadlineError extends FanoutError {
   readonly scope: DeadlineScope;
   /** The deadline that passed, in milliseconds after the flow started. */
   readonly deadline: number;
+  /**
+   * The `performance.now()` time the deadline fell at (the flow's start plus `deadline`), the
+   * clock a request's `TimeoutError.dueAt` is on: a step waiting for this one that is due no later
+   * times out on its own, and a request the step's work cancelled fails as if its own deadline
+   * timer for this moment had fired.
+   */
+  readonly dueAt: number | undefined;
 
   constructor(options: DeadlineErrorOptions) {
-    const { flow, step, scope, deadline } = options;
+    const { flow, step, scope, deadline, dueAt } = options;
     super(
       scope === 'step'
         ? `Step \`${step}\` of flow \`${flow}\` missed its deadline of ${deadline} ms`
@@ -40,5 +49,6 @@ export class DeadlineError extends FanoutError {
     this.step = step;
     this.scope = scope;
     this.deadline = deadline;
+    this.dueAt = dueAt;
   }
 }

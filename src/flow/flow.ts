@@ -109,7 +109,7 @@ export class Flow<R> implements ObservedFlow {
     this.steps = Object.freeze(steps) as StepFutures<R>;
     this.#signal = setup.signal;
     flowObservation.observe?.(this);
-    this.#begin(setup.deadline);
+    this.#begin(setup.deadline, setup.origin !== undefined);
   }
 
   /** Whether every step is done. */
@@ -157,17 +157,23 @@ export class Flow<R> implements ObservedFlow {
     );
   }
 
-  #begin(deadline: number | undefined): void {
+  #begin(deadline: number | undefined, isOriginGiven: boolean): void {
     const signal = this.#signal;
     if (signal?.aborted === true) {
       this.handleEvent();
       return;
     }
     signal?.addEventListener('abort', this);
-    if (deadline !== undefined) this.#timer = startTimer(deadline, () => this.#expire(deadline));
-    for (const run of this.#runs) run.armDeadline();
     // The steps without dependencies start now, together: one clock read for all of them.
     const now = performance.now() - this.origin;
+    // The timers are due their deadlines after the origin. A given one (a page's start) may be a
+    // while ago: that time is taken off. The flow's own was read in the constructor, in this same
+    // synchronous run (which Node's timers count from anyway): they wait the whole deadline.
+    const elapsed = isOriginGiven ? now : 0;
+    if (deadline !== undefined) {
+      this.#timer = startTimer(deadline - elapsed, () => this.#expire(deadline));
+    }
+    for (const run of this.#runs) run.armDeadline(elapsed);
     for (const run of this.#runs) if (run.spec.dependencies.length === 0) run.start(NO_INPUTS, now);
     if (this.#runs.length === 0) this.#end();
   }

@@ -1,6 +1,6 @@
 import type { AsyncResource } from 'node:async_hooks';
 import { startTimer } from '../core/timers.ts';
-import type { CancelledError } from '../errors/cancelled-error.ts';
+import { CancelledError } from '../errors/cancelled-error.ts';
 import { DeadlineError, type DeadlineScope } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
 import { HTTPError } from '../errors/http-error.ts';
@@ -113,11 +113,16 @@ export class StepRun implements StepContext {
     return this.outcome === 'ok' || this.outcome === 'fallback';
   }
 
-  /** Arms the step's own deadline (ms after the flow started; the flow starts now). */
-  armDeadline(): void {
+  /**
+   * Arms the step's own deadline, `deadline` ms after the flow's origin; `elapsed` is the ms
+   * since the origin (more than 0 when the flow runs on a clock started before it, a page's), so
+   * the timer fires at the step's due time ({@link #dueAt}), not `deadline` ms after the flow
+   * was built.
+   */
+  armDeadline(elapsed: number): void {
     const { deadline } = this.spec;
     if (deadline !== undefined)
-      this.#timer = startTimer(deadline, () => this.timeOut('step', deadline));
+      this.#timer = startTimer(deadline - elapsed, () => this.timeOut('step', deadline));
   }
 
   /** When the step must be done (`performance.now()` time): its deadline or the flow's, the sooner. */
@@ -175,6 +180,13 @@ export class StepRun implements StepContext {
       this.cancel(reason);
       return;
     }
+    // Failed by a deadline no sooner than this step's own: this step ran out of time too, and
+    // times out itself, as it does when its own timer fires first (one moment, one outcome).
+    const dueAt = this.#dueAt();
+    if (dueAt !== undefined && isDeadlinePassed(dependency.rootCause, dueAt)) {
+      this.#outOfTime();
+      return;
+    }
     const chain = [this.name, ...dependency.chain];
     this.#fail(
       new DependencyError(chain, dependency.rootCause),
@@ -190,7 +202,9 @@ export class StepRun implements StepContext {
    */
   timeOut(scope: DeadlineScope, deadline: number): void {
     if (this.#phase === 'done') return;
-    const error = new DeadlineError({ flow: this.#host.name, step: this.name, scope, deadline });
+    const { name, origin } = this.#host;
+    const dueAt = origin + deadline;
+    const error = new DeadlineError({ flow: name, step: this.name, scope, deadline, dueAt });
     if (this.#phase === 'recovering') {
       this.#blame(error);
       this.#finish('timedOut', false, error);
@@ -229,16 +243,21 @@ export class StepRun implements StepContext {
 
   /**
    * The step's function failed with `error`. A request stopped by the deadline the step gave it
-   * (its own or the flow's, see {@link #dueAt}) means the step ran out of time: it times out, as
-   * when its timer fires first — the two timers are for one moment, and the one to fire is not
-   * what decides. Any other error fails it.
+   * (its own or the flow's, see {@link #dueAt}), or by a later one, means the step ran out of
+   * time: it times out, as when its timer fires first — the two timers are for one moment, and
+   * the one to fire is not what decides. Any other error fails it.
    */
   #rejected(error: unknown): void {
     const dueAt = this.#dueAt();
-    if (dueAt === undefined || !isDeadlineAtOrAfter(error, dueAt)) {
-      this.#fail(error, 'failed');
-      return;
-    }
+    if (dueAt !== undefined && isDeadlinePassed(error, dueAt)) this.#outOfTime();
+    else this.#fail(error, 'failed');
+  }
+
+  /**
+   * The step's time ran out by another timer than its own: it times out with its own deadline
+   * (scope `step`), or, when the flow's is the sooner, every step not done does.
+   */
+  #outOfTime(): void {
     const own = this.spec.deadline;
     const flows = this.#host.deadline;
     // On a tie the flow's timer is the one armed first: the flow's deadline.
@@ -320,15 +339,33 @@ export class StepRun implements StepContext {
   }
 
   /**
-   * Cancels the returned future (aborting its request) and aborts the signal, if read. The future
-   * is let go first, so its cancellation does not come back as the step's outcome.
+   * Aborts the signal, if read, with `reason`, then cancels the returned future (aborting its
+   * request). The future is let go first, so its cancellation does not come back as the step's
+   * outcome. Stopped by a deadline, both carry it (the future's `CancelledError` has it as its
+   * `cause`): a request stopped through either ends as its own timer for that deadline would end
+   * it, with a `TimeoutError` of phase `deadline` (see `Call.stop`), so its record in a trace or
+   * HAR does not depend on which timer fired. The signal goes first: it reaches the requests of a
+   * future derived from theirs (`.json()`, `.map()`), which cancels them with a reason of its own.
    */
   #stopWork(reason: Error): void {
     const work = this.#work;
     this.#work = undefined;
-    work?.cancel();
     this.#controller?.abort(reason);
+    if (work === undefined) return;
+    if (reason instanceof DeadlineError) {
+      futureController.cancel(work, new CancelledError(reason.message, { cause: reason }));
+    } else work.cancel();
   }
+}
+
+/**
+ * Whether `error` says a deadline fell at or after `dueAt` (a `performance.now()` time): a flow
+ * step's {@link DeadlineError}, or a request's `TimeoutError` of phase `deadline`, each exact
+ * through its `dueAt`. The deadline has passed, so work due by `dueAt` is out of time too.
+ */
+function isDeadlinePassed(error: unknown, dueAt: number): boolean {
+  if (error instanceof DeadlineError) return error.dueAt !== undefined && error.dueAt >= dueAt;
+  return isDeadlineAtOrAfter(error, dueAt);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import { MAX_DELAY, startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
+import { DeadlineError } from '../errors/deadline-error.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import type { CallObserver } from './observer.ts';
@@ -23,6 +24,8 @@ export class Call {
   request: PreparedRequest;
   /** `performance.now()` time at which the total timeout passes, or `Infinity`. */
   readonly deadline: number;
+  /** `performance.now()` time the call was made: a deadline error's `timeout` counts from here. */
+  readonly #madeAt: number;
   // Why the call was stopped; undefined while it may go on.
   #reason: Error | undefined;
   // The latest exchange of the call (on the wire, or settled), if any.
@@ -57,6 +60,7 @@ export class Call {
     const now = performance.now();
     observer?.started(now);
     const since = madeAt ?? now;
+    this.#madeAt = since;
     const end = total === undefined ? Number.POSITIVE_INFINITY : since + total;
     if (deadline !== undefined && deadline < end) {
       this.deadline = deadline;
@@ -93,13 +97,29 @@ export class Call {
     return new TimeoutError({ phase, timeout, request: this.request, dueAt });
   }
 
-  /** Stops the call with `reason`: the exchange in flight is cancelled and any backoff ends. */
+  /**
+   * Stops the call with `reason`: the exchange in flight is cancelled and any backoff ends. A
+   * cancellation because a deadline of the work the call is for passed (its `cause` a flow step's
+   * {@link DeadlineError}: the step's timer fired before the call's own for that moment, or the
+   * call was not given it) stops the call as that deadline's timer would: with a `TimeoutError`
+   * of phase `deadline`, `dueAt` the step's. One deadline, one record, whichever timer fired.
+   */
   stop(reason: Error): void {
     if (this.#reason !== undefined) return;
-    this.#reason = reason;
-    this.#current?.cancel(reason);
-    if (this.#tracked !== undefined) for (const exchange of this.#tracked) exchange.cancel(reason);
-    this.#wake?.(reason);
+    const passed = passedDeadline(reason);
+    const error =
+      passed === undefined
+        ? reason
+        : new TimeoutError({
+            phase: 'deadline',
+            timeout: budget(passed, this.#madeAt),
+            request: this.request,
+            dueAt: passed,
+          });
+    this.#reason = error;
+    this.#current?.cancel(error);
+    if (this.#tracked !== undefined) for (const exchange of this.#tracked) exchange.cancel(error);
+    this.#wake?.(error);
   }
 
   /** Throws the stop reason if the call was stopped. */
@@ -156,6 +176,13 @@ export class Call {
       offAbort(this.#signal, this.#onAbort);
     }
   }
+}
+
+// The `dueAt` of the DeadlineError that a cancellation is for, if it is for one.
+function passedDeadline(reason: Error): number | undefined {
+  if (!(reason instanceof CancelledError)) return undefined;
+  const { cause } = reason;
+  return cause instanceof DeadlineError ? cause.dueAt : undefined;
 }
 
 // The ms a call made at `since` had before `deadline`: the `timeout` of its deadline error.

@@ -10,6 +10,7 @@ import {
   withDeadline,
 } from '../../src/index.ts';
 import { defer } from '../futures/helpers.ts';
+import { callErrors } from '../helpers/call-errors.ts';
 import { shiftClock, shiftFor, type TimerOrder } from '../helpers/clock.ts';
 import { countingServer } from './fixtures.ts';
 
@@ -47,6 +48,7 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
       const { server, session } = await hangingBackend(t);
       const gate = defer();
       const trace = new Trace({ name: 'request' });
+      const errors = callErrors(t);
       const running = trace.run(() =>
         flow({ name: 'page' })
           .step('gate', () => gate.promise)
@@ -83,7 +85,18 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
           ['count', 'failed', 'FANOUT_DEPENDENCY'],
         ],
       );
+      // The request was cut by the step's deadline, whichever timer fired: recorded so, with
+      // its TimeoutError of phase `deadline` due at the step's very moment.
       await server.arrivals[0]?.socketClosed;
+      assert.deepEqual(
+        trace.toHAR().log.entries.map((entry) => [entry._outcome, entry._error]),
+        [['error', 'FANOUT_TIMEOUT']],
+      );
+      const [cut] = errors;
+      assert.equal(errors.length, 1);
+      assert.ok(cut instanceof TimeoutError, String(cut));
+      assert.equal(cut.phase, 'deadline');
+      assert.equal(cut.dueAt, error.dueAt);
     });
 
     test(`${order}: a step with a fallback takes it, with the DeadlineError as the reason`, async (t) => {
@@ -142,6 +155,58 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
         ['ok', 'timedOut', 'timedOut', 'timedOut'],
       );
       await Promise.all(server.arrivals.map((arrival) => arrival.socketClosed));
+    });
+  }
+});
+
+/*
+ * A step still waiting when its own deadline passes times out on its own, even when the step it
+ * waits for timed out at that very moment and would fail it first: each step compares its due
+ * time with the deadline its dependency failed by (the root cause's `dueAt`), whichever timer
+ * fired. A step due later is failed by its dependency.
+ */
+describe('a waiting step whose deadline passed too gets its own DeadlineError', () => {
+  for (const order of ORDERS) {
+    test(`${order}: due at the same moment it times out; due later it gets the DependencyError`, async (t) => {
+      const { server, session } = await hangingBackend(t);
+      const gate = defer();
+      const running = flow({ name: 'page' })
+        .step('gate', () => gate.promise)
+        .step('recs', ['gate'], () => session.get('/recs'), { deadline: DEADLINE })
+        .step('count', ['recs'], ({ recs }) => recs.status, { deadline: DEADLINE })
+        .step('later', ['recs'], ({ recs }) => recs.status, { deadline: 2 * DEADLINE })
+        // Behind `later`, which fails by the dependency, but due when `recs` timed out.
+        .step('last', ['later'], ({ later }) => later, { deadline: DEADLINE })
+        .start();
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await server.arrived(1);
+      tickToFirst(t, order);
+      await running.steps.recs.exception();
+      assert.deepEqual(
+        running.report().steps.map((step) => [step.name, step.outcome]),
+        [
+          ['gate', 'ok'],
+          ['recs', 'timedOut'],
+          ['count', 'timedOut'],
+          ['later', 'failed'],
+          ['last', 'timedOut'],
+        ],
+      );
+      const recs = await running.steps.recs.exception();
+      for (const name of ['count', 'last'] as const) {
+        const error = await running.steps[name].exception();
+        assert.ok(error instanceof DeadlineError, `${name}: ${String(error)}`);
+        assert.equal(error.step, name, 'its own');
+        assert.equal(error.scope, 'step');
+        assert.equal(error.deadline, DEADLINE);
+        assert.ok(recs instanceof DeadlineError);
+        assert.equal(error.dueAt, recs.dueAt, 'due at the same moment');
+      }
+      const later = await running.steps.later.exception();
+      assert.ok(later instanceof DependencyError, String(later));
+      assert.equal(later.rootCause, recs);
+      await server.arrivals[0]?.socketClosed;
     });
   }
 });

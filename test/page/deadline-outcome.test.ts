@@ -9,6 +9,7 @@ import {
   Trace,
 } from '../../src/index.ts';
 import { defer } from '../futures/helpers.ts';
+import { callErrors } from '../helpers/call-errors.ts';
 import { shiftClock, shiftFor, type TimerOrder } from '../helpers/clock.ts';
 import { startBackend } from './fixtures.ts';
 
@@ -71,6 +72,11 @@ describe('a late section has one outcome, whichever timer fires first', () => {
       assert.equal(slow.error.phase, 'result', 'the section was late, whichever timer told it');
       assert.equal(slow.error.timeout, BUDGET);
       assert.equal(signal?.aborted, true, "late: 'cancel' aborts the section's signal");
+      // `below`, still waiting for `slow` when the budget ran out, is late on its own.
+      const below = sectionTimeout(failures[1]).cause;
+      assert.ok(below instanceof DeadlineError, String(below));
+      assert.equal(below.step, 'below');
+      assert.equal(below.deadline, BUDGET);
       assert.deepEqual(
         rendering.sections().map((record) => [record.name, record.outcome]),
         [
@@ -113,8 +119,10 @@ test("a request's own shorter total timeout is that request's timeout, not the s
 /*
  * The page's flow tells the same story as the fallbacks: a late section's step is `timedOut` with
  * the flow's DeadlineError (its `deadline` the section's), whichever of the section's timer and
- * its request's fired first, and a section waiting for it fails with a DependencyError whose root
- * cause is that DeadlineError. The trace, which records the page's flow and sections, says so too.
+ * its request's fired first, and a section waiting for it, due later (the page's deadline, twice
+ * the section's own), fails with a DependencyError whose root cause is that DeadlineError. The
+ * trace, which records the page's flow and sections, says so too, and records the late request as
+ * cut by that deadline.
  */
 describe("the page's flow reports a late section one way, whichever timer fires first", () => {
   for (const order of ORDERS) {
@@ -128,16 +136,18 @@ describe("the page's flow reports a late section one way, whichever timer fires 
         return `[${failure.section} ${failure.reason}]`;
       };
       const trace = new Trace({ name: 'request' });
+      const errors = callErrors(t);
       const page = definePage({
         name: 'home',
         head: '',
         session: backend.session,
-        budget: BUDGET,
+        deadline: 2 * BUDGET,
         fallback,
       })
         .section('gate', { data: () => gate.promise, render: (value) => value })
         .section('slow', {
           after: ['gate'],
+          deadline: BUDGET,
           data: (_, { json }) => json('/slow'),
           render: () => 'never',
         })
@@ -190,17 +200,22 @@ describe("the page's flow reports a late section one way, whichever timer fires 
         ],
       );
       assert.match(rendering.serverTiming(), /section-slow;dur=[\d.]+;desc="slow timeout"/);
-      // The request itself is recorded as it ended, which is the timer's to say (see PAGE.md).
-      const ended = order === 'request timer first' ? 'error' : 'cancelled';
-      const code = order === 'request timer first' ? 'FANOUT_TIMEOUT' : 'FANOUT_CANCELLED';
+      // The request was cut by the section's deadline, whichever timer fired: recorded as an
+      // error with FANOUT_TIMEOUT (not as cancelled when the step's timer fired first), its
+      // TimeoutError of phase `deadline` due at the step's very moment.
       assert.deepEqual(
         trace.requests.map((request) => [request.outcome, request.errorCode]),
-        [[ended, code]],
+        [['error', 'FANOUT_TIMEOUT']],
       );
       assert.deepEqual(
         trace.toHAR().log.entries.map((entry) => [entry._outcome, entry._error]),
-        [[ended, code]],
+        [['error', 'FANOUT_TIMEOUT']],
       );
+      const [cut] = errors;
+      assert.equal(errors.length, 1);
+      assert.ok(cut instanceof TimeoutError, String(cut));
+      assert.equal(cut.phase, 'deadline');
+      assert.equal(cut.dueAt, late.dueAt);
       await backend.log('slow').aborted.promise;
     });
   }
@@ -208,7 +223,7 @@ describe("the page's flow reports a late section one way, whichever timer fires 
 
 describe("the page's deadline: every section not done is late on its own", () => {
   for (const order of ORDERS) {
-    test(`${order}: each running section gets its own DeadlineError, a waiting one the DependencyError; one done in time stays ok`, async (t) => {
+    test(`${order}: each section not done gets its own DeadlineError, running or waiting; one done in time stays ok`, async (t) => {
       const backend = await startBackend(t);
       t.mock.timers.enable({ apis: ['setTimeout'] });
       const gate = defer<string>();
@@ -253,19 +268,16 @@ describe("the page's deadline: every section not done is late on its own", () =>
           ['fast', 'ok'],
           ['a', 'timedOut'],
           ['b', 'timedOut'],
-          ['afterA', 'failed'],
+          ['afterA', 'timedOut'],
         ],
       );
-      for (const step of steps.slice(2, 4)) {
+      for (const step of steps.slice(2)) {
         const error = step.error;
         assert.ok(error instanceof DeadlineError, `${step.name}: ${String(error)}`);
         assert.equal(error.step, step.name, 'its own');
         assert.equal(error.deadline, BUDGET);
         assert.equal(sectionTimeout(failures.get(step.name)).cause, error);
       }
-      const afterA = failures.get('afterA')?.error;
-      assert.ok(afterA instanceof DependencyError, String(afterA));
-      assert.equal(afterA.rootCause, steps[2]?.error);
       assert.equal(failures.has('fast'), false);
       await Promise.all(['a', 'b'].map((name) => backend.log(name).aborted.promise));
     });
@@ -322,4 +334,36 @@ describe("late: 'finish': the section is late, its step ends as its work does", 
       await backend.log('slow').aborted.promise;
     });
   }
+});
+
+test("late: 'finish': the step runs on after the fallback went out, then is ok when the data arrives; its request is recorded ok", async (t) => {
+  const backend = await startBackend(t);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const trace = new Trace({ name: 'request' });
+  const page = definePage({ head: '', session: backend.session, late: 'finish' }).section('slow', {
+    deadline: BUDGET,
+    data: (_, { json }) => json<{ name: string }>('/slow'),
+    render: () => 'never',
+    fallback: ({ reason }) => reason,
+  });
+  const rendering = page.render({ trace });
+  const text = rendering.text();
+  await backend.log('slow').arrived.promise;
+  t.mock.timers.tick(BUDGET);
+  assert.equal(await text, 'timeout');
+  assert.deepEqual(
+    trace.sections.map((record) => [record.name, record.outcome]),
+    [['slow', 'timeout']],
+  );
+  assert.equal(rendering.flow.report().steps[0]?.outcome, 'running', 'no deadline: it runs on');
+  backend.release('slow');
+  await rendering.flow.onDone();
+  const step = rendering.flow.report().steps[0];
+  assert.equal(step?.outcome, 'ok');
+  assert.equal(step.error, undefined);
+  assert.deepEqual(await rendering.flow.steps.slow, { name: 'slow' });
+  assert.deepEqual(
+    trace.requests.map((request) => [request.outcome, request.status]),
+    [['ok', 200]],
+  );
 });

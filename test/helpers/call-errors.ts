@@ -1,0 +1,28 @@
+import type { TestContext } from 'node:test';
+import { type AttemptObserver, addObserverSource } from '../../src/http/observer.ts';
+
+const ATTEMPT: AttemptObserver = {
+  dispatched() {},
+  sent() {},
+  headers() {},
+  ended() {},
+};
+
+/**
+ * The errors every session call made from now on until `t` ends ended with, in the order they
+ * ended: what a trace records of each (its outcome and code come from this error), in full.
+ */
+export function callErrors(t: Pick<TestContext, 'after'>): unknown[] {
+  const errors: unknown[] = [];
+  const installed = addObserverSource(() => ({
+    started() {},
+    asked() {},
+    bind() {},
+    attempt: () => ATTEMPT,
+    ended(_response, error) {
+      if (error !== undefined) errors.push(error);
+    },
+  }));
+  t.after(() => installed.dispose());
+  return errors;
+}
