@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import { checkPriority } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
+import type { Inspect } from '../core/inspect.ts';
 import { fail, ownOptions, ownValue } from '../core/validate.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
@@ -23,6 +25,7 @@ import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
+import { inspectFuturesSession } from './inspect-executor.ts';
 import { memberFuture } from './member-future.ts';
 
 /** Options of {@link FuturesSession}: every {@link SessionOptions} plus the executor's. */
@@ -131,6 +134,11 @@ class SessionTask implements CallPlan {
     this.#madeAt = performance.now();
   }
 
+  /** When the request was made (`performance.now()` time), as `util.inspect` of its future shows. */
+  get madeAt(): number {
+    return this.#madeAt;
+  }
+
   /** When the request must have left the queue: the end of its `total` timeout, or its deadline. */
   get due(): number | undefined {
     return callDue(this.config.timeout.total, this.deadline, this.#madeAt);
@@ -226,6 +234,11 @@ export class FuturesSession extends FutureVerbs {
         ...sessionOptions,
       });
     }
+  }
+
+  /** What `console.log` prints: base URL (redacted), limits, counts, closed (docs/FUTURES.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectFuturesSession(this, depth, options, inspectFn);
   }
 
   /** The session's cookie jar. */

@@ -1,5 +1,7 @@
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import { CookieJar } from 'tough-cookie';
 import { checkBoolean, checkInteger } from '../core/checks.ts';
+import type { Inspect } from '../core/inspect.ts';
 import { redactedParams, redactURL } from '../core/redact.ts';
 import { fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
@@ -19,6 +21,7 @@ import { Cookies } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
 import type { Hooks } from './hooks.ts';
+import { inspectSession } from './inspect-session.ts';
 import { observation } from './observer.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
 import { PolicyChain } from './policy-chain.ts';
@@ -129,6 +132,20 @@ export class Session {
     });
     this.#wire = [this.#wireOptions(this.#config, false), this.#wireOptions(this.#config, true)];
     this.#policies = PolicyChain.compose(options.policies);
+  }
+
+  /** What `console.log` prints: base URL (redacted), limits, closed (see docs/SESSION.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectSession(this, this.#config, depth, options, inspectFn);
+  }
+
+  /**
+   * The `baseURL` option as relative URLs are resolved against it (scheme, host, port and path;
+   * its query is not used), redacted like every URL fanout shows; `undefined` without one.
+   */
+  get baseURL(): string | undefined {
+    const base = this.#rules.base;
+    return base && redactURL(`${base.origin}${base.pathPrefix}`, this.#rules.redactParams);
   }
 
   /** Whether {@link Session.close} was called. */
