@@ -27,8 +27,15 @@ export class FanoutError extends Error {
    * own literal code.
    */
   readonly code: FanoutErrorCode = 'FANOUT_ERROR';
-  /** Brand so that {@link isFanoutError} works across realms and duplicate copies. */
-  readonly [brand] = true;
+  /**
+   * Brand so that {@link isFanoutError} works across realms and duplicate copies. It lives on the
+   * prototype, not enumerable, so `util.inspect(error)` does not print it beside `code`.
+   */
+  declare readonly [brand]: true;
+
+  static {
+    Object.defineProperty(FanoutError.prototype, brand, { value: true });
+  }
 
   constructor(message: string, options?: FanoutErrorOptions) {
     // Own properties only: a polluted `Object.prototype.cause` must not attach to every error.

@@ -1,8 +1,11 @@
 import { AsyncResource } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { type InspectOptionsStylized, inspect } from 'node:util';
+import type { Inspect } from '../core/inspect.ts';
 import { startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import type { Future } from '../futures/future.ts';
+import { inspectFlow } from './inspect-flow.ts';
 import { flowObservation, type ObservedFlow } from './observer.ts';
 import type { Plan } from './plan.ts';
 import { criticalPath, type FlowReport, type StepReport } from './report.ts';
@@ -110,6 +113,11 @@ export class Flow<R> implements ObservedFlow {
     this.#signal = setup.signal;
     flowObservation.observe?.(this);
     this.#begin(setup.deadline, setup.origin !== undefined);
+  }
+
+  /** What `console.log` prints: name, wall time, done, each step's outcome (docs/FLOWS.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectFlow(this, depth, options, inspectFn);
   }
 
   /** Whether every step is done. */

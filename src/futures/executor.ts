@@ -1,4 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { type InspectOptionsStylized, inspect } from 'node:util';
+import type { Inspect } from '../core/inspect.ts';
 import { startTimer } from '../core/timers.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { ExecutorShutdownError } from '../errors/executor-shutdown-error.ts';
@@ -6,6 +8,7 @@ import { QueueFullError } from '../errors/queue-full-error.ts';
 import { type ConcurrencyLimit, isConcurrencyLimit } from './concurrency-limit.ts';
 import { type MapFunction, type MapOptions, mapTasks } from './executor-map.ts';
 import { type Future, futureController, type TaskFunction } from './future.ts';
+import { inspectExecutor } from './inspect-executor.ts';
 import { Scheduler } from './scheduler.ts';
 import { type Runnable, Task, type TaskOwner } from './task.ts';
 
@@ -201,9 +204,19 @@ export class Executor {
     }
   }
 
+  /** What `console.log` prints: limits, running and queued counts (see docs/FUTURES.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectExecutor(this, depth, options, inspectFn);
+  }
+
   /** The most tasks that run at once. */
   get maxWorkers(): number {
     return this.#maxWorkers;
+  }
+
+  /** The most tasks that wait in the queue (`Infinity`: no bound). */
+  get maxQueued(): number {
+    return this.#maxQueued;
   }
 
   /** How many tasks are running. */

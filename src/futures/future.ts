@@ -1,10 +1,13 @@
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import { checkFunction, checkTimeout } from '../core/checks.ts';
+import type { Inspect } from '../core/inspect.ts';
 import { startTimer } from '../core/timers.ts';
 import { describe, own } from '../core/validate.ts';
 import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from '../core/warnings.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
+import { inspectFuture } from './inspect-future.ts';
 
 /**
  * Where a future is in its life. It only moves forward: `pending` → `running` → `fulfilled` or
@@ -157,6 +160,11 @@ export class Future<T> implements PromiseLike<T> {
   private constructor(state: State, canceller: Canceller | undefined) {
     this.#state = state;
     this.#held = canceller;
+  }
+
+  /** What `console.log` prints: the state, and the request and its age or the outcome. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectFuture(this.#state, this.#held, depth, options, inspectFn);
   }
 
   static {

@@ -1,5 +1,7 @@
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import { checkPriority } from '../core/checks.ts';
 import { type Exhaustive, keySet } from '../core/exhaustive.ts';
+import type { Inspect } from '../core/inspect.ts';
 import { checkKnownOptions, fail, knownOptions, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import type { Cookies } from '../http/cookies.ts';
@@ -15,6 +17,7 @@ import { Executor, submitRunnable } from './executor.ts';
 import { Future } from './future.ts';
 import { FutureVerbs } from './future-verbs.ts';
 import { FuturesScope } from './futures-scope.ts';
+import { inspectFuturesSession } from './inspect-executor.ts';
 import { CLOSE_OPTIONS } from './known-options.ts';
 import { memberFuture } from './member-future.ts';
 
@@ -155,6 +158,11 @@ export class FuturesSession extends FutureVerbs {
         ...sessionOptions,
       });
     }
+  }
+
+  /** What `console.log` prints: base URL (redacted), limits, counts, closed (docs/FUTURES.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectFuturesSession(this, depth, options, inspectFn);
   }
 
   /** The session's cookie jar. */

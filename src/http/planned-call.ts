@@ -71,6 +71,11 @@ export class PlannedCall {
     this.signal = signal;
   }
 
+  /** When the call was queued (`performance.now()` time), as `util.inspect` of its future shows. */
+  get queuedAt(): number {
+    return this.#queuedAt;
+  }
+
   /**
    * Sends the call now (`Session#request`), stopped by its {@link PlannedCall.signal}: alone, or as
    * one member of the flight of identical calls when it coalesces.

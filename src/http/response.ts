@@ -1,11 +1,12 @@
 import { STATUS_CODES } from 'node:http';
 import type { Readable } from 'node:stream';
-import { inspect } from 'node:util';
-import { redactURL } from '../core/redact.ts';
+import { type InspectOptionsStylized, inspect } from 'node:util';
+import type { Inspect } from '../core/inspect.ts';
 import { HTTPError } from '../errors/http-error.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
 import { HeaderRecord } from './headers.ts';
+import { inspectResponse } from './inspect-response.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 declare module '../errors/http-error.ts' {
@@ -85,6 +86,11 @@ export class Response {
       this.#content = undefined;
       this.body = content;
     }
+  }
+
+  /** `Response 200 OK GET http://… { type, bytes, elapsed }`, the URL redacted as in errors. */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectResponse(this, this.#content, depth, options, inspectFn);
   }
 
   /** The final URL (after redirects). */
@@ -173,12 +179,6 @@ export class Response {
     );
     if (this.history.length > 0) clone.history = this.history.map((hop) => hop.clone());
     return clone;
-  }
-
-  /** `Response 200 OK GET http://…`, the URL's secret query values redacted as in errors. */
-  [inspect.custom](): string {
-    const url = redactURL(this.url, this.request.redactParams);
-    return `Response ${this.status} ${this.reason} ${this.request.method} ${url}`;
   }
 }
 

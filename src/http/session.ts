@@ -1,4 +1,6 @@
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import { checkBoolean, checkInteger } from '../core/checks.ts';
+import type { Inspect } from '../core/inspect.ts';
 import { redactedParams, redactURL } from '../core/redact.ts';
 import { checkKnownOptions, fail, own, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
@@ -11,6 +13,7 @@ import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { type Cookies, cookieStore } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
+import { inspectSession } from './inspect-session.ts';
 import { REQUEST_OPTIONS, SESSION_OPTIONS } from './known-options.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
 import { PlannedCall, planCall } from './planned-call.ts';
@@ -95,6 +98,20 @@ export class Session {
       telemetry,
       this.#checkClosed,
     );
+  }
+
+  /** What `console.log` prints: base URL (redacted), limits, closed (see docs/SESSION.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectSession(this, this.#config, depth, options, inspectFn);
+  }
+
+  /**
+   * The `baseURL` option as relative URLs are resolved against it (scheme, host, port and path;
+   * its query is not used), redacted like every URL fanout shows; `undefined` without one.
+   */
+  get baseURL(): string | undefined {
+    const base = this.#rules.base;
+    return base && redactURL(`${base.origin}${base.pathPrefix}`, this.#rules.redactParams);
   }
 
   /** Whether {@link Session.close} was called. */

@@ -1,3 +1,5 @@
+import { type InspectOptionsStylized, inspect } from 'node:util';
+import type { Inspect } from '../core/inspect.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { Future, futureController } from '../futures/future.ts';
 import type { AttemptObserver, CallObserver } from '../http/observer.ts';
@@ -6,6 +8,7 @@ import { redactHeaders } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptRole, PolicyEvent } from '../http/session-policy.ts';
 import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
+import { inspectRequestRecord } from './inspect-trace.ts';
 import { NO_POLICY_RECORDS, type PolicyRecord } from './policy-record.ts';
 import { millis, type RecordContext } from './record-context.ts';
 
@@ -239,6 +242,12 @@ export class RequestRecord implements CallObserver {
     this.#context = context;
     this.#request = request;
     this.method = request.method;
+  }
+
+  /** What `console.log` prints: id, method, redacted URL, outcome and times (docs/TRACING.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    const attempts = this.#attempts?.length ?? (this.#firstAttempt === undefined ? 0 : 1);
+    return inspectRequestRecord(this, attempts, depth, options, inspectFn);
   }
 
   /** When the call was made. */

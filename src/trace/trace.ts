@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
+import { type InspectOptionsStylized, inspect } from 'node:util';
 import type { Exhaustive } from '../core/exhaustive.ts';
+import type { Inspect } from '../core/inspect.ts';
 import { redactedParams } from '../core/redact.ts';
 import { checkKnownOptions, fail, knownOptions, ownOptions } from '../core/validate.ts';
 import type { ObservedFlow } from '../flow/observer.ts';
@@ -10,6 +12,7 @@ import { bindTrace, boundTrace, type Requester, type TraceBound } from './bound.
 import { watchConnections } from './connections.ts';
 import { FlowRecord, watchFlows } from './flow-record.ts';
 import { type Har, toHAR } from './har.ts';
+import { inspectTrace } from './inspect-trace.ts';
 import type { LimitChange, LimitChangeRecord } from './limit-change.ts';
 import { RecordContext } from './record-context.ts';
 import { RequestRecord } from './request-record.ts';
@@ -112,6 +115,11 @@ export class Trace {
         ? undefined
         : redactedParams('redactParams', options.redactParams);
     this.#context = new RecordContext(this.origin, params);
+  }
+
+  /** What `console.log` prints: name, times, counts and a line per request (docs/TRACING.md). */
+  [inspect.custom](depth: number, options: InspectOptionsStylized, inspectFn: Inspect): string {
+    return inspectTrace(this, this.#endedAt !== undefined, depth, options, inspectFn);
   }
 
   /** Runs `fn` with this trace as the current one: requests made inside join it. */
