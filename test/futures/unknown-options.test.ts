@@ -31,8 +31,10 @@ import {
   FuturesSession,
   type FuturesSessionOptions,
   type MapOptions,
+  type RequestOptions,
   type ResultOptions,
   Session,
+  type SessionOptions,
   type ShutdownOptions,
   type SubmitOptions,
   type WaitOptions,
@@ -48,7 +50,10 @@ const EVERY_EXECUTOR_OPTION: EveryKey<ExecutorOptions> = {
 };
 
 // The TLS and proxy keys are given as undefined: with a value they would change the transport.
-const EVERY_COMMON_OPTION = {
+/** The keys a session and a request share. */
+type Shared = Pick<SessionOptions, keyof SessionOptions & keyof RequestOptions>;
+type Transport = 'ca' | 'cert' | 'key' | 'proxy';
+const EVERY_COMMON_OPTION: EveryKey<Shared, Transport> = {
   headers: { 'x-app': 'test' },
   params: { a: '1' },
   auth: { bearer: 'token' },
@@ -64,7 +69,7 @@ const EVERY_COMMON_OPTION = {
   key: undefined,
   rejectUnauthorized: true,
   proxy: undefined,
-} as const;
+};
 
 test('FuturesSession: a typo in its options throws, naming the nearest option', () => {
   assert.throws(
@@ -80,7 +85,7 @@ test('FuturesSession: a typo in its options throws, naming the nearest option', 
 });
 
 test('FuturesSession: takes every key of a full FuturesSessionOptions object', async () => {
-  const every: EveryKey<FuturesSessionOptions> = {
+  const every: EveryKey<FuturesSessionOptions, Transport | 'executor' | 'session'> = {
     ...EVERY_COMMON_OPTION,
     baseURL: 'http://127.0.0.1:1',
     allowAbsoluteURLs: true,
@@ -99,7 +104,7 @@ test('FuturesSession: takes every key of a full FuturesSessionOptions object', a
     session: undefined, // given, the session options beside it are an error (below)
   };
   assertSameKeys(FUTURES_SESSION_OPTIONS, every);
-  const session = new FuturesSession(every as FuturesSessionOptions);
+  const session = new FuturesSession(every as unknown as FuturesSessionOptions);
   assert.equal(session.executor.maxWorkers, 4);
   await session.close();
   // Wrapping a session and an executor: the options that may stand beside them.
@@ -148,7 +153,7 @@ test('FuturesSession: a request takes every key of a full FutureRequestOptions o
   });
   const session = new FuturesSession({ baseURL: server.origin });
   t.after(() => session.close());
-  const every: EveryKey<FutureRequestOptions> = {
+  const every: EveryKey<FutureRequestOptions, Transport | 'form' | 'body'> = {
     ...EVERY_COMMON_OPTION,
     json: { a: 1 },
     form: undefined, // one body at a time: `json` is the one sent
@@ -159,7 +164,7 @@ test('FuturesSession: a request takes every key of a full FutureRequestOptions o
     priority: 5,
   };
   assertSameKeys(FUTURE_REQUEST_OPTIONS, every);
-  const response = await session.post('/', every as FutureRequestOptions).result();
+  const response = await session.post('/', every as unknown as FutureRequestOptions).result();
   assert.equal(response.status, 200);
 });
 
@@ -173,7 +178,7 @@ test('FuturesSession.close: a typo throws and leaves the session open; every key
   assert.equal(session.session.isClosed, false);
   const every: EveryKey<CloseOptions> = { cancelPending: true };
   assertSameKeys(CLOSE_OPTIONS, every);
-  await session.close(every as CloseOptions);
+  await session.close(every);
   assert.equal(session.session.isClosed, true);
 });
 

@@ -7,11 +7,13 @@ import type { KnownOptions } from '../../src/core/validate.ts';
 import { InvalidOptionError } from '../../src/errors/invalid-option-error.ts';
 
 /**
- * Every key of `T`, each given (the compiler lists them: a key added to `T` is missing here
- * until the test gives it), with a valid value or, where a value would change what the test
- * runs, `undefined`.
+ * Every key of `T`, each given (the compiler lists them: a key added to `T` is missing here until
+ * the test gives it) with a valid value; the keys `Unset` are given as `undefined`, for an option
+ * whose value would change what the test runs (a TLS file, a proxy, a session to wrap).
  */
-export type EveryKey<T> = { [K in keyof T]-?: T[K] | undefined };
+export type EveryKey<T, Unset extends keyof T = never> = {
+  [K in keyof T]-?: K extends Unset ? undefined : T[K];
+};
 
 /**
  * Asserts that `every` (the test's literal list of an entry point's keys) and the registry the
