@@ -37,6 +37,8 @@ test('a typo gets the nearest known name, case ignored; a far-off name gets none
   assert.equal(closestName('retries', names), 'retry');
   assert.equal(closestName('baseUrl', names), 'baseURL');
   assert.equal(closestName('maxBatch', names), 'maxBatchSize');
+  // Only the typed name counts as cut short: `trace` beginning `traceContxt` is no nearer for it.
+  assert.equal(closestName('traceContxt', ['trace', 'traceContext']), 'traceContext');
   assert.equal(closestName('banana', names), undefined);
   assert.equal(closestName('x', names), undefined);
   assert.equal(closestName('max', names), undefined);
