@@ -54,6 +54,11 @@ test('an unknown key throws naming the key, where it was read and the nearest na
     'Unknown option "retries" in sample options — did you mean "retry"?',
   );
   assert.equal(messageOf({ banana: 1 }), 'Unknown option "banana" in sample options');
+  // A typo of a related entry point's option names it, and where it belongs.
+  assert.equal(
+    messageOf({ jsn: {} }),
+    'Unknown option "jsn" in sample options — did you mean "json", one of the other options?',
+  );
   // A name of a related entry point says where it belongs.
   assert.equal(
     messageOf({ json: {} }),
