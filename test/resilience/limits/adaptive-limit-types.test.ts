@@ -21,8 +21,11 @@ test('adaptiveLimit types (checked by tsc)', () => {
   expectTrue<Equal<ReturnType<AdaptiveLimit['limits']>, Map<string, number>>>();
   expectTrue<Equal<LimitChange['reason'], LimitReason>>();
   expectTrue<Equal<AdaptiveLimit['algorithm'], 'aimd' | 'gradient'>>();
-  // @ts-expect-error: the options of one algorithm do not mix with the other's
-  adaptiveLimit({ algorithm: 'aimd', smoothing: 0.5 });
+  assert.throws(
+    // @ts-expect-error: the options of one algorithm do not mix with the other's (nor at run time)
+    () => adaptiveLimit({ algorithm: 'aimd', smoothing: 0.5 }),
+    InvalidOptionError,
+  );
   assert.throws(
     // @ts-expect-error: an algorithm is required
     () => adaptiveLimit({ min: 1 }),
