@@ -2,7 +2,13 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import type { Exhaustive } from '../core/exhaustive.ts';
 import { redactedParams } from '../core/redact.ts';
-import { checkKnownOptions, fail, knownOptions, ownOptions } from '../core/validate.ts';
+import {
+  checkKnownOptions,
+  fail,
+  type KnownOptions,
+  knownOptions,
+  ownOptions,
+} from '../core/validate.ts';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
@@ -32,7 +38,8 @@ export interface TraceOptions {
   redactParams?: readonly string[];
 }
 
-const TRACE_OPTIONS = knownOptions('Trace options', {
+/** `new Trace(options)` and `session.trace(fn, options)`. @internal */
+export const TRACE_OPTIONS: KnownOptions = knownOptions('Trace options', {
   name: true,
   redactParams: true,
 } satisfies Exhaustive<TraceOptions, true>);

@@ -1,5 +1,5 @@
 import type { Exhaustive } from '../core/exhaustive.ts';
-import { checkKnownOptions, fail, knownOptions } from '../core/validate.ts';
+import { checkKnownOptions, fail, type KnownOptions, knownOptions } from '../core/validate.ts';
 import { cacheOutcomeOf } from './cache-outcome.ts';
 import type { AttemptRecord, RequestRecord } from './request-record.ts';
 import type { Trace } from './trace.ts';
@@ -30,7 +30,8 @@ interface Segment {
 }
 
 const DEFAULTS: Required<WaterfallOptions> = { width: 1100 };
-const WATERFALL_OPTIONS = knownOptions('waterfall options', {
+/** `trace.waterfall(options)`. @internal */
+export const WATERFALL_OPTIONS: KnownOptions = knownOptions('waterfall options', {
   width: true,
 } satisfies Exhaustive<WaterfallOptions, true>);
 const MIN_WIDTH = 480;
