@@ -50,7 +50,8 @@ export type FanoutErrorHandler = (
   response: ServerResponse,
 ) => void;
 
-const OPTIONS = knownOptions(
+/** `new Fanout(options)` and the Fastify plugin's options. @internal */
+export const FANOUT_OPTIONS = knownOptions(
   'Fanout options',
   { session: true, trace: true, traceContext: true } satisfies Exhaustive<FanoutOptions, true>,
   [{ ...FUTURES_SESSION_OPTIONS, where: 'FuturesSession options (they go under `session`)' }],
@@ -101,7 +102,7 @@ export class Fanout {
    */
   constructor(options: FanoutOptions = {}) {
     if (typeof options !== 'object' || options === null) fail('options', 'an object', options);
-    checkKnownOptions(options, OPTIONS);
+    checkKnownOptions(options, FANOUT_OPTIONS);
     const { session = {}, trace = true, traceContext = false } = ownOptions(options);
     checkBoolean('trace', trace);
     checkBoolean('traceContext', traceContext);

@@ -39,12 +39,14 @@ export function typoLimit(a: string, b: string): number {
 }
 
 /**
- * How far apart two lower-case names are as typos: their {@link editDistance}, except that a name
- * cut short of 4 characters or more (`maxBatch` of `maxBatchSize`) counts as one slip.
+ * How far `typed` is from the known name `candidate` as a typo (both lower-case): their
+ * {@link editDistance}, except that a typed name cut short of 4 characters or more
+ * (`maxBatch` of `maxBatchSize`) counts as one slip. Only the typed name can be cut short: a
+ * known name that merely begins a longer typed one (`trace` of `traceContxt`) is no nearer
+ * for it.
  */
-function typoDistance(a: string, b: string): number {
-  const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
-  return shorter.length >= 4 && longer.startsWith(shorter) ? 1 : editDistance(a, b);
+function typoDistance(typed: string, candidate: string): number {
+  return typed.length >= 4 && candidate.startsWith(typed) ? 1 : editDistance(typed, candidate);
 }
 
 /**

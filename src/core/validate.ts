@@ -211,7 +211,8 @@ export function readOption(holder: object, key: string | number, name: string): 
 
 /**
  * `Unknown option "timout" in session options — did you mean "timeout"?`, or `… — it is one of
- * the session options` for an option of another entry point, or no hint when none is near.
+ * the session options` for an option of another entry point, or `… — did you mean "json", one
+ * of the request options?` for a typo of one, or no hint when none is near.
  *
  * @param where where the options were read, when it is not `known.where`: `options of step "a"`.
  */
@@ -224,7 +225,12 @@ export function unknownOptionMessage(
   const belongs = known.elsewhere.get(key);
   if (belongs !== undefined) return `${unknown} — it is one of the ${belongs}`;
   const closest = closestName(key, known.names);
-  return closest === undefined ? unknown : `${unknown} — did you mean ${JSON.stringify(closest)}?`;
+  if (closest !== undefined) return `${unknown} — did you mean ${JSON.stringify(closest)}?`;
+  // A typo of an option of a related entry point: name it, and where it belongs.
+  const other = closestName(key, known.elsewhere.keys());
+  return other === undefined
+    ? unknown
+    : `${unknown} — did you mean ${JSON.stringify(other)}, one of the ${known.elsewhere.get(other)}?`;
 }
 
 /**

@@ -108,6 +108,8 @@ export class Loader<K, V, C = K> {
     let loads: Future<V>[];
     try {
       if (!isIterable(keys)) fail('keys', 'an iterable of keys', keys);
+      // A typo fails the whole call, not each key's load (which would read as the keys' errors).
+      checkKnownOptions(options, LOAD_OPTIONS);
       loads = Array.from(keys, (key) => this.load(key, options));
     } catch (error) {
       return Future.reject(error);

@@ -1,9 +1,10 @@
 import { checkTimeout } from '../core/checks.ts';
 import { startTimer } from '../core/timers.ts';
-import { own } from '../core/validate.ts';
+import { checkKnownOptions, own } from '../core/validate.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { expectFuture, expectFutures } from './expect-futures.ts';
 import { type Future, futureController } from './future.ts';
+import { FUTURE_SET_OPTIONS } from './known-options.ts';
 
 /** Options of {@link FutureSet} and {@link asCompleted}. */
 export interface FutureSetOptions {
@@ -84,10 +85,12 @@ export class FutureSet<T> implements AsyncIterableIterator<Future<T>, undefined>
    * Creates a set, optionally with some futures in it.
    *
    * @param futures - futures to start with.
-   * @throws {InvalidOptionError} if an item is not a `Future`, or for a negative `timeout`.
+   * @throws {InvalidOptionError} if an item is not a `Future`, for a negative `timeout`, or an
+   * unknown option.
    */
   constructor(futures: Iterable<Future<T>> = [], options: FutureSetOptions = {}) {
     const list = expectFutures('futures', futures);
+    checkKnownOptions(options, FUTURE_SET_OPTIONS);
     this.#timeout = checkTimeout('timeout', own(options, 'timeout'));
     this.#deadline = this.#timeout === undefined ? undefined : Date.now() + this.#timeout;
     for (const future of list) this.add(future);

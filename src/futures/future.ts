@@ -2,12 +2,13 @@ import { type InspectOptionsStylized, inspect } from 'node:util';
 import { checkFunction, checkTimeout } from '../core/checks.ts';
 import type { Inspect } from '../core/inspect.ts';
 import { startTimer } from '../core/timers.ts';
-import { describe, own } from '../core/validate.ts';
+import { checkKnownOptions, describe, own } from '../core/validate.ts';
 import { forgetUnretrieved, warnCallbackError, watchUnretrieved } from '../core/warnings.ts';
 import { CancelledError } from '../errors/cancelled-error.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { inspectFuture } from './inspect-future.ts';
+import { RESULT_OPTIONS } from './known-options.ts';
 
 /**
  * Where a future is in its life. It only moves forward: `pending` → `running` → `fulfilled` or
@@ -390,7 +391,8 @@ export class Future<T> implements PromiseLike<T> {
    * it was cancelled, or a `TimeoutError` (phase `result`) if `timeout` ms pass first — the
    * future itself keeps running then.
    *
-   * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`.
+   * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`, or an
+   * unknown option.
    * @example
    * ```ts
    * import { TimeoutError } from 'fanout';
@@ -413,7 +415,8 @@ export class Future<T> implements PromiseLike<T> {
    * with a `CancelledError` if the future was cancelled, and a `TimeoutError` (phase `result`) if
    * `timeout` ms pass first.
    *
-   * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`.
+   * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`, or an
+   * unknown option.
    * @example
    * ```ts
    * import { Future } from 'fanout';
@@ -524,6 +527,7 @@ export class Future<T> implements PromiseLike<T> {
 
   /** Validates the options, asks for the outcome and waits until done (or the timeout). */
   async #waitDone(asker: Asker, options: ResultOptions | undefined): Promise<void> {
+    checkKnownOptions(options, RESULT_OPTIONS);
     const timeout = checkTimeout('timeout', own(options, 'timeout'));
     this.#ask(asker);
     if (this.done()) return;

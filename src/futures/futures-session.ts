@@ -1,6 +1,6 @@
 import { type InspectOptionsStylized, inspect } from 'node:util';
 import { checkPriority } from '../core/checks.ts';
-import { type Exhaustive, keySet } from '../core/exhaustive.ts';
+import type { Exhaustive } from '../core/exhaustive.ts';
 import type { Inspect } from '../core/inspect.ts';
 import { checkKnownOptions, fail, knownOptions, ownOptions, ownValue } from '../core/validate.ts';
 import { InvalidOptionError } from '../errors/invalid-option-error.ts';
@@ -79,22 +79,27 @@ const OWN_OPTIONS = {
   executor: true,
   session: true,
 } as const satisfies Exhaustive<Omit<FuturesSessionOptions, keyof SessionOptions>, true>;
-const OWN_KEYS = keySet(OWN_OPTIONS);
 /** The names of every FuturesSession option. @internal */
 export const FUTURES_SESSION_OPTIONS = knownOptions('FuturesSession options', {
   ...SESSION_OPTION_NAMES,
   ...OWN_OPTIONS,
 });
+// Beside `session`: only the executor's options; a session option would be silently ignored.
+const WRAPPING_OPTIONS = knownOptions('FuturesSession options beside `session`', OWN_OPTIONS);
 
+/**
+ * Throws for a session option given with `session` (the wrapped session's own defaults apply).
+ * One left `undefined` sets nothing (a spread of a full options object) and is let through.
+ */
 function checkWrapped(options: FuturesSessionOptions): void {
-  const ignored = Object.keys(options).filter(
-    (key) => !OWN_KEYS.has(key) && options[key as keyof FuturesSessionOptions] !== undefined,
+  const given = Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
   );
-  if (ignored.length > 0) {
+  checkKnownOptions(given, WRAPPING_OPTIONS, (key) => {
     throw new InvalidOptionError(
-      `Session options (${ignored.join(', ')}) cannot be combined with \`session\`: the wrapped session's own defaults apply. Set them on that session instead.`,
+      `Session option ${JSON.stringify(key)} cannot be combined with \`session\`: the wrapped session's own defaults apply. Set it on that session instead.`,
     );
-  }
+  });
 }
 
 /** The most requests `maxPerOrigin` ever lets run per origin: the pool keeps as many sockets. */

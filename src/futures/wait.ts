@@ -1,9 +1,10 @@
 import { checkTimeout } from '../core/checks.ts';
 import { startTimer } from '../core/timers.ts';
-import { fail, own } from '../core/validate.ts';
+import { checkKnownOptions, fail, own } from '../core/validate.ts';
 import { expectFutures } from './expect-futures.ts';
 import { type Future, futureController } from './future.ts';
 import { FutureSet, type FutureSetOptions } from './future-set.ts';
+import { AS_COMPLETED_OPTIONS, WAIT_OPTIONS } from './known-options.ts';
 
 /**
  * When {@link wait} returns, as in Python: at the first future done, at the first that fails (or
@@ -51,7 +52,7 @@ export type AsCompletedOptions = FutureSetOptions;
  * errors stay in them) nor because of the timeout. Duplicates count once.
  *
  * @throws {InvalidOptionError} (as a rejection) if an item is not a `Future` (naming its index),
- * for a negative or non-number `timeout`, or an unknown `returnWhen`.
+ * for a negative or non-number `timeout`, an unknown `returnWhen`, or an unknown option.
  * @example
  * ```ts
  * import { FuturesSession, wait } from 'fanout';
@@ -67,6 +68,7 @@ export async function wait<F extends Future<unknown>>(
   options: WaitOptions = {},
 ): Promise<WaitResult<F>> {
   const list = expectFutures('futures', futures);
+  checkKnownOptions(options, WAIT_OPTIONS);
   const timeout = checkTimeout('timeout', own(options, 'timeout'));
   const returnWhen = expectReturnWhen(own(options, 'returnWhen'));
   const done = new Set<F>();
@@ -86,8 +88,8 @@ export async function wait<F extends Future<unknown>>(
  * early stops tracking the rest (they keep running). It returns a {@link FutureSet}, so more
  * futures can be added while iterating.
  *
- * @throws {InvalidOptionError} if an item is not a `Future` (naming its index), or for a negative
- * or non-number `timeout`.
+ * @throws {InvalidOptionError} if an item is not a `Future` (naming its index), for a negative
+ * or non-number `timeout`, or an unknown option.
  * @example
  * ```ts
  * import { asCompleted, FuturesSession } from 'fanout';
@@ -103,6 +105,7 @@ export function asCompleted<F extends Future<unknown>>(
   futures: Iterable<F>,
   options: AsCompletedOptions = {},
 ): FutureSet<FutureValue<F>> {
+  checkKnownOptions(options, AS_COMPLETED_OPTIONS);
   return new FutureSet<FutureValue<F>>(futures as Iterable<Future<FutureValue<F>>>, options);
 }
 

@@ -8,7 +8,11 @@ import { TimeoutError } from '../errors/timeout-error.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptState, Next, PolicyContext, SessionPolicy } from '../http/session-policy.ts';
-import { CIRCUIT_BREAKER_OPTIONS, TRIP_OPTIONS } from './known-options.ts';
+import {
+  CIRCUIT_BREAKER_OPTIONS,
+  CONSECUTIVE_TRIP_OPTIONS,
+  RATIO_TRIP_OPTIONS,
+} from './known-options.ts';
 import { originSet } from './origin-set.ts';
 import { SlidingCounts } from './sliding-counts.ts';
 
@@ -331,8 +335,10 @@ function checkTrip(trip: unknown): Required<RatioTrip> | ConsecutiveTrip {
     fail('trip', '{ consecutiveFailures } or { failureRatio, window?, minimumThroughput? }', trip);
   }
   const rule = ownOptions(trip as Partial<ConsecutiveTrip & RatioTrip>, 'trip');
-  checkKnownOptions(rule, TRIP_OPTIONS);
-  if (rule.consecutiveFailures !== undefined) {
+  const isConsecutiveRule = rule.consecutiveFailures !== undefined;
+  // One rule's keys only: a ratio key beside `consecutiveFailures` would be silently ignored.
+  checkKnownOptions(rule, isConsecutiveRule ? CONSECUTIVE_TRIP_OPTIONS : RATIO_TRIP_OPTIONS);
+  if (isConsecutiveRule) {
     return {
       consecutiveFailures: checkInteger('trip.consecutiveFailures', rule.consecutiveFailures, 1),
     };

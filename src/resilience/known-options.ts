@@ -46,13 +46,33 @@ export const CIRCUIT_BREAKER_OPTIONS: KnownOptions = knownOptions('CircuitBreake
   enabled: true,
 } satisfies Exhaustive<CircuitBreakerOptions, true>);
 
-/** The keys of a circuit breaker's `trip` (either rule). @internal */
-export const TRIP_OPTIONS: KnownOptions = knownOptions('CircuitBreaker trip options', {
+const CONSECUTIVE_TRIP_NAMES = {
   consecutiveFailures: true,
+} as const satisfies Exhaustive<ConsecutiveTrip, true>;
+const RATIO_TRIP_NAMES = {
   failureRatio: true,
   window: true,
   minimumThroughput: true,
-} satisfies Exhaustive<ConsecutiveTrip & RatioTrip, true>);
+} as const satisfies Exhaustive<RatioTrip, true>;
+const CONSECUTIVE_ONLY = knownOptions(
+  'CircuitBreaker trip options of a consecutiveFailures rule',
+  CONSECUTIVE_TRIP_NAMES,
+);
+const RATIO_ONLY = knownOptions(
+  'CircuitBreaker trip options of a failureRatio rule',
+  RATIO_TRIP_NAMES,
+);
+
+/** A `{ consecutiveFailures }` trip: a ratio rule's key says it is one (it would be ignored). @internal */
+export const CONSECUTIVE_TRIP_OPTIONS: KnownOptions = knownOptions(
+  CONSECUTIVE_ONLY.where,
+  CONSECUTIVE_TRIP_NAMES,
+  [RATIO_ONLY],
+);
+/** A `{ failureRatio, window?, minimumThroughput? }` trip. @internal */
+export const RATIO_TRIP_OPTIONS: KnownOptions = knownOptions(RATIO_ONLY.where, RATIO_TRIP_NAMES, [
+  CONSECUTIVE_ONLY,
+]);
 
 const COMMON_LIMIT_OPTIONS = {
   initial: true,

@@ -4,7 +4,13 @@ import { type InspectOptionsStylized, inspect } from 'node:util';
 import type { Exhaustive } from '../core/exhaustive.ts';
 import type { Inspect } from '../core/inspect.ts';
 import { redactedParams } from '../core/redact.ts';
-import { checkKnownOptions, fail, knownOptions, ownOptions } from '../core/validate.ts';
+import {
+  checkKnownOptions,
+  fail,
+  type KnownOptions,
+  knownOptions,
+  ownOptions,
+} from '../core/validate.ts';
 import type { ObservedFlow } from '../flow/observer.ts';
 import { addObserverSource } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
@@ -35,7 +41,8 @@ export interface TraceOptions {
   redactParams?: readonly string[];
 }
 
-const TRACE_OPTIONS = knownOptions('Trace options', {
+/** `new Trace(options)` and `session.trace(fn, options)`. @internal */
+export const TRACE_OPTIONS: KnownOptions = knownOptions('Trace options', {
   name: true,
   redactParams: true,
 } satisfies Exhaustive<TraceOptions, true>);

@@ -1,4 +1,5 @@
-import { fail } from '../core/validate.ts';
+import type { Exhaustive } from '../core/exhaustive.ts';
+import { checkKnownOptions, fail, type KnownOptions, knownOptions } from '../core/validate.ts';
 import { cacheOutcomeOf } from './cache-outcome.ts';
 import type { AttemptRecord, RequestRecord } from './request-record.ts';
 import type { Trace } from './trace.ts';
@@ -29,6 +30,10 @@ interface Segment {
 }
 
 const DEFAULTS: Required<WaterfallOptions> = { width: 1100 };
+/** `trace.waterfall(options)`. @internal */
+export const WATERFALL_OPTIONS: KnownOptions = knownOptions('waterfall options', {
+  width: true,
+} satisfies Exhaustive<WaterfallOptions, true>);
 const MIN_WIDTH = 480;
 
 // Geometry of the SVG, in CSS pixels.
@@ -335,6 +340,7 @@ const LEGEND_OUTCOMES = BAR_OUTCOMES.map(
  * ```
  */
 export function waterfall(trace: WaterfallSource, options: WaterfallOptions = {}): string {
+  checkKnownOptions(options, WATERFALL_OPTIONS);
   const { width } = { ...DEFAULTS, ...options };
   if (typeof width !== 'number' || !Number.isFinite(width) || width < MIN_WIDTH) {
     fail('width', `a finite number >= ${MIN_WIDTH}`, width);

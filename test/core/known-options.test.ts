@@ -37,6 +37,8 @@ test('a typo gets the nearest known name, case ignored; a far-off name gets none
   assert.equal(closestName('retries', names), 'retry');
   assert.equal(closestName('baseUrl', names), 'baseURL');
   assert.equal(closestName('maxBatch', names), 'maxBatchSize');
+  // Only the typed name counts as cut short: `trace` beginning `traceContxt` is no nearer for it.
+  assert.equal(closestName('traceContxt', ['trace', 'traceContext']), 'traceContext');
   assert.equal(closestName('banana', names), undefined);
   assert.equal(closestName('x', names), undefined);
   assert.equal(closestName('max', names), undefined);
@@ -52,6 +54,11 @@ test('an unknown key throws naming the key, where it was read and the nearest na
     'Unknown option "retries" in sample options — did you mean "retry"?',
   );
   assert.equal(messageOf({ banana: 1 }), 'Unknown option "banana" in sample options');
+  // A typo of a related entry point's option names it, and where it belongs.
+  assert.equal(
+    messageOf({ jsn: {} }),
+    'Unknown option "jsn" in sample options — did you mean "json", one of the other options?',
+  );
   // A name of a related entry point says where it belongs.
   assert.equal(
     messageOf({ json: {} }),

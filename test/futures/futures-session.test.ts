@@ -178,8 +178,15 @@ describe('FuturesSession options', () => {
       () => new FuturesSession({ session, headers: { 'x-app': 'shop' }, timeout: 5_000 }),
       (error: unknown) =>
         error instanceof InvalidOptionError &&
-        /\(headers, timeout\) cannot be combined with `session`/.test(error.message),
+        error.message ===
+          'Session option "headers" cannot be combined with `session`: the wrapped session\'s own defaults apply. Set it on that session instead.',
     );
+    // Left undefined, a session option sets nothing: a spread of a full options object passes.
+    new FuturesSession({
+      session,
+      headers: undefined,
+      timeout: undefined,
+    } as unknown as FuturesSessionOptions);
     assert.throws(() => new FuturesSession({ session, connections: 4 }), /connections/);
     // The executor's own options are not session options.
     const wrapped = new FuturesSession({ session, maxWorkers: 2, maxPerOrigin: 1, maxQueued: 3 });
