@@ -1,7 +1,10 @@
 import { Agent, type Dispatcher } from 'undici';
 import type { ClientFactory } from './types.ts';
 
-/** The floor: a bare `dispatch()` handler that collects the body into one buffer, nothing else. */
+/**
+ * The floor: a bare `dispatch()` handler (undici's controller API, as fanout's exchange) that
+ * collects the body into one buffer, nothing else.
+ */
 export const bareDispatch: ClientFactory = {
   id: 'bare-dispatch',
   name: 'bare dispatch (floor)',
@@ -12,17 +15,14 @@ export const bareDispatch: ClientFactory = {
       get(path) {
         return new Promise((resolve, reject) => {
           const chunks: Buffer[] = [];
-          const handler = {
-            onConnect() {},
-            onHeaders: () => true,
-            onData: (chunk: Buffer) => chunks.push(chunk) > 0,
-            onComplete: () => resolve(Buffer.concat(chunks)),
-            onError: reject,
+          const handler: Dispatcher.DispatchHandler = {
+            onRequestStart() {},
+            onResponseStart() {},
+            onResponseData: (_controller, chunk) => chunks.push(chunk),
+            onResponseEnd: () => resolve(Buffer.concat(chunks)),
+            onResponseError: (_controller, error) => reject(error),
           };
-          dispatcher.dispatch(
-            { origin, path, method: 'GET' },
-            handler as unknown as Dispatcher.DispatchHandler,
-          );
+          dispatcher.dispatch({ origin, path, method: 'GET' }, handler);
         });
       },
       close: () => dispatcher.close(),

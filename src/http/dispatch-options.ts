@@ -1,4 +1,5 @@
 import type { Dispatcher } from 'undici';
+import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 /**
@@ -34,8 +35,15 @@ Object.setPrototypeOf(DispatchOptions.prototype, null);
 
 /**
  * The dispatch options of `request`; undici's own timers are off (`0`): the exchange runs its
- * own (see `Exchange`).
+ * own (see `Exchange`). A `CONNECT` request throws {@link InvalidRequestError}: undici answers it
+ * by handing over the raw socket (a tunnel), which an exchange has no use for.
  */
 export function dispatchOptions(request: PreparedRequest): Dispatcher.DispatchOptions {
+  if (request.method === 'CONNECT') {
+    throw new InvalidRequestError(
+      'Invalid method "CONNECT": it opens a tunnel, not a request (use a proxy option instead)',
+      { request },
+    );
+  }
   return new DispatchOptions(request);
 }

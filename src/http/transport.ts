@@ -50,19 +50,19 @@ function ownBytes(body: Buffer): Buffer {
   return body.byteLength * 2 < body.buffer.byteLength ? Buffer.from(body) : body;
 }
 
-/** Parses undici's raw header list into a record by lower-case name. */
-export function parseHeaders(raw: readonly Buffer[]): Record<string, string | string[]> {
+/**
+ * undici's response headers (lower-case names, a repeated field as an array of its values) as
+ * fanout's record: no `Object.prototype` behind it, a repeated field joined by `, ` except
+ * `set-cookie`, which is always an array.
+ */
+export function responseHeaders(
+  parsed: Readonly<Record<string, string | string[] | undefined>>,
+): ResponseHeaders {
   const headers: Record<string, string | string[]> = new HeaderRecord();
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = (raw[i] as Buffer).toString('latin1').toLowerCase();
-    const value = (raw[i + 1] as Buffer).toString('latin1');
-    const seen = headers[name];
-    if (name === 'set-cookie') {
-      if (seen === undefined) headers[name] = [value];
-      else (seen as string[]).push(value);
-    } else {
-      headers[name] = seen === undefined ? value : `${seen}, ${value}`;
-    }
+  for (const name of Object.keys(parsed)) {
+    const value = parsed[name];
+    if (typeof value === 'string') headers[name] = name === 'set-cookie' ? [value] : value;
+    else if (value !== undefined) headers[name] = name === 'set-cookie' ? value : value.join(', ');
   }
   return headers;
 }
@@ -116,12 +116,14 @@ function timeout(
 }
 
 /**
- * One request/response exchange on an undici dispatcher, through undici's low-level handler
- * interface: the body is collected into one buffer (or handed out as a stream), so no Node stream
- * is created per buffered response. `promise` settles once; `cancel()` settles it at once and
- * aborts the socket as soon as undici has handed one out.
+ * One request/response exchange on an undici dispatcher, through undici's dispatch handler
+ * interface (the controller API: `onRequestStart`, `onResponseStart`, `onResponseData`,
+ * `onResponseEnd`, `onResponseError`): the body is collected into one buffer (or handed out as a
+ * stream), so no Node stream is created per buffered response. `promise` settles once; `cancel()`
+ * settles it at once and aborts the request through its controller as soon as undici has handed
+ * one out.
  */
-export class Exchange {
+export class Exchange implements Dispatcher.DispatchHandler {
   /** Settles with the response, or with a fanout error. */
   readonly promise: Promise<Response>;
   readonly #request: PreparedRequest;
@@ -132,9 +134,10 @@ export class Exchange {
   #reject!: (error: Error) => void;
   // True once `promise` is settled; later callbacks from undici only clean up.
   #settled = false;
-  // undici's abort for this request; undefined until undici starts writing it.
-  #abort: ((reason: Error) => void) | undefined;
-  // A cancellation that arrived before #abort existed; applied in onConnect.
+  // undici's controller of this request (abort, pause, resume); undefined until undici starts
+  // writing it.
+  #controller: Dispatcher.DispatchController | undefined;
+  // A cancellation that arrived before #controller existed; applied in onRequestStart.
   #pendingAbort: Error | undefined;
   #status = 0;
   #reason = '';
@@ -144,7 +147,6 @@ export class Exchange {
   #size = 0;
   // The body stream handed out in stream mode; undefined in buffered mode.
   #stream: Readable | undefined;
-  #resume: (() => void) | undefined;
   // True once undici delivered the whole body.
   #isComplete = false;
   // The headers timer (from the request going on the wire to the response headers) or the body
@@ -166,14 +168,12 @@ export class Exchange {
       this.#reject = reject;
     });
     try {
-      options.dispatcher.dispatch(
-        dispatchOptions(request),
-        this as unknown as Dispatcher.DispatchHandler,
-      );
+      options.dispatcher.dispatch(dispatchOptions(request), this);
     } catch (error) {
-      // Some dispatchers throw instead of calling onError (undici's ProxyAgent, on a request with
-      // a Proxy-Authorization header): the exchange fails with a typed error all the same.
-      this.onError(error as Error);
+      // Some dispatchers throw instead of calling onResponseError (undici's ProxyAgent, on a
+      // request with a Proxy-Authorization header): the exchange fails with a typed error all the
+      // same.
+      this.#failWith(error as Error);
     }
   }
 
@@ -182,7 +182,7 @@ export class Exchange {
     this.#disarm();
     if (!this.#settled) this.#fail(reason);
     else this.#stream?.destroy(reason);
-    if (this.#abort) this.#abort(reason);
+    if (this.#controller) this.#controller.abort(reason);
     else this.#pendingAbort = reason;
   }
 
@@ -217,56 +217,62 @@ export class Exchange {
     );
   }
 
-  // ---- undici's handler interface ----
+  // ---- undici's dispatch handler interface ----
 
-  onConnect(abort: (reason: Error) => void): void {
+  onRequestStart(controller: Dispatcher.DispatchController): void {
     if (this.#pendingAbort) {
-      abort(this.#pendingAbort);
+      controller.abort(this.#pendingAbort);
       return;
     }
-    this.#abort = abort;
+    this.#controller = controller;
     this.#observer?.sent();
     this.#arm('headers');
   }
 
-  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
-    if (status < 200) return true;
+  onResponseStart(
+    controller: Dispatcher.DispatchController,
+    status: number,
+    parsed: Record<string, string | string[] | undefined>,
+    statusText?: string,
+  ): void {
+    if (status < 200) return;
     this.#status = status;
-    this.#reason = statusText;
+    this.#reason = statusText ?? '';
     this.#observer?.headers(status);
-    const headers = parseHeaders(rawHeaders);
+    const headers = responseHeaders(parsed);
     this.#headers = headers;
     // The content-length of a HEAD, 204 or 304 response describes a body that is not sent.
     const hasBody = this.#request.method !== 'HEAD' && status !== 204 && status !== 304;
     const length = headers['content-length'];
     if (hasBody && length !== undefined && Number(length) > this.#options.maxBodySize) {
       this.#tooLarge();
-      return false;
+      return;
     }
     this.#arm('body');
     if (this.#options.stream && !(this.#options.buffersRedirects && isRedirect(status, headers)))
-      this.#startStream(headers, resume, hasBody);
-    return true;
+      this.#startStream(headers, controller, hasBody);
   }
 
-  onData(chunk: Buffer): boolean {
-    if (this.#settled && this.#stream === undefined) return true;
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled && this.#stream === undefined) return;
     this.#size += chunk.length;
     if (this.#size > this.#options.maxBodySize) {
       this.#tooLarge();
-      return false;
+      return;
     }
     this.#timer?.refresh();
     if (this.#stream) {
-      const wantsMore = this.#stream.push(chunk);
-      if (!wantsMore) this.#disarm();
-      return wantsMore;
+      if (this.#stream.push(chunk)) return;
+      // The consumer applies backpressure: undici stops reading the socket until `read()` asks
+      // for more, and no body timer runs meanwhile.
+      this.#disarm();
+      controller.pause();
+      return;
     }
     this.#chunks.push(chunk);
-    return true;
   }
 
-  onComplete(): void {
+  onResponseEnd(): void {
     this.#disarm();
     this.#isComplete = true;
     if (this.#stream) {
@@ -296,7 +302,12 @@ export class Exchange {
     );
   }
 
-  onError(error: Error): void {
+  // Called with no controller when the dispatch fails before undici handed one out.
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.#failWith(error);
+  }
+
+  #failWith(error: Error): void {
     this.#disarm();
     const mapped = mapError(error, this.#request, this.#options);
     if (!this.#settled) this.#fail(mapped);
@@ -324,12 +335,15 @@ export class Exchange {
     this.#resolve(response);
   }
 
-  #startStream(headers: ResponseHeaders, resume: () => void, hasBody: boolean): void {
-    this.#resume = resume;
+  #startStream(
+    headers: ResponseHeaders,
+    controller: Dispatcher.DispatchController,
+    hasBody: boolean,
+  ): void {
     const raw = new Readable({
       read: () => {
         if (this.#timer === undefined && !this.#isComplete) this.#arm('body');
-        this.#resume?.();
+        controller.resume();
       },
       destroy: (error, callback) => {
         if (!this.#isComplete)

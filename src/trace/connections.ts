@@ -35,8 +35,9 @@ interface SocketState {
 const connecting = new WeakMap<object, Map<string, number[]>>();
 // What is known of each socket undici opened while tracing was on.
 const sockets = new WeakMap<Socket, SocketState>();
-// The attempt whose headers undici is writing right now. undici calls the handler's onConnect
-// and then publishes `undici:client:sendHeaders` synchronously, with no other request between.
+// The attempt whose headers undici is writing right now. undici calls the handler's
+// onRequestStart and then publishes `undici:client:sendHeaders` synchronously, with no other
+// request between.
 let writing: ConnectionTaker | undefined;
 let subscribed = false;
 

@@ -118,6 +118,12 @@ test('other invalid methods and header names → InvalidRequestError', async (t)
   );
 });
 
+test('CONNECT → InvalidRequestError, nothing sent: it opens a tunnel, not a request', async (t) => {
+  const error = await refused(t, InvalidRequestError, (session) => session.request('CONNECT', '/'));
+  assert.match(error.message, /CONNECT.*tunnel/);
+  await refused(t, InvalidRequestError, (session) => session.request('connect', '/'));
+});
+
 test('params with CR LF are percent-encoded, never injected', async (t) => {
   const server = await startServer(t, echo);
   const session = openSession(t, { baseURL: server.origin });

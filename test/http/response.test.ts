@@ -31,6 +31,34 @@ test('status, ok, reason and lower-case headers; set-cookie is an array', async 
   assert.equal(teapot.headers['x-custom'], 'Yes');
 });
 
+test('response headers named like Object.prototype members are data; one set-cookie is an array', async (t) => {
+  const server = await startServer(t, (_request, response) => {
+    response
+      .writeHead(
+        200,
+        [
+          ['__proto__', 'p1'],
+          ['__Proto__', 'p2'],
+          ['Constructor', 'c'],
+          ['Set-Cookie', 'only=1'],
+          ['X-Repeat', 'a'],
+          ['x-repeat', 'b'],
+        ].flat(),
+      )
+      .end();
+  });
+  const session = openSession(t, { baseURL: server.origin });
+  const { headers } = await session.get('/');
+  assert.equal(Object.getPrototypeOf(Object.getPrototypeOf(headers)), null);
+  const proto = '__proto__';
+  assert.ok(Object.hasOwn(headers, proto));
+  assert.equal(headers[proto], 'p1, p2');
+  assert.equal(headers.constructor, 'c');
+  assert.equal(headers.hasOwnProperty, undefined);
+  assert.deepEqual(headers['set-cookie'], ['only=1']);
+  assert.equal(headers['x-repeat'], 'a, b');
+});
+
 test('url is the final URL; history and elapsed are set', async (t) => {
   const server = await startServer(t, (request, response) => {
     if (request.url === '/start') response.writeHead(301, { location: '/end?q=1' }).end();
