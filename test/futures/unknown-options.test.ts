@@ -41,7 +41,7 @@ import {
   wait,
 } from '../../src/index.ts';
 import { assertSameKeys, type EveryKey, unknownOption } from '../helpers/options.ts';
-import { startServer } from '../helpers/server.ts';
+import { startCountingServer, startServer } from '../helpers/server.ts';
 
 const EVERY_EXECUTOR_OPTION: EveryKey<ExecutorOptions> = {
   maxWorkers: 4,
@@ -124,11 +124,7 @@ test('FuturesSession: takes every key of a full FuturesSessionOptions object', a
 });
 
 test('FuturesSession: a typo in a request option fails the future before anything is sent', async (t) => {
-  let requests = 0;
-  const server = await startServer(t, (_, response) => {
-    requests++;
-    response.end('ok');
-  });
+  const server = await startCountingServer(t);
   const session = new FuturesSession({ baseURL: server.origin });
   t.after(() => session.close());
   const priority =
@@ -144,7 +140,7 @@ test('FuturesSession: a typo in a request option fails the future before anythin
       'Unknown option "baseURL" in FuturesSession request options — it is one of the session options',
     ),
   );
-  assert.equal(requests, 0);
+  assert.equal(server.requests, 0);
 });
 
 test('FuturesSession: a request takes every key of a full FutureRequestOptions object', async (t) => {

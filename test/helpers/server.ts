@@ -49,6 +49,25 @@ export async function startServer(
   return { server, origin: `http://${host}:${port}`, port, sockets, close };
 }
 
+/** A loopback server that answers every request with an empty 200 and counts them. */
+export interface CountingServer extends TestServer {
+  /** How many requests reached the server so far. */
+  readonly requests: number;
+}
+
+/**
+ * Starts a {@link CountingServer} (see {@link startServer}): for tests that prove bad input is
+ * refused with nothing sent, by asserting `server.requests === 0` at the end.
+ */
+export async function startCountingServer(t: Pick<TestContext, 'after'>): Promise<CountingServer> {
+  let requests = 0;
+  const server = await startServer(t, (_request, response) => {
+    requests++;
+    response.end();
+  });
+  return Object.defineProperty(server, 'requests', { get: () => requests }) as CountingServer;
+}
+
 /** A promise with its resolve and reject, to order events in tests without sleeping. */
 export interface Deferred<T> {
   promise: Promise<T>;

@@ -6,7 +6,7 @@ import {
   InvalidRequestError,
   Session,
 } from '../../src/index.ts';
-import { startServer } from '../helpers/server.ts';
+import { startCountingServer } from '../helpers/server.ts';
 import { openSession } from './fixtures.ts';
 
 /** `headers` and `params` values that are not an object: each must be refused, naming the option. */
@@ -38,11 +38,7 @@ test('Session and FuturesSession refuse non-object headers or params alike: Inva
 });
 
 test('per request: non-object headers, params, form or request options → InvalidOptionError, nothing sent', async (t) => {
-  let requests = 0;
-  const server = await startServer(t, (_request, response) => {
-    requests++;
-    response.end();
-  });
+  const server = await startCountingServer(t);
   const session = openSession(t, { baseURL: server.origin });
   for (const name of ['headers', 'params', 'form']) {
     for (const value of NOT_OBJECTS) {
@@ -54,7 +50,7 @@ test('per request: non-object headers, params, form or request options → Inval
     const error = await session.get('/', options as never).catch((e: unknown) => e);
     assert.ok(error instanceof InvalidOptionError, String(error));
   }
-  assert.equal(requests, 0);
+  assert.equal(server.requests, 0);
 });
 
 test('a param or form value that has no text (object, symbol, function) → InvalidOptionError', async (t) => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
 import { CancelledError, FuturesSession, InvalidOptionError } from '../../src/index.ts';
-import { deferred, startServer } from '../helpers/server.ts';
+import { deferred, startCountingServer, startServer } from '../helpers/server.ts';
 import { openSession } from './fixtures.ts';
 
 test('an aborted signal fails the call before anything is sent', async (t) => {
@@ -91,11 +91,7 @@ test('the signal listener is removed once the call settles', async (t) => {
 });
 
 test('a signal that is not an AbortSignal → InvalidOptionError on every verb, nothing sent or queued', async (t) => {
-  let requests = 0;
-  const server = await startServer(t, (_request, response) => {
-    requests++;
-    response.end();
-  });
+  const server = await startCountingServer(t);
   const session = openSession(t, { baseURL: server.origin });
   const futures = new FuturesSession({ baseURL: server.origin, maxWorkers: 1 });
   t.after(() => futures.close());
@@ -113,7 +109,7 @@ test('a signal that is not an AbortSignal → InvalidOptionError on every verb, 
     assert.ok(error instanceof InvalidOptionError, String(error));
   }
   assert.equal(futures.executor.queued + futures.executor.active, 0);
-  assert.equal(requests, 0);
+  assert.equal(server.requests, 0);
   assert.equal((await session.get('/')).status, 200);
 });
 

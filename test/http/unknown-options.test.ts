@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { InvalidOptionError } from '../../src/errors/invalid-option-error.ts';
 import type { RequestOptions, SessionOptions } from '../../src/http/options.ts';
 import { Session } from '../../src/http/session.ts';
-import { startServer } from '../helpers/server.ts';
+import { startCountingServer, startServer } from '../helpers/server.ts';
 
 /** Every key of `T`, each given (the compiler lists them), a value or `undefined`. */
 type EveryKey<T> = { [K in keyof T]-?: T[K] | undefined };
@@ -74,11 +74,7 @@ test('a session takes every key of a full SessionOptions object', async () => {
 });
 
 test('a typo in a request option throws before anything is sent, from every verb', async (t) => {
-  let requests = 0;
-  const server = await startServer(t, (_, response) => {
-    requests++;
-    response.end('ok');
-  });
+  const server = await startCountingServer(t);
   const session = new Session({ baseURL: server.origin });
   t.after(() => session.close());
   const retries = 'Unknown option "retries" in request options — did you mean "retry"?';
@@ -97,7 +93,7 @@ test('a typo in a request option throws before anything is sent, from every verb
       'Unknown option "priority" in request options — it is one of the FuturesSession request options',
     ),
   );
-  assert.equal(requests, 0);
+  assert.equal(server.requests, 0);
 });
 
 test('a typo in a nested option object names that object', async () => {
