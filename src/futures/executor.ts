@@ -417,11 +417,11 @@ export class Executor {
     try {
       if (typeof work === 'function') {
         const controller = new AbortController();
-        task.controller = controller;
+        task.work = controller;
         outcome = work(controller.signal); // called unbound: the task is not its business
       } else {
-        task.controller = work;
-        outcome = work.run();
+        // A queued task's work is its function or its Runnable: it becomes a controller only here.
+        outcome = (work as Runnable<unknown>).run();
       }
     } catch (error) {
       outcome = Promise.reject(error);
@@ -438,8 +438,7 @@ export class Executor {
       this.#scheduler.setLimit(task.key, atLeastOne(this.#limit.finish(token, ok, outcome)));
     }
     this.#completed++;
-    if (typeof task.work !== 'function') task.work.release?.();
-    task.controller = undefined;
+    (task.work as Partial<Runnable<unknown>>).release?.();
     task.signal?.removeEventListener('abort', task);
     futureController.settle(task.future, ok, outcome);
     this.#drain();

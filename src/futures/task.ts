@@ -36,10 +36,17 @@ export interface TaskOwner {
   withdraw(task: Task<unknown>): void;
 }
 
+/** What stops a task's work once it has started. */
+type Stoppable = Pick<Runnable<unknown>, 'abort'>;
+
 /** One submitted function, from `submit()` until it has finished or been cancelled. */
 export class Task<T> implements Entry, Canceller {
-  /** The work: a function given an `AbortSignal`, or a {@link Runnable}. */
-  readonly work: TaskFunction<T> | Runnable<T>;
+  /**
+   * The work: a function given an `AbortSignal`, or a {@link Runnable}. A function is called once,
+   * so when it starts its `AbortController` takes its place here: once started (the future is
+   * running), this is what stops the work, and a task needs no field of its own for that.
+   */
+  work: TaskFunction<T> | Runnable<T> | AbortController;
   readonly future: Future<T>;
   readonly priority: number;
   readonly key: string | undefined;
@@ -52,8 +59,6 @@ export class Task<T> implements Entry, Canceller {
   heapIndex = -1;
   /** Slot in the scheduler's heap of due times; -1 when not in it. */
   dueIndex = -1;
-  /** Stops the running work: set when the task starts (an `AbortController`, or the Runnable). */
-  controller: { abort(reason: CancelledError): void } | undefined = undefined;
 
   constructor(
     work: TaskFunction<T> | Runnable<T>,
@@ -72,7 +77,8 @@ export class Task<T> implements Entry, Canceller {
 
   /** When the task must have started (a {@link Runnable}'s `due`); a function may wait forever. */
   get due(): number | undefined {
-    return typeof this.work === 'function' ? undefined : this.work.due;
+    const { work } = this;
+    return typeof work === 'function' || work instanceof AbortController ? undefined : work.due;
   }
 
   /** The error of a task whose due time came while it was queued: its Runnable's. */
@@ -86,8 +92,8 @@ export class Task<T> implements Entry, Canceller {
    * its trace record).
    */
   abort(reason: CancelledError): void {
-    if (this.controller !== undefined) {
-      this.controller.abort(reason);
+    if (this.future.running()) {
+      (this.work as Stoppable).abort(reason);
       return;
     }
     this.owner.withdraw(this);

@@ -81,15 +81,11 @@ export class PlannedCall {
    * one member of the flight of identical calls when it coalesces.
    */
   send(): Promise<Response> {
-    if (this.flight === undefined) return this.#sendNow(this.signal);
-    return joinFlight(this.flight, this.request, this.signal, (shared) => this.#sendNow(shared));
-  }
-
-  #sendNow(signal: AbortSignal | undefined): Promise<Response> {
-    const observer = this.#loop.observe(this.request);
-    observer?.asked();
-    const call = new Call(this.request, this.config.timeout.total, signal, observer, this.deadline);
-    return this.#loop.run(this, call);
+    const loop = this.#loop;
+    if (this.flight === undefined) return sendNow(loop, this, this.signal);
+    return joinFlight(this.flight, this.request, this.signal, (shared) =>
+      sendNow(loop, this, shared),
+    );
   }
 
   /**
@@ -162,4 +158,18 @@ export class PlannedCall {
   release(): void {
     this.#call = undefined;
   }
+}
+
+// Sends `planned` on `loop` now, stopped by `signal`. A function rather than a private method:
+// a class with private methods gives each instance a brand slot, 8 bytes more per queued call.
+function sendNow(
+  loop: CallLoop,
+  planned: PlannedCall,
+  signal: AbortSignal | undefined,
+): Promise<Response> {
+  const { request, deadline } = planned;
+  const observer = loop.observe(request);
+  observer?.asked();
+  const call = new Call(request, planned.config.timeout.total, signal, observer, deadline);
+  return loop.run(planned, call);
 }

@@ -76,7 +76,9 @@ export class Response {
   ) {
     this.request = request;
     this.status = status;
-    this.reason = reason || STATUS_CODES[status] || '';
+    // The standard phrase as the one shared string (undici parses a fresh one per response).
+    const standard = STATUS_CODES[status];
+    this.reason = reason === '' || reason === standard ? (standard ?? '') : reason;
     this.headers = headers;
     this.elapsed = elapsed;
     if (content instanceof Uint8Array) {

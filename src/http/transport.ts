@@ -15,6 +15,7 @@ import { HeaderRecord } from './headers.ts';
 import type { AttemptObserver } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { isRedirect } from './redirect.ts';
+import { repeatedValue } from './repeated-header-values.ts';
 import { Response, type ResponseHeaders } from './response.ts';
 
 /** How one exchange on the wire is run. */
@@ -61,7 +62,8 @@ export function responseHeaders(
   const headers: Record<string, string | string[]> = new HeaderRecord();
   for (const name of Object.keys(parsed)) {
     const value = parsed[name];
-    if (typeof value === 'string') headers[name] = name === 'set-cookie' ? [value] : value;
+    if (typeof value === 'string')
+      headers[name] = name === 'set-cookie' ? [value] : repeatedValue(name, value);
     else if (value !== undefined) headers[name] = name === 'set-cookie' ? value : value.join(', ');
   }
   return headers;
