@@ -11,7 +11,7 @@ import {
 import { fanOut } from './fan-out.ts';
 import { type H2Backend, type H2Stats, startH2Backend } from './h2-backend-process.ts';
 import { nodeContender, warm } from './node-contender.ts';
-import { type Contender, interleave, type Outcome } from './rounds.ts';
+import { type Contender, interleave, message, type Outcome } from './rounds.ts';
 import { median } from './stats.ts';
 import { type Row, rowOf } from './table.ts';
 import { throughput } from './throughput.ts';
@@ -34,12 +34,41 @@ const GOAL_VS_GOT = 3;
 const GOAL_FAN_OUT = 1.15;
 const fanoutH2 = new Set([fanoutSessionH2.name, fanoutFuturesSessionH2.name]);
 
-/** The connections one client opened, as the backend counted them: from cold, and per round. */
+/**
+ * The connections one client opened, as the backend counted them (from cold, and per round), and
+ * the requests of it that failed.
+ */
 interface Tally {
   /** Opened while the client was opened and warmed: `limit` requests at once at a fresh pool. */
   cold?: H2Stats;
   /** Opened during each measured round. */
   readonly rounds: H2Stats[];
+  /** Requests that failed, in the warm-ups and the rounds, and the first one's error. */
+  failed: number;
+  firstFailure?: string;
+}
+
+/**
+ * `client` with a failed GET counted in `tally` (and resolved) instead of ending the client's
+ * run: got over HTTP/2 loses requests to sessions it closes itself (got#1285), and W6 reports how
+ * many rather than no figure at all. Every W6 client goes through it alike.
+ */
+function counting(client: Client, tally: Tally): Client {
+  const failed = (error: unknown) => {
+    tally.failed++;
+    tally.firstFailure ??= message(error);
+  };
+  return {
+    name: client.name,
+    get: (path) => Promise.resolve(client.get(path)).then(undefined, failed),
+    close: () => client.close(),
+  };
+}
+
+/** The failures part of a row's note: "12 requests failed (first: …)", or undefined for none. */
+function failures(tally: Tally): string | undefined {
+  if (tally.failed === 0) return undefined;
+  return `${tally.failed} requests failed, counted as not done (first: ${tally.firstFailure})`;
 }
 
 function minus(after: H2Stats, before: H2Stats): H2Stats {
@@ -68,25 +97,33 @@ function connections(tally: Tally): string | undefined {
   return `connections: ${described(tally.cold)} from cold${rounds}`;
 }
 
+/** How one round is measured, and its figure corrected for the requests that failed in it. */
+interface Measure {
+  run(client: Client): Promise<number>;
+  /** The figure of a round in which `failed` requests failed. */
+  corrected(value: number, failed: number): number;
+}
+
 /**
  * A W6 client as a contender (opened with the backend's CA, warmed, measured each round), with
- * the connections the backend accepted while it opened and warmed up and in each round noted in
- * `tally`. Rounds run one contender at a time, so the backend's counts are that client's alone.
+ * the connections the backend accepted while it opened and warmed up and in each round, and its
+ * failed requests, noted in `tally`. Rounds run one contender at a time, so the backend's counts
+ * are that client's alone.
  */
 function counted(
   factory: SecureClientFactory,
   backend: H2Backend,
   limit: number,
-  measure: (client: Client) => Promise<number>,
+  { run, corrected }: Measure,
   tally: Tally,
 ): Contender<number> {
   const { ca, origin } = backend;
   const bound: ClientFactory = {
     id: factory.id,
     name: factory.name,
-    open: (at, atMost) => factory.open(at, atMost, ca),
+    open: async (at, atMost) => counting(await factory.open(at, atMost, ca), tally),
   };
-  const inner = nodeContender(bound, origin, limit, measure);
+  const inner = nodeContender(bound, origin, limit, run);
   const unavailable = factory.unavailable;
   return {
     name: factory.name,
@@ -98,9 +135,10 @@ function counted(
       return {
         async measure(round) {
           const start = await backend.stats();
+          const failedBefore = tally.failed;
           const value = await trial.measure(round);
           tally.rounds.push(minus(await backend.stats(), start));
-          return value;
+          return corrected(value, tally.failed - failedBefore);
         },
         close: () => trial.close(),
       };
@@ -109,13 +147,8 @@ function counted(
 }
 
 /** Every W6 client through `rounds` interleaved rounds of `measure` at `limit` in flight. */
-async function group(
-  backend: H2Backend,
-  limit: number,
-  rounds: number,
-  measure: (client: Client) => Promise<number>,
-) {
-  const tallies = secureClients.map((): Tally => ({ rounds: [] }));
+async function group(backend: H2Backend, limit: number, rounds: number, measure: Measure) {
+  const tallies = secureClients.map((): Tally => ({ rounds: [], failed: 0 }));
   const contenders = secureClients.map((factory, index) =>
     counted(factory, backend, limit, measure, tallies[index] as Tally),
   );
@@ -126,23 +159,29 @@ async function group(
 const medianOf = (outcome: Outcome<number> | undefined) =>
   outcome && outcome.samples.length > 0 ? median(outcome.samples) : undefined;
 
-/** The goal of fanout's HTTP/2 rows on connections: "1 connection (goal 1)". */
-const connectionGoal = `goal ${CONFIGURED_CONNECTIONS} connection`;
+/** The connections part of the goal of fanout's HTTP/2 rows: "1 connection". */
+const connectionGoal = `${CONFIGURED_CONNECTIONS} connection`;
 
 async function throughputRows(backend: H2Backend, config: W6Config, limit: number): Promise<Row[]> {
-  const results = await group(backend, limit, config.rounds, (client) =>
-    throughput(client, '/fast', config.total, limit),
-  );
+  const { total } = config;
+  const results = await group(backend, limit, config.rounds, {
+    run: (client) => throughput(client, '/fast', total, limit),
+    // Requests per second done: the failed ones are not.
+    corrected: (rate, failed) => (rate * (total - failed)) / total,
+  });
   const find = (name: string) => results.find((result) => result.outcome.name === name)?.outcome;
   const undici = medianOf(find(undiciH2.name));
   const got = medianOf(find(gotH2.name));
   return results.map(({ outcome, tally }) => {
     const rate = medianOf(outcome);
-    const goal =
-      fanoutH2.has(outcome.name) && rate !== undefined
-        ? `goal ≥ ${GOAL_VS_UNDICI} × undici allowH2 and ≥ ${GOAL_VS_GOT} × got (${got === undefined ? 'got: none' : `${(rate / got).toFixed(2)} × got`}), ${connectionGoal}`
-        : undefined;
-    const note = [connections(tally), goal].filter((part) => part !== undefined).join('; ');
+    const vsGot =
+      rate !== undefined && got !== undefined ? ` (here ${(rate / got).toFixed(2)} ×)` : '';
+    const goal = fanoutH2.has(outcome.name)
+      ? `goal ≥ ${GOAL_VS_UNDICI} × undici allowH2, ≥ ${GOAL_VS_GOT} × got${vsGot}, ${connectionGoal}`
+      : undefined;
+    const note = [connections(tally), failures(tally), goal]
+      .filter((part) => part !== undefined)
+      .join('; ');
     return rowOf(
       `W6 h2 req/s (${limit} in flight)`,
       outcome,
@@ -158,15 +197,21 @@ async function fanOutRows(backend: H2Backend, config: W6Config): Promise<Row[]> 
   const { fanOut: count, delayMs, rounds } = config;
   const path = `/delay?ms=${delayMs}`;
   // Warmed again before each fan-out, as in W1: the other clients run in between.
-  const results = await group(backend, count, rounds, async (client) => {
-    await warm(client, count);
-    return fanOut(client, path, count);
+  const results = await group(backend, count, rounds, {
+    async run(client) {
+      await warm(client, count);
+      return fanOut(client, path, count);
+    },
+    // The wall time stands; the note says how many failed.
+    corrected: (wall) => wall,
   });
   return results.map(({ outcome, tally }) => {
     const goal = fanoutH2.has(outcome.name)
       ? `goal ≤ ${GOAL_FAN_OUT} ×, ${connectionGoal}`
       : undefined;
-    const note = [connections(tally), goal].filter((part) => part !== undefined).join('; ');
+    const note = [connections(tally), failures(tally), goal]
+      .filter((part) => part !== undefined)
+      .join('; ');
     return rowOf(
       `W6 h2 fan-out (${count} × ${delayMs} ms)`,
       outcome,
