@@ -46,6 +46,8 @@ interface Tally {
   /** Requests that failed, in the warm-ups and the rounds, and the first one's error. */
   failed: number;
   firstFailure?: string;
+  /** Of `failed`, those in the first warm-up, from cold. */
+  failedCold?: number;
 }
 
 /**
@@ -65,10 +67,14 @@ function counting(client: Client, tally: Tally): Client {
   };
 }
 
-/** The failures part of a row's note: "12 requests failed (first: …)", or undefined for none. */
+/**
+ * The failures part of a row's note: "failed: 192 from cold, 0 in the rounds (…)" (a failed
+ * request counts as not done), or undefined for none.
+ */
 function failures(tally: Tally): string | undefined {
   if (tally.failed === 0) return undefined;
-  return `${tally.failed} requests failed, counted as not done (first: ${tally.firstFailure})`;
+  const cold = tally.failedCold ?? tally.failed;
+  return `failed: ${cold} from cold, ${tally.failed - cold} in the rounds (first: ${tally.firstFailure})`;
 }
 
 function minus(after: H2Stats, before: H2Stats): H2Stats {
@@ -132,6 +138,7 @@ function counted(
       const before = await backend.stats();
       const trial = await inner.start();
       tally.cold = minus(await backend.stats(), before);
+      tally.failedCold = tally.failed;
       return {
         async measure(round) {
           const start = await backend.stats();
