@@ -1,6 +1,5 @@
 import {
   type Client,
-  type ClientFactory,
   fanoutFuturesSessionH2,
   fanoutSessionH2,
   gotH2,
@@ -10,7 +9,7 @@ import {
 } from './clients.ts';
 import { fanOut } from './fan-out.ts';
 import { type H2Backend, type H2Stats, startH2Backend } from './h2-backend-process.ts';
-import { nodeContender, warm } from './node-contender.ts';
+import { warm } from './node-contender.ts';
 import { type Contender, interleave, message, type Outcome } from './rounds.ts';
 import { median } from './stats.ts';
 import { type Row, rowOf } from './table.ts';
@@ -41,7 +40,7 @@ const fanoutH2 = new Set([fanoutSessionH2.name, fanoutFuturesSessionH2.name]);
 interface Tally {
   /** Opened while the client was opened and warmed: `limit` requests at once at a fresh pool. */
   cold?: H2Stats;
-  /** Opened during each measured round. */
+  /** Opened during each round's measured part, after that round's warm-up. */
   readonly rounds: H2Stats[];
   /** Requests that failed, in the warm-ups and the rounds, and the first one's error. */
   failed: number;
@@ -68,13 +67,13 @@ function counting(client: Client, tally: Tally): Client {
 }
 
 /**
- * The failures part of a row's note: "failed: 192 from cold, 0 in the rounds (…)" (a failed
+ * The failures part of a row's note: "failed: 192 from cold, 0 later (…)" (a failed
  * request counts as not done), or undefined for none.
  */
 function failures(tally: Tally): string | undefined {
   if (tally.failed === 0) return undefined;
   const cold = tally.failedCold ?? tally.failed;
-  return `failed: ${cold} from cold, ${tally.failed - cold} in the rounds (first: ${tally.firstFailure})`;
+  return `failed: ${cold} from cold, ${tally.failed - cold} later (first: ${tally.firstFailure})`;
 }
 
 function minus(after: H2Stats, before: H2Stats): H2Stats {
@@ -111,10 +110,11 @@ interface Measure {
 }
 
 /**
- * A W6 client as a contender (opened with the backend's CA, warmed, measured each round), with
- * the connections the backend accepted while it opened and warmed up and in each round, and its
- * failed requests, noted in `tally`. Rounds run one contender at a time, so the backend's counts
- * are that client's alone.
+ * A W6 client as a contender: opened with the backend's CA and warmed, then before each round
+ * warmed again (between two rounds the other clients run for seconds, longer than an idle
+ * connection lives) and measured. The connections the backend accepted while the client opened
+ * and first warmed up, and during each measured part, and its failed requests, are noted in
+ * `tally`. Rounds run one contender at a time, so the backend's counts are that client's alone.
  */
 function counted(
   factory: SecureClientFactory,
@@ -124,30 +124,26 @@ function counted(
   tally: Tally,
 ): Contender<number> {
   const { ca, origin } = backend;
-  const bound: ClientFactory = {
-    id: factory.id,
-    name: factory.name,
-    open: async (at, atMost) => counting(await factory.open(at, atMost, ca), tally),
-  };
-  const inner = nodeContender(bound, origin, limit, run);
   const unavailable = factory.unavailable;
   return {
     name: factory.name,
     unavailable: unavailable && (() => unavailable(ca)),
     async start() {
       const before = await backend.stats();
-      const trial = await inner.start();
+      const client = counting(await factory.open(origin, limit, ca), tally);
+      await warm(client, limit);
       tally.cold = minus(await backend.stats(), before);
       tally.failedCold = tally.failed;
       return {
-        async measure(round) {
+        async measure() {
+          await warm(client, limit);
           const start = await backend.stats();
           const failedBefore = tally.failed;
-          const value = await trial.measure(round);
+          const value = await run(client);
           tally.rounds.push(minus(await backend.stats(), start));
           return corrected(value, tally.failed - failedBefore);
         },
-        close: () => trial.close(),
+        close: () => client.close(),
       };
     },
   };
@@ -203,12 +199,8 @@ async function throughputRows(backend: H2Backend, config: W6Config, limit: numbe
 async function fanOutRows(backend: H2Backend, config: W6Config): Promise<Row[]> {
   const { fanOut: count, delayMs, rounds } = config;
   const path = `/delay?ms=${delayMs}`;
-  // Warmed again before each fan-out, as in W1: the other clients run in between.
   const results = await group(backend, count, rounds, {
-    async run(client) {
-      await warm(client, count);
-      return fanOut(client, path, count);
-    },
+    run: (client) => fanOut(client, path, count),
     // The wall time stands; the note says how many failed.
     corrected: (wall) => wall,
   });
@@ -238,8 +230,8 @@ async function fanOutRows(backend: H2Backend, config: W6Config): Promise<Row[]> 
  * - `fanOut` GETs of /delay?ms=`delayMs` fired at once: wall time ÷ `delayMs` (goal ≤ 1.15 ×).
  *
  * Each row notes the connections the backend accepted from that client: from cold (opening it
- * and its warm-up, `limit` requests at once at a fresh pool) and per measured round. fanout's
- * goal is its configured number, one.
+ * and its warm-up, `limit` requests at once at a fresh pool) and per round (its measured part,
+ * after a warm-up like the first). fanout's goal is its configured number, one.
  */
 export async function w6(config: W6Config): Promise<Row[]> {
   const backend = await startH2Backend();
