@@ -9,6 +9,7 @@ import { w2 } from './w2.ts';
 import { w3 } from './w3.ts';
 import { w4, w4Config } from './w4.ts';
 import { w5 } from './w5.ts';
+import { w6 } from './w6.ts';
 
 // `npm run bench` — fanout against its peers, side by side in one run (see ../shared/BENCHMARKS.md):
 //   W1 fan-out     100 GETs of /delay?ms=50 at once, wall time ÷ 50 ms
@@ -17,6 +18,9 @@ import { w5 } from './w5.ts';
 //   W4 page        the demo storefront in each mode: first and last byte ÷ the critical path
 //   W5 tail/storm  p99 with and without hedging (2 % of answers 20 × slower), and the load a
 //                  503 storm causes with retries, with and without a retry budget
+//   W6 HTTP/2      one origin over TLS (h2 and HTTP/1.1 by ALPN): 1,000 GETs of /fast at 64 and
+//                  at 100 in flight, req/s ÷ undici allowH2, and 100 GETs of /delay?ms=50 at once,
+//                  wall time ÷ 50 ms; with the connections each client opened
 //   Flow           a flow of 20 steps in 5 levels: wall time ÷ its critical path over /delay, and
 //                  its CPU per step ÷ hand-written Promise code (over /fast, and tiny steps)
 //   Adaptive       a backend whose latency rises past a knee (16 workers), 128 callers: the
@@ -64,6 +68,13 @@ const W5 = {
   stormCalls: quick ? 200 : 1_000,
   rounds: quick ? 1 : 5,
 };
+const W6 = {
+  total: 1_000,
+  inFlight: [64, 100],
+  fanOut: 100,
+  delayMs: 50,
+  rounds: quick ? 1 : 5,
+};
 const ADAPTIVE = {
   knee: 16,
   baseMs: 20,
@@ -92,6 +103,7 @@ try {
     ...(runs('w3') ? await w3(backend.origin, W3) : []),
     ...(runs('w4') ? await w4(W4) : []),
     ...(runs('w5') ? await w5(backend.origin, W5) : []),
+    ...(runs('w6') ? await w6(W6) : []),
     ...(runs('flow') ? await flowBench(backend.origin, FLOW) : []),
     ...(runs('adaptive') ? await adaptive(backend.origin, ADAPTIVE) : []),
   ];
@@ -101,6 +113,6 @@ try {
 const seconds = (performance.now() - started) / 1000;
 const machine = `${new Date().toISOString().slice(0, 10)} · Node ${process.version} · ${cpus().length} cores${quick ? ' · --quick' : ''} · ${seconds.toFixed(0)} s`;
 if (args.json) {
-  const config = { quick, W1, W2, W3, W4, W5, FLOW, ADAPTIVE };
+  const config = { quick, W1, W2, W3, W4, W5, W6, FLOW, ADAPTIVE };
   process.stdout.write(`${JSON.stringify({ machine, config, rows }, null, 2)}\n`);
 } else process.stdout.write(`${machine}\n\n${format(rows)}\n`);

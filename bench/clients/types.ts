@@ -24,3 +24,14 @@ export interface ClientFactory {
   readonly unavailable?: () => Promise<string | undefined>;
   open(origin: string, limit: number): Promise<Client>;
 }
+
+/**
+ * A client of W6's origin over TLS: a {@link ClientFactory} whose `open` (and `unavailable`) also
+ * get the PEM certificate to trust, the backend's self-signed one.
+ */
+export interface SecureClientFactory {
+  readonly id: string;
+  readonly name: string;
+  readonly unavailable?: (ca: string) => Promise<string | undefined>;
+  open(origin: string, limit: number, ca: string): Promise<Client>;
+}
