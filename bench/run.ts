@@ -28,7 +28,7 @@ import { w6 } from './w6.ts';
 // Peers: undici.request, a bare dispatch floor, fetch, node-fetch, axios, got, Python's
 // requests-futures and wrk; a peer missing or failing gets a note in its row, never fails the run.
 // Each client is warmed first; rounds are interleaved across clients; median and min–max.
-// `--quick` is a smoke run of well under a minute (CI runs it so the suite never rots; no timing
+// `--quick` is a smoke run of about two minutes (CI runs it so the suite never rots; no timing
 // is asserted). `--json` prints machine-readable results instead of the table. `--only w5` (or
 // `w1,w3`, …) runs only those workloads.
 
