@@ -35,6 +35,8 @@ export class H2Stream implements Dispatcher.DispatchController {
   #connection: H2Connection | undefined;
   #reason: Error | null = null;
   #isPaused = false;
+  // True once the response headers were handed to the handler.
+  #hasResponse = false;
   // True once the handler was told the outcome (end or error) or the caller aborted: later events
   // only clean up.
   #isDone = false;
@@ -155,6 +157,7 @@ export class H2Stream implements Dispatcher.DispatchController {
     const status = headers[':status'] as number;
     // An HTTP/2 response has no pseudo-header but `:status` (RFC 9113 §8.3.2).
     delete headers[':status'];
+    this.#hasResponse = true;
     this.#handler.onResponseStart?.(this, status, headers, '');
   }
 
@@ -163,7 +166,8 @@ export class H2Stream implements Dispatcher.DispatchController {
   }
 
   #end(): void {
-    if (this.#isDone) return;
+    // A stream cut off with its session may end without a response: its close reports that.
+    if (this.#isDone || !this.#hasResponse) return;
     this.#isDone = true;
     this.#handler.onResponseEnd?.(this, NO_TRAILERS);
   }
