@@ -3,12 +3,24 @@ import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, type Dispatcher, errors, ProxyAgent } from 'undici';
 import { startTimer } from '../core/timers.ts';
 import type { TransportSettings } from './config.ts';
+import { H2Agent, type H2Settings } from './h2/h2-agent.ts';
 
 /** Pool settings shared by every dispatcher of a session. */
 export interface PoolSettings {
   readonly connections: number;
   readonly keepAliveTimeout: number;
   readonly pipelining: number;
+  /** HTTP/2 (the `http2` option), or undefined for HTTP/1.1 only. */
+  readonly http2: H2Settings | undefined;
+}
+
+/**
+ * What an exchange sends on: undici's pool (HTTP/1.1) or the {@link H2Agent} in front of it, both
+ * running undici's dispatch handlers.
+ */
+export interface WireDispatcher {
+  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  destroy(reason: Error): Promise<void>;
 }
 
 function keyOf(settings: TransportSettings): string {
@@ -83,7 +95,7 @@ class ProxyDispatcher extends ProxyAgent {
  * undici builds from ours are spreads of them, which keep own keys. (Not keys that Node fills
  * with a default before spreading the caller's, such as `checkServerIdentity`.)
  */
-const UNSET_SOCKET_OPTIONS = Object.fromEntries(
+export const UNSET_SOCKET_OPTIONS: Readonly<Record<string, undefined>> = Object.fromEntries(
   [
     'socketPath',
     'session',
@@ -107,7 +119,7 @@ const UNSET_SOCKET_OPTIONS = Object.fromEntries(
   ].map((key) => [key, undefined]),
 );
 
-function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
+function create(settings: TransportSettings, pool: PoolSettings): WireDispatcher {
   const tls = {
     ...UNSET_SOCKET_OPTIONS,
     ca: settings.ca as string | Buffer | (string | Buffer)[] | undefined,
@@ -117,10 +129,17 @@ function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
   };
   // undici prefers a server's `Keep-Alive: timeout=…` hint to keepAliveTimeout, bounded only by
   // keepAliveMaxTimeout (600 s by default): bounding it too keeps keepAliveTimeout a maximum.
-  const pooling = { ...pool, keepAliveMaxTimeout: pool.keepAliveTimeout };
+  const pooling = {
+    connections: pool.connections,
+    keepAliveTimeout: pool.keepAliveTimeout,
+    pipelining: pool.pipelining,
+    keepAliveMaxTimeout: pool.keepAliveTimeout,
+  };
   const proxy = settings.proxy;
-  if (proxy === undefined)
-    return new Agent({ ...pooling, connect: connector(tls, settings.connectTimeout) });
+  if (proxy === undefined) {
+    const http1 = new Agent({ ...pooling, connect: connector(tls, settings.connectTimeout) });
+    return pool.http2 === undefined ? http1 : new H2Agent(pool.http2, settings, http1);
+  }
   const uri = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.uri : proxy;
   const token = typeof proxy === 'object' && !(proxy instanceof URL) ? proxy.token : undefined;
   return new ProxyDispatcher({
@@ -133,21 +152,23 @@ function create(settings: TransportSettings, pool: PoolSettings): Dispatcher {
 }
 
 /**
- * The undici dispatchers of one session: one keep-alive pool per distinct transport setting
- * (TLS, proxy, connect timeout). Requests that override none of them share the session's pool.
+ * The dispatchers of one session: one keep-alive pool per distinct transport setting (TLS, proxy,
+ * connect timeout). Requests that override none of them share the session's pool. With `http2`
+ * on, each pool without a proxy is an {@link H2Agent} in front of undici's (HTTP/2 through a proxy
+ * is not supported: those requests stay on HTTP/1.1).
  */
 export class Dispatchers {
   readonly #pool: PoolSettings;
   // Dispatchers by settings object (fast path) and by settings value (per-request overrides).
-  readonly #byObject = new WeakMap<TransportSettings, Dispatcher>();
-  readonly #byKey = new Map<string, Dispatcher>();
+  readonly #byObject = new WeakMap<TransportSettings, WireDispatcher>();
+  readonly #byKey = new Map<string, WireDispatcher>();
 
   constructor(pool: PoolSettings) {
     this.#pool = pool;
   }
 
   /** The dispatcher for `settings`, created on first use. */
-  get(settings: TransportSettings): Dispatcher {
+  get(settings: TransportSettings): WireDispatcher {
     let dispatcher = this.#byObject.get(settings);
     if (dispatcher !== undefined) return dispatcher;
     const key = keyOf(settings);

@@ -40,6 +40,8 @@ export const SESSION_OPTION_NAMES = {
   connections: true,
   keepAliveTimeout: true,
   pipelining: true,
+  http2: true,
+  http2Sessions: true,
   telemetry: true,
   policies: true,
   coalesce: true,

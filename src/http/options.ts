@@ -153,6 +153,29 @@ export interface SessionOptions extends CommonOptions, TLSOptions {
   /** Requests pipelined on one connection (1 means no pipelining). @default 1 */
   pipelining?: number;
   /**
+   * HTTP/2 on node:http2, beside the HTTP/1.1 pool: `true` negotiates it by ALPN on https origins
+   * (an origin whose server picks HTTP/1.1 is remembered and served by the HTTP/1.1 pool; http
+   * origins stay on HTTP/1.1), `'prior-knowledge'` speaks HTTP/2 without asking — cleartext h2c
+   * on http origins, ALPN `h2` only on https — for service meshes and loopback. Requests through
+   * a `proxy` stay on HTTP/1.1. See `docs/SESSION.md` (HTTP/2).
+   *
+   * @default false
+   * @example
+   * ```ts
+   * import { Session } from 'fanout';
+   * const session = new Session({ baseURL: 'https://127.0.0.1:8443', http2: true });
+   * ```
+   */
+  http2?: boolean | 'prior-knowledge';
+  /**
+   * The most HTTP/2 sessions (connections) kept per origin when `http2` is on. Each carries as
+   * many streams at once as the server's `SETTINGS_MAX_CONCURRENT_STREAMS` allows; another opens
+   * only when the open ones are full, and requests beyond that wait in order.
+   *
+   * @default 1
+   */
+  http2Sessions?: number;
+  /**
    * OpenTelemetry: when `@opentelemetry/api` is installed and an SDK has registered a tracer
    * provider, every request sent gets a CLIENT span (HTTP semantic conventions) and carries its
    * trace context (`traceparent`, `tracestate`) to the server. `false` turns both off for this

@@ -1,5 +1,6 @@
 import type { Call } from './call.ts';
 import type { RetryPolicy } from './config.ts';
+import { isUnprocessed } from './h2/unprocessed-stream.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import type { Response } from './response.ts';
 import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
@@ -7,7 +8,8 @@ import { backoffDelay, isRetryableError, parseRetryAfter } from './retry.ts';
 /**
  * Whether the outcome of one attempt is retried under `policy`, and after how long: the delay in
  * ms, or `undefined` when the outcome is final. A retry needs an attempt left, a method the policy
- * retries and a body that can be sent again; then a response must have a status the policy
+ * retries (any method, for a request the server did not process: `isUnprocessed`) and a body that
+ * can be sent again; then a response must have a status the policy
  * retries (its `Retry-After`, if any, is the delay, unless it asks for more than `maxRetryAfter`)
  * and an error must be retryable (`isRetryableError`), with a backoff delay. A delay that would
  * not end before the call's deadline is no retry at all.
@@ -22,7 +24,10 @@ export function retryDelay(
   response: Response | undefined,
   error: unknown,
 ): number | undefined {
-  if (retryCount >= policy.limit || !policy.methods.has(request.method)) return undefined;
+  if (retryCount >= policy.limit) return undefined;
+  // A request the server is known not to have processed (an HTTP/2 stream refused, or cut by a
+  // GOAWAY) may go again whatever its method (RFC 9113 §8.7).
+  if (!policy.methods.has(request.method) && !isUnprocessed(error)) return undefined;
   if (request.body !== null && !request.isBodyReplayable) return undefined;
   let delay: number;
   if (response !== undefined) {

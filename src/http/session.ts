@@ -13,6 +13,7 @@ import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { type Cookies, cookieStore } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
 import { Dispatchers } from './dispatchers.ts';
+import { http2Settings } from './h2/http2-mode.ts';
 import { inspectSession } from './inspect-session.ts';
 import { REQUEST_OPTIONS, SESSION_OPTIONS } from './known-options.ts';
 import type { RequestOptions, SessionOptions } from './options.ts';
@@ -82,14 +83,16 @@ export class Session {
       options.coalesce !== undefined && checkBoolean('coalesce', options.coalesce)
         ? createFlightGroup()
         : undefined;
+    const keepAliveTimeout = checkInteger(
+      'keepAliveTimeout',
+      options.keepAliveTimeout ?? DEFAULTS.keepAliveTimeout,
+      1,
+    );
     this.#dispatchers = new Dispatchers({
       connections: checkInteger('connections', options.connections ?? DEFAULTS.connections, 1),
-      keepAliveTimeout: checkInteger(
-        'keepAliveTimeout',
-        options.keepAliveTimeout ?? DEFAULTS.keepAliveTimeout,
-        1,
-      ),
+      keepAliveTimeout,
       pipelining: checkInteger('pipelining', options.pipelining ?? DEFAULTS.pipelining, 1),
+      http2: http2Settings(options.http2, options.http2Sessions, keepAliveTimeout),
     });
     this.#wire = new SessionWire(this.#dispatchers, this.#config, this.#checkClosed);
     this.#loop = new CallLoop(

@@ -11,6 +11,7 @@ import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
 import { dispatchOptions } from './dispatch-options.ts';
+import type { WireDispatcher } from './dispatchers.ts';
 import { HeaderRecord } from './headers.ts';
 import type { AttemptObserver } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -20,7 +21,7 @@ import { Response, type ResponseHeaders } from './response.ts';
 
 /** How one exchange on the wire is run. */
 export interface WireOptions {
-  readonly dispatcher: Dispatcher;
+  readonly dispatcher: WireDispatcher;
   /** Time to the response headers, in ms. */
   readonly headersTimeout: number | undefined;
   /** Idle time between body chunks, in ms. */

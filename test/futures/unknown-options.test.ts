@@ -93,6 +93,8 @@ test('FuturesSession: takes every key of a full FuturesSessionOptions object', a
     connections: 4,
     keepAliveTimeout: 1_000,
     pipelining: 1,
+    http2: false,
+    http2Sessions: 1,
     telemetry: false,
     policies: [],
     coalesce: false,

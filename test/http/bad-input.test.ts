@@ -195,7 +195,7 @@ for (const [name, options] of BAD_OPTIONS) {
   });
 }
 
-for (const name of ['connections', 'keepAliveTimeout', 'pipelining'] as const) {
+for (const name of ['connections', 'keepAliveTimeout', 'pipelining', 'http2Sessions'] as const) {
   test(`${name}: negative, NaN, infinite or 0 → InvalidOptionError`, () => {
     for (const value of [...BAD_NUMBERS, 0, 1.5]) {
       const error = (() => {

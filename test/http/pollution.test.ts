@@ -139,6 +139,8 @@ test('polluted keys with invalid values are not validated: they are not options'
     connections: 0,
     keepAliveTimeout: 0,
     pipelining: 0,
+    http2: 'yes',
+    http2Sessions: 0,
     cookieJar: 'jar',
     telemetry: 'on',
     coalesce: 'yes',

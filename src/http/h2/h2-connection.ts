@@ -1,0 +1,142 @@
+import {
+  type ClientHttp2Session,
+  type ClientHttp2Stream,
+  connect,
+  type Settings,
+} from 'node:http2';
+import type { Socket } from 'node:net';
+import type { Dispatcher } from 'undici';
+import { requestHeaders } from './request-headers.ts';
+
+// What a session may carry before the server's SETTINGS arrive: the value node:http2 (nghttp2)
+// assumes, and the least RFC 9113 §6.5.2 recommends servers allow.
+const INITIAL_MAX_STREAMS = 100;
+// Flow-control windows: node:http2's default of 64 KiB per stream and per connection stalls a
+// fan-out of larger bodies behind WINDOW_UPDATE round trips. A paused stream buffers at most its
+// window.
+const STREAM_WINDOW = 1024 * 1024;
+const CONNECTION_WINDOW = 16 * 1024 * 1024;
+const LOCAL_SETTINGS: Settings = { enablePush: false, initialWindowSize: STREAM_WINDOW };
+
+/** What a connection tells its pool. */
+export interface ConnectionOwner {
+  /** A stream of `connection` closed: it has room for one more. */
+  freed(connection: H2Connection): void;
+  /** `connection` takes no more streams (GOAWAY, closed, failed): forget it. */
+  gone(connection: H2Connection): void;
+}
+
+const OWNER = Symbol('fanout.h2Connection');
+interface OwnedSession extends ClientHttp2Session {
+  [OWNER]: H2Connection;
+}
+
+/**
+ * One HTTP/2 session (one connection) of an origin's pool, and how many streams it carries: at
+ * most the server's `SETTINGS_MAX_CONCURRENT_STREAMS`. It keeps the process alive only while a
+ * stream is open, and closes after `idleTimeout` ms without one.
+ *
+ * @internal
+ */
+export class H2Connection {
+  /** Its number in the origin's pool, from 1 (for traces). */
+  readonly id: number;
+  // Streams open on the session now; never above #capacity when the pool starts one.
+  #active = 0;
+  // The server's SETTINGS_MAX_CONCURRENT_STREAMS (INITIAL_MAX_STREAMS until its SETTINGS arrive).
+  #capacity = INITIAL_MAX_STREAMS;
+  // Streams ever started on the session: the first one opened it, the others reuse it.
+  #started = 0;
+  // True once the session takes no new streams (GOAWAY received, closed or failed).
+  #isDraining = false;
+  readonly #session: OwnedSession;
+  readonly #owner: ConnectionOwner;
+  readonly #scheme: string;
+  readonly #authority: string;
+
+  constructor(
+    id: number,
+    origin: URL,
+    socket: Socket,
+    owner: ConnectionOwner,
+    idleTimeout: number,
+  ) {
+    this.id = id;
+    this.#owner = owner;
+    this.#scheme = origin.protocol.slice(0, -1);
+    this.#authority = origin.host;
+    const session = connect(origin, {
+      createConnection: () => socket,
+      settings: LOCAL_SETTINGS,
+    }) as OwnedSession;
+    this.#session = session;
+    session[OWNER] = this;
+    session.on('connect', H2Connection.#onConnect);
+    session.on('remoteSettings', H2Connection.#onRemoteSettings);
+    session.on('goaway', H2Connection.#onGone);
+    session.on('close', H2Connection.#onGone);
+    // A failing session fails its streams with the same error; they report it.
+    session.on('error', H2Connection.#onGone);
+    session.setTimeout(idleTimeout, H2Connection.#onIdle);
+    session.unref();
+  }
+
+  /** Whether a new stream may start on this session now. */
+  get hasRoom(): boolean {
+    return !this.#isDraining && this.#active < this.#capacity;
+  }
+
+  /** Streams started on this session so far. */
+  get started(): number {
+    return this.#started;
+  }
+
+  /** Starts a stream for `options` (throws when node:http2 closed the session meanwhile). */
+  request(options: Dispatcher.DispatchOptions, endStream: boolean): ClientHttp2Stream {
+    const stream = this.#session.request(requestHeaders(options, this.#scheme, this.#authority), {
+      endStream,
+    });
+    if (this.#active++ === 0) this.#session.ref();
+    this.#started++;
+    return stream;
+  }
+
+  /** One of this session's streams closed. */
+  streamClosed(): void {
+    if (--this.#active === 0) this.#session.unref();
+    this.#owner.freed(this);
+  }
+
+  /** Destroys the session: its streams fail with `reason`. */
+  destroy(reason: Error): void {
+    this.#drain();
+    this.#session.destroy(reason);
+  }
+
+  #drain(): void {
+    if (this.#isDraining) return;
+    this.#isDraining = true;
+    this.#owner.gone(this);
+  }
+
+  static #onConnect(this: OwnedSession) {
+    this.setLocalWindowSize(CONNECTION_WINDOW);
+  }
+
+  static #onRemoteSettings(this: OwnedSession, settings: Settings) {
+    const connection = this[OWNER];
+    connection.#capacity = settings.maxConcurrentStreams ?? connection.#capacity;
+    connection.#owner.freed(connection);
+  }
+
+  static #onGone(this: OwnedSession) {
+    this[OWNER].#drain();
+  }
+
+  static #onIdle(this: OwnedSession) {
+    const connection = this[OWNER];
+    if (connection.#active > 0) return;
+    connection.#drain();
+    this.close();
+  }
+}
