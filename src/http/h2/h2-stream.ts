@@ -1,3 +1,4 @@
+// biome-ignore-all lint/complexity/noThisInStatic: the static listeners are shared by every node:http2 object, whose `this` is that object (no closure per request); being static members, they may read its owner's private fields.
 import {
   type ClientHttp2Stream,
   constants,
