@@ -1,17 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { fail } from '../core/validate.ts';
-import { coalescing, createFlightGroup, type FlightGroup } from '../http/coalescing.ts';
-
-const storage = new AsyncLocalStorage<FlightGroup>();
-
-// Connects the HTTP layer to the scope of the current context. Installed when the first scope is
-// created: until then a call pays one property read for coalescing.
-let isInstalled = false;
-function install(): void {
-  if (isInstalled) return;
-  isInstalled = true;
-  coalescing.scope = () => storage.getStore();
-}
+import { createFlightGroup, runInFlightGroup } from '../http/coalescing.ts';
 
 /**
  * A unit of work (one incoming request, one page) whose identical GET and HEAD calls go over the
@@ -42,10 +30,6 @@ export class CoalesceScope {
   // The scope's shared calls in flight, by key (the key names the session among the rest).
   readonly #flights = createFlightGroup();
 
-  constructor() {
-    install();
-  }
-
   /**
    * Runs `fn` in this scope: identical calls made inside it (and in what it starts) coalesce.
    *
@@ -53,7 +37,7 @@ export class CoalesceScope {
    */
   run<T>(fn: () => T): T {
     if (typeof fn !== 'function') fail('fn', 'a function', fn);
-    return storage.run(this.#flights, fn);
+    return runInFlightGroup(this.#flights, fn);
   }
 
   /** How many shared calls of this scope are in flight now. */

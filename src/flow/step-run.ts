@@ -5,7 +5,7 @@ import { DeadlineError, type DeadlineScope } from '../errors/deadline-error.ts';
 import { DependencyError } from '../errors/dependency-error.ts';
 import { HTTPError } from '../errors/http-error.ts';
 import { Future, futureController, type Settled } from '../futures/future.ts';
-import { isDeadlineAtOrAfter, sooner, stepDeadline } from '../http/deadline.ts';
+import { callDueBy, isDeadlineAtOrAfter, sooner } from '../http/deadline.ts';
 import { Response } from '../http/response.ts';
 import type { PlannedStep } from './plan.ts';
 import type { StepReport } from './report.ts';
@@ -143,16 +143,12 @@ export class StepRun implements StepContext {
     this.startedAt = at;
     futureController.start(this.future);
     let result: unknown;
-    // The requests the function makes now end by the step's deadline (or the flow's).
-    const previous = stepDeadline.current;
-    stepDeadline.current = this.#dueAt();
     try {
-      result = this.spec.run(inputs, this);
+      // The requests the function makes now end by the step's deadline (or the flow's).
+      result = callDueBy(this.#dueAt(), callStepFunction, this.spec, inputs, this);
     } catch (error) {
       this.#rejected(error);
       return;
-    } finally {
-      stepDeadline.current = previous;
     }
     if (result instanceof Future) {
       this.#work = result;
@@ -374,4 +370,13 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
     value !== null &&
     typeof (value as { then?: unknown }).then === 'function'
   );
+}
+
+// The step's function, called as `spec.run(inputs, step)` (see callDueBy).
+function callStepFunction(
+  spec: PlannedStep,
+  inputs: Record<string, unknown>,
+  step: StepRun,
+): unknown {
+  return spec.run(inputs, step);
 }

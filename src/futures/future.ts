@@ -346,7 +346,7 @@ export class Future<T> implements PromiseLike<T> {
     combine: (items: unknown[]) => Promise<unknown>,
   ): Future<unknown> {
     const items = Array.from(values);
-    const future = new Future<unknown>('running', { abort: () => cancelAll(items) });
+    const future = new Future<unknown>('running', { abort: (reason) => cancelAll(items, reason) });
     future.#follow(combine(items));
     return future;
   }
@@ -478,7 +478,8 @@ export class Future<T> implements PromiseLike<T> {
 
   /**
    * A future of `fn(value)`, settled once this one is. A failure or cancellation passes through
-   * unchanged, and cancelling the new future cancels this one.
+   * unchanged, and cancelling the new future cancels this one, with the same reason (a flow
+   * step's deadline stops the request behind it as that deadline would).
    *
    * @throws {InvalidOptionError} if `fn` is not a function.
    * @example
@@ -490,7 +491,7 @@ export class Future<T> implements PromiseLike<T> {
    */
   map<U>(fn: (value: T) => U | PromiseLike<U>): Future<U> {
     checkFunction('fn', fn);
-    const derived = new Future<U>('running', { abort: () => this.cancel() });
+    const derived = new Future<U>('running', { abort: (reason) => this.#cancel(reason) });
     this.#ask('then');
     this.addDoneCallback(() => {
       if (this.#state === 'fulfilled') derived.#run(() => fn(this.#held as T));
@@ -619,8 +620,9 @@ function invoke<T>(fn: DoneCallback<T>, future: Future<T>): void {
   }
 }
 
-function cancelAll(items: readonly unknown[]): void {
-  for (const item of items) if (item instanceof Future) item.cancel();
+// Cancels the futures among `items` with the reason their combination was cancelled for.
+function cancelAll(items: readonly unknown[], reason: CancelledError): void {
+  for (const item of items) if (item instanceof Future) futureController.cancel(item, reason);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -106,16 +106,7 @@ export class Call {
    */
   stop(reason: Error): void {
     if (this.#reason !== undefined) return;
-    const passed = passedDeadline(reason);
-    const error =
-      passed === undefined
-        ? reason
-        : new TimeoutError({
-            phase: 'deadline',
-            timeout: budget(passed, this.#madeAt),
-            request: this.request,
-            dueAt: passed,
-          });
+    const error = stopError(reason, this.request, this.#madeAt);
     this.#reason = error;
     this.#current?.cancel(error);
     if (this.#tracked !== undefined) for (const exchange of this.#tracked) exchange.cancel(error);
@@ -176,6 +167,24 @@ export class Call {
       offAbort(this.#signal, this.#onAbort);
     }
   }
+}
+
+/**
+ * What a call made at `madeAt` (`performance.now()` time) and stopped with `reason` ends with,
+ * started or still queued: `reason` itself, or, for a cancellation whose `cause` is the
+ * {@link DeadlineError} of the work it is for, the {@link TimeoutError} of phase `deadline` its
+ * own timer for that moment would have given (see {@link Call.stop}).
+ */
+export function stopError(reason: Error, request: PreparedRequest, madeAt: number): Error {
+  const passed = passedDeadline(reason);
+  return passed === undefined
+    ? reason
+    : new TimeoutError({
+        phase: 'deadline',
+        timeout: budget(passed, madeAt),
+        request,
+        dueAt: passed,
+      });
 }
 
 // The `dueAt` of the DeadlineError that a cancellation is for, if it is for one.

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { offAbort, onAbort } from '../core/abort-fanout.ts';
 import type { Exhaustive } from '../core/exhaustive.ts';
 import { type FlightStart, SingleFlight } from '../core/single-flight.ts';
@@ -19,17 +20,31 @@ export function createFlightGroup(): FlightGroup {
   return new SingleFlight(cloneResponse);
 }
 
+// The flight group of each async context that runs in a coalescing scope. Created by the first
+// scope (see runInFlightGroup): until then a call pays one variable read for coalescing.
+let scopes: AsyncLocalStorage<FlightGroup> | undefined;
+
 /**
- * The seam through which a later layer coalesces the calls made in a scope (flow's
- * `CoalesceScope`, on AsyncLocalStorage). `scope` answers the group of the caller's async
- * context, if any; while no scope layer is installed it is `undefined`, and a call costs one
- * property read. A session with `coalesce: true` uses its own group instead.
+ * Runs `fn` with `group` as the flight group of its async context (and of what it starts): the
+ * calls made there coalesce in it (see {@link scopeFlightGroup}). The seam of a later layer's
+ * scope (flow's `CoalesceScope`); a scope run inside another replaces it for its duration.
  *
  * @internal
  */
-export const coalescing: { scope: (() => FlightGroup | undefined) | undefined } = {
-  scope: undefined,
-};
+export function runInFlightGroup<T>(group: FlightGroup, fn: () => T): T {
+  scopes ??= new AsyncLocalStorage();
+  return scopes.run(group, fn);
+}
+
+/**
+ * The flight group of the caller's async context (see {@link runInFlightGroup}), or `undefined`
+ * outside every scope. A session with `coalesce: true` uses its own group instead.
+ *
+ * @internal
+ */
+export function scopeFlightGroup(): FlightGroup | undefined {
+  return scopes?.getStore();
+}
 
 /** Where a call coalesces: its group, and the key of the calls it is identical to. */
 export interface FlightTicket {

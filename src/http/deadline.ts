@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { fail } from '../core/validate.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
@@ -8,30 +9,65 @@ import { TimeoutError } from '../errors/timeout-error.ts';
  * sooner of its own `total` timeout and that deadline, so a request never outlives the work it is
  * for, and one made after the deadline passed fails at once (TimeoutError, phase `deadline`).
  *
- * The deadline comes from the `deadline` request option or from the caller's context: a later
- * layer (resilience/deadline.ts, `withDeadline`) installs `ambientDeadline.current`. While nothing
- * is installed a call costs one property read. Both are read when the call is made (for a
- * FuturesSession: when it is submitted), in the caller's context.
+ * The deadline comes from the `deadline` request option or from the caller's context, which this
+ * module owns: the async context's deadline (a later layer's `withDeadline` runs its work through
+ * runWithDeadline) and the deadline of the flow step or page section whose code is being called
+ * right now (callDueBy). While neither is in use a call costs two variable reads. Both are read
+ * when the call is made (for a FuturesSession: when it is submitted), in the caller's context.
  */
 
+// The `performance.now()` time the current async context's work must end by. Created by the
+// first runWithDeadline: until then reading it is one variable read.
+let deadlines: AsyncLocalStorage<number> | undefined;
+
+// The deadline of the work whose code callDueBy is calling now (synchronously), if any.
+let dueNow: number | undefined;
+
 /**
- * The seam for a deadline carried by the caller's context: `current()` returns the
- * `performance.now()` time at which the current unit of work's budget runs out, or `undefined`.
+ * Runs `fn` with `deadline` (a `performance.now()` time) as the deadline of its async context and
+ * of what it starts: the calls made there end by then. It replaces the context's deadline; the
+ * caller passes the sooner of the two to shorten it (see `withDeadline`).
  *
  * @internal
  */
-export const ambientDeadline: { current: (() => number | undefined) | undefined } = {
-  current: undefined,
-};
+export function runWithDeadline<T>(deadline: number, fn: () => T): T {
+  deadlines ??= new AsyncLocalStorage();
+  return deadlines.run(deadline, fn);
+}
 
 /**
- * The deadline (`performance.now()` time) of the flow step whose function is being called right
- * now, set by the flow only while that function runs synchronously: the requests it makes then
- * take it as their deadline, as they take an ambient one.
+ * The deadline (`performance.now()` time) of the caller's async context (see
+ * {@link runWithDeadline}), or `undefined`.
  *
  * @internal
  */
-export const stepDeadline: { current: number | undefined } = { current: undefined };
+export function contextDeadline(): number | undefined {
+  return deadlines?.getStore();
+}
+
+/**
+ * Calls `fn(a, b, c)` with `dueAt` (a `performance.now()` time) as the deadline of the calls it
+ * makes synchronously — the requests a flow step's function or a page section makes take it as
+ * they take the context's. Nested, the sooner deadline holds; `undefined` adds none. No closure:
+ * the arguments are passed through.
+ *
+ * @internal
+ */
+export function callDueBy<A, B, C, T>(
+  dueAt: number | undefined,
+  fn: (a: A, b: B, c: C) => T,
+  a: A,
+  b: B,
+  c: C,
+): T {
+  const previous = dueNow;
+  dueNow = sooner(previous, dueAt);
+  try {
+    return fn(a, b, c);
+  } finally {
+    dueNow = previous;
+  }
+}
 
 /** The sooner of two optional deadlines (or ms budgets); `undefined` when both are. @internal */
 export function sooner(a: number | undefined, b: number | undefined): number | undefined {
@@ -63,7 +99,7 @@ export function isDeadlineAtOrAfter(error: unknown, dueAt: number): boolean {
  * @throws {InvalidOptionError} when `option` is not a finite number >= 0 or a valid Date.
  */
 export function callDeadline(option: number | Date | undefined): number | undefined {
-  const ambient = sooner(ambientDeadline.current?.(), stepDeadline.current);
+  const ambient = sooner(deadlines?.getStore(), dueNow);
   return option === undefined ? ambient : sooner(toDeadline(option), ambient);
 }
 

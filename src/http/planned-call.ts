@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Membership } from '../core/single-flight.ts';
 import type { CancelledError } from '../errors/cancelled-error.ts';
-import { Call, callDue, expiredBeforeStart } from './call.ts';
+import { Call, callDue, expiredBeforeStart, stopError } from './call.ts';
 import type { CallLoop } from './call-loop.ts';
 import { type FlightTicket, joinFlight } from './coalescing.ts';
 import type { Config } from './config.ts';
@@ -147,10 +147,14 @@ export class PlannedCall {
     return error;
   }
 
-  /** Stops the call: a queued one's tracer hears it ended so, a running one is stopped. */
+  /**
+   * Stops the call: a running one is stopped; a queued one's tracer hears it ended as a running
+   * one would (cut by the deadline of its flow step or page section, a `TimeoutError` of phase
+   * `deadline`; else cancelled).
+   */
   abort(reason: CancelledError): void {
-    if (this.#call === undefined) this.#observer?.ended(undefined, reason);
-    this.#call?.stop(reason);
+    if (this.#call !== undefined) this.#call.stop(reason);
+    else this.#observer?.ended(undefined, stopError(reason, this.request, this.#queuedAt));
   }
 
   // The call is over: drop it, or this long-lived object keeps the call's young objects

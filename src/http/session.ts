@@ -8,7 +8,12 @@ import { SessionClosedError } from '../errors/session-closed-error.ts';
 import { runTraced, type TracedFunction } from '../trace/session-trace.ts';
 import type { TraceOptions } from '../trace/trace.ts';
 import { CallLoop } from './call-loop.ts';
-import { coalescing, createFlightGroup, type FlightGroup, flightTicket } from './coalescing.ts';
+import {
+  createFlightGroup,
+  type FlightGroup,
+  flightTicket,
+  scopeFlightGroup,
+} from './coalescing.ts';
 import { BASE_CONFIG, type Config, DEFAULTS, merge } from './config.ts';
 import { type Cookies, cookieStore } from './cookies.ts';
 import { callDeadline } from './deadline.ts';
@@ -164,7 +169,7 @@ export class Session {
     const request = prepare(method, url, config, options, this.#rules);
     const isStream = ownValue(options, 'stream', options.stream) === true;
     const wire = this.#wire.of(config, isStream);
-    const flights = this.#flights ?? coalescing.scope?.();
+    const flights = this.#flights ?? scopeFlightGroup();
     const flight =
       flights === undefined
         ? undefined

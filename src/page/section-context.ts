@@ -1,7 +1,7 @@
 import { ownValue } from '../core/validate.ts';
 import type { Future } from '../futures/future.ts';
 import type { FutureRequestOptions, FuturesSession } from '../futures/futures-session.ts';
-import { sooner, stepDeadline } from '../http/deadline.ts';
+import { callDueBy } from '../http/deadline.ts';
 import type { SectionContext } from './section.ts';
 
 /** What {@link sectionContext} needs from the page rendering. */
@@ -26,24 +26,6 @@ function withSignal<O extends FutureRequestOptions>(
   return { ...options, signal: own === undefined ? signal : AbortSignal.any([own, signal]) } as O;
 }
 
-/**
- * Makes the call with `dueAt` as its deadline (the session ends it by the sooner of that, its own
- * `deadline` option and its `total` timeout, and fails one made after it passed at once). Given
- * as the step deadline the call reads while it is made, so the request enforces `dueAt` itself,
- * not `dueAt` turned into "ms from now" and back: a request stopped by it tells its section (and
- * its step) so exactly, through its `TimeoutError`'s `dueAt`.
- */
-function dueBy<T>(dueAt: number | undefined, call: () => T): T {
-  if (dueAt === undefined) return call();
-  const previous = stepDeadline.current;
-  stepDeadline.current = sooner(previous, dueAt);
-  try {
-    return call();
-  } finally {
-    stepDeadline.current = previous;
-  }
-}
-
 /** The context a section's `data` function gets: requests bounded by its due time and its signal. */
 export function sectionContext<Input>(
   source: ContextSource<Input>,
@@ -51,10 +33,19 @@ export function sectionContext<Input>(
   signal: AbortSignal,
 ): SectionContext<Input> {
   const { session, dueAt } = source;
+  const send: SectionContext<Input>['request'] = (method, url, options) =>
+    session.request(method, url, withSignal(options, signal));
+  const sendGet: SectionContext<Input>['get'] = (url, options) =>
+    session.get(url, withSignal(options, signal));
+  // Each call is made with `dueAt` as its deadline (the session ends it by the sooner of that,
+  // its own `deadline` option and its `total` timeout, and fails one made after it passed at
+  // once). Given as the deadline the call reads while it is made, so the request enforces `dueAt`
+  // itself, not `dueAt` turned into "ms from now" and back: a request stopped by it tells its
+  // section (and its step) so exactly, through its `TimeoutError`'s `dueAt`.
   const request: SectionContext<Input>['request'] = (method, url, options) =>
-    dueBy(dueAt, () => session.request(method, url, withSignal(options, signal)));
+    callDueBy(dueAt, send, method, url, options);
   const get: SectionContext<Input>['get'] = (url, options) =>
-    dueBy(dueAt, () => session.get(url, withSignal(options, signal)));
+    callDueBy(dueAt, sendGet, url, options, undefined);
   return {
     input: source.input,
     section,

@@ -1,12 +1,6 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { fail } from '../core/validate.ts';
-import { ambientDeadline, sooner, toDeadline } from '../http/deadline.ts';
-
-// The `performance.now()` time the current unit of work must end by.
-const storage = new AsyncLocalStorage<number>();
-
-const current = (): number | undefined => storage.getStore();
+import { contextDeadline, runWithDeadline, sooner, toDeadline } from '../http/deadline.ts';
 
 /**
  * Runs `fn` with a deadline: every request made inside (awaited or not, in any session) ends by
@@ -35,9 +29,7 @@ const current = (): number | undefined => storage.getStore();
 export function withDeadline<T>(budget: number | Date, fn: () => T): T {
   const own = toDeadline(budget, 'budget');
   if (typeof fn !== 'function') fail('fn', 'a function', fn);
-  ambientDeadline.current ??= current;
-  const outer = storage.getStore();
-  return storage.run(sooner(outer, own) ?? own, fn);
+  return runWithDeadline(sooner(contextDeadline(), own) ?? own, fn);
 }
 
 /**
@@ -45,6 +37,6 @@ export function withDeadline<T>(budget: number | Date, fn: () => T): T {
  * `undefined` outside any {@link withDeadline}.
  */
 export function remainingTime(): number | undefined {
-  const deadline = storage.getStore();
+  const deadline = contextDeadline();
   return deadline === undefined ? undefined : Math.max(0, deadline - performance.now());
 }

@@ -99,6 +99,37 @@ describe('a deadline has one outcome, whichever timer fires first', () => {
       assert.equal(cut.dueAt, error.dueAt);
     });
 
+    test(`${order}: a step returning a future derived from its request (.map) past its deadline: the request is recorded a deadline timeout`, async (t) => {
+      const { server, session } = await hangingBackend(t);
+      const gate = defer();
+      const trace = new Trace({ name: 'request' });
+      const errors = callErrors(t);
+      const running = trace.run(() =>
+        flow({ name: 'page' })
+          .step('gate', () => gate.promise)
+          .step('recs', ['gate'], () => session.get('/recs').map((response) => response.json()), {
+            deadline: DEADLINE,
+          })
+          .start(),
+      );
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await server.arrived(1);
+      tickToFirst(t, order);
+      const error = await running.steps.recs.exception();
+      assert.ok(error instanceof DeadlineError, String(error));
+      await server.arrivals[0]?.socketClosed;
+      assert.deepEqual(
+        trace.toHAR().log.entries.map((entry) => [entry._outcome, entry._error]),
+        [['error', 'FANOUT_TIMEOUT']],
+      );
+      const [cut] = errors;
+      assert.equal(errors.length, 1);
+      assert.ok(cut instanceof TimeoutError, String(cut));
+      assert.equal(cut.phase, 'deadline');
+      assert.equal(cut.dueAt, error.dueAt);
+    });
+
     test(`${order}: a step with a fallback takes it, with the DeadlineError as the reason`, async (t) => {
       const { server, session } = await hangingBackend(t);
       const gate = defer();

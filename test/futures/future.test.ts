@@ -4,7 +4,7 @@ import { CancelledError } from '../../src/errors/cancelled-error.ts';
 import { InvalidOptionError } from '../../src/errors/invalid-option-error.ts';
 import { TimeoutError } from '../../src/errors/timeout-error.ts';
 import { Executor } from '../../src/futures/executor.ts';
-import { Future } from '../../src/futures/future.ts';
+import { Future, futureController } from '../../src/futures/future.ts';
 import { captureWarnings, collectGarbageUntil, defer, flush } from './helpers.ts';
 
 describe('Future states', () => {
@@ -279,6 +279,21 @@ describe('Future.map', () => {
     assert.equal(signal?.aborted, true);
   });
 
+  test('cancelling the mapped future cancels the source with the same reason, cause and all', async () => {
+    let signal: AbortSignal | undefined;
+    const source = Future.from((s) => {
+      signal = s;
+      return new Promise<number>(() => {});
+    });
+    const mapped = source.map((v) => v + 1).map((v) => v * 2);
+    const deadline = new Error('out of time');
+    const reason = new CancelledError('late', { cause: deadline });
+    futureController.cancel(mapped, reason);
+    assert.equal(await mapped.exception().catch((error: unknown) => error), reason);
+    assert.equal(await source.exception().catch((error: unknown) => error), reason);
+    assert.equal(signal?.reason, reason);
+  });
+
   test('a cancelled source cancels the mapped future', async () => {
     const source = Future.from(new Promise<number>(() => {}));
     const mapped = source.map((v) => v + 1);
@@ -339,6 +354,15 @@ describe('Future combinators', () => {
       const input = Future.from(new Promise<number>(() => {}));
       make.call(Future, [input]).cancel();
       assert.equal(input.cancelled(), true);
+    }
+  });
+
+  test('a combined future cancelled with a reason cancels its inputs with it', async () => {
+    const reason = new CancelledError('late', { cause: new Error('out of time') });
+    for (const make of [Future.all, Future.allSettled, Future.any, Future.race]) {
+      const input = Future.from(new Promise<number>(() => {}));
+      futureController.cancel(make.call(Future, [input]), reason);
+      assert.equal(await input.exception().catch((error: unknown) => error), reason);
     }
   });
 });

@@ -2,14 +2,17 @@ import assert from 'node:assert/strict';
 import { mock, type TestContext, test } from 'node:test';
 import {
   CancelledError,
+  DeadlineError,
   type Future,
   FuturesSession,
   flow,
   type Response,
   TimeoutError,
+  Trace,
   withDeadline,
 } from '../../src/index.ts';
-import { freezeClock } from '../helpers/clock.ts';
+import { callErrors } from '../helpers/call-errors.ts';
+import { freezeClock, shiftClock, shiftFor } from '../helpers/clock.ts';
 import { type Deferred, deferred, startServer } from '../helpers/server.ts';
 
 /**
@@ -167,6 +170,57 @@ test("a flow step's queued request fails at the step's deadline", async (t) => {
   await held;
   assert.deepEqual(paths, ['/hold']);
 });
+
+/*
+ * A step's request still queued when the step's deadline passes: two timers for one moment, the
+ * queue's (armed when the request is queued) and the step's. Whichever fires first, the request
+ * is recorded as a running one cut by that deadline would be: a TimeoutError of phase `deadline`
+ * (FANOUT_TIMEOUT), due at the step's very moment, not `cancelled`; the same for the flow's deadline. The step waits for a `gate`
+ * step so that its request is queued after the clock is shifted (see shiftClock).
+ */
+const SCOPES = ['step', 'flow'] as const;
+for (const order of ['request timer first', 'step timer first'] as const) {
+  for (const scope of SCOPES) {
+    test(`${order}: a step's request still queued at the ${scope}'s deadline is recorded a deadline timeout, unsent`, async (t) => {
+      t.after(() => mock.timers.reset());
+      const { futures, held, release, paths } = await heldSession(t);
+      mock.timers.enable({ apis: ['setTimeout'] });
+      const deadline = 10_000;
+      const gate = deferred();
+      const trace = new Trace({ name: 'request' });
+      const errors = callErrors(t);
+      const running = trace.run(() =>
+        flow()
+          .step('gate', () => gate.promise)
+          .step('recs', ['gate'], () => futures.get('/step'), scope === 'step' ? { deadline } : {})
+          .start(scope === 'flow' ? { deadline } : {}),
+      );
+      shiftClock(t, shiftFor(order));
+      gate.resolve();
+      await running.steps.gate;
+      assert.equal(futures.executor.queued, 1);
+      mock.timers.tick(order === 'request timer first' ? deadline - 500 : deadline);
+      const error = await running.steps.recs.exception();
+      assert.ok(error instanceof DeadlineError, String(error));
+      assert.equal(error.scope, scope);
+      assert.equal(futures.executor.queued, 0);
+      assert.deepEqual(
+        trace.requests.map((request) => [request.outcome, request.errorCode]),
+        [['error', 'FANOUT_TIMEOUT']],
+      );
+      const [cut] = errors;
+      assert.equal(errors.length, 1);
+      assert.ok(cut instanceof TimeoutError, String(cut));
+      assert.equal(cut.phase, 'deadline');
+      assert.equal(cut.dueAt, error.dueAt);
+      assert.equal(held.done(), false);
+
+      release.resolve();
+      await held;
+      assert.deepEqual(paths, ['/hold'], 'the server never saw it');
+    });
+  }
+}
 
 test('once the worker is free it takes the next live request, not the expired one', async (t) => {
   const { futures, held, release, paths } = await heldSession(t);

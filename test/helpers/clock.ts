@@ -29,9 +29,21 @@ export function shiftFor(order: TimerOrder): number {
  * machine can make that long (the first request of a process loads modules, for one): a request
  * finds a 50 ms flow deadline already passed and fails unsent, or a queue's timer is armed for
  * less than the tick a test counts on. With the clock stopped, a timer for a deadline waits
- * exactly the deadline's budget wherever it is armed, and only ticks pass it.
+ * exactly the deadline's budget wherever it is armed, and only ticks pass it. A test that needs
+ * the clock to read a deadline as passed moves it with the result's `advance`.
  */
-export function freezeClock(t: TestContext): void {
-  const frozen = performance.now();
+export function freezeClock(t: TestContext): StoppedClock {
+  let frozen = performance.now();
   t.mock.method(performance, 'now', () => frozen);
+  return {
+    advance(ms) {
+      frozen += ms;
+    },
+  };
+}
+
+/** A `performance.now()` stopped by {@link freezeClock}: it moves only when a test moves it. */
+export interface StoppedClock {
+  /** Moves the clock `ms` ahead (as a test ticks `mock.timers` by as much). */
+  advance(ms: number): void;
 }

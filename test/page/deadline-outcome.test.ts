@@ -4,6 +4,7 @@ import {
   DeadlineError,
   DependencyError,
   definePage,
+  type PageOptions,
   type SectionFailure,
   TimeoutError,
   Trace,
@@ -37,43 +38,72 @@ function sectionTimeout(failure: SectionFailure | undefined): TimeoutError {
   return error;
 }
 
+/** How a test sets up the page of {@link renderLatePage}. */
+interface LatePageSetup {
+  /** The page's options besides its head, session and fallback (a budget, a deadline, `late`…). */
+  readonly page: Omit<PageOptions<undefined>, 'head' | 'session' | 'fallback'>;
+  /** `slow`'s own deadline, if any. */
+  readonly slowDeadline?: number;
+  /** Whether the page has `below`, a section that waits for `slow`. */
+  readonly below: boolean;
+  readonly trace?: Trace;
+}
+
+/**
+ * Renders the page these tests make late: `gate`, held until the clock is shifted for `order`
+ * (see shiftClock), then `slow`, whose request to `/slow` hangs, and, with `below`, a section
+ * waiting for `slow`. Returns once the first of the two timers has fired (see tickToFirst), with
+ * every failure the page's fallback was told, by section (it renders `[section reason]`).
+ */
+async function renderLatePage(t: TestContext, order: TimerOrder, setup: LatePageSetup) {
+  const backend = await startBackend(t);
+  t.mock.timers.enable({ apis: ['setTimeout'] });
+  const gate = defer<string>();
+  const failures = new Map<string, SectionFailure>();
+  let slowSignal: AbortSignal | undefined;
+  const fallback = (failure: SectionFailure) => {
+    failures.set(failure.section, failure);
+    return `[${failure.section} ${failure.reason}]`;
+  };
+  const withSlow = definePage({ ...setup.page, head: '', session: backend.session, fallback })
+    .section('gate', { data: () => gate.promise, render: (value) => value })
+    .section('slow', {
+      after: ['gate'],
+      ...(setup.slowDeadline === undefined ? {} : { deadline: setup.slowDeadline }),
+      data: (_, context) => {
+        slowSignal = context.signal;
+        return context.json('/slow');
+      },
+      render: () => 'never',
+    });
+  const page = setup.below
+    ? withSlow.section('below', { after: ['slow'], data: () => 1, render: () => 'never' })
+    : withSlow;
+  const rendering = page.render(setup.trace === undefined ? {} : { trace: setup.trace });
+  const text = rendering.text();
+  shiftClock(t, shiftFor(order));
+  gate.resolve('g');
+  await backend.log('slow').arrived.promise;
+  tickToFirst(t, order);
+  return { backend, rendering, text, failures, slowSignal: () => slowSignal };
+}
+
 describe('a late section has one outcome, whichever timer fires first', () => {
   for (const order of ORDERS) {
     test(`${order}: a section whose request hangs past its deadline is told timeout; the request is aborted`, async (t) => {
-      const backend = await startBackend(t);
-      t.mock.timers.enable({ apis: ['setTimeout'] });
-      const gate = defer<string>();
-      const failures: SectionFailure[] = [];
-      let signal: AbortSignal | undefined;
-      const fallback = (failure: SectionFailure) => {
-        failures.push(failure);
-        return `[${failure.section} ${failure.reason}]`;
-      };
-      const page = definePage({ head: '', session: backend.session, budget: BUDGET, fallback })
-        .section('gate', { data: () => gate.promise, render: (value) => value })
-        .section('slow', {
-          after: ['gate'],
-          data: (_, context) => {
-            signal = context.signal;
-            return context.json('/slow');
-          },
-          render: () => 'never',
-        })
-        .section('below', { after: ['slow'], data: () => 1, render: () => 'never' });
-      const rendering = page.render();
-      const text = rendering.text();
-      shiftClock(t, shiftFor(order));
-      gate.resolve('g');
-      await backend.log('slow').arrived.promise;
-      tickToFirst(t, order);
+      const { backend, rendering, text, failures, slowSignal } = await renderLatePage(t, order, {
+        page: { budget: BUDGET },
+        below: true,
+      });
       assert.equal(await text, 'g[slow timeout][below timeout]');
-      const slow = failures[0];
+      assert.deepEqual([...failures.keys()], ['slow', 'below']);
+      const slow = failures.get('slow');
       assert.ok(slow?.error instanceof TimeoutError, String(slow?.error));
       assert.equal(slow.error.phase, 'result', 'the section was late, whichever timer told it');
       assert.equal(slow.error.timeout, BUDGET);
-      assert.equal(signal?.aborted, true, "late: 'cancel' aborts the section's signal");
+      assert.equal(slowSignal()?.aborted, true, "late: 'cancel' aborts the section's signal");
       // `below`, still waiting for `slow` when the budget ran out, is late on its own.
-      const below = sectionTimeout(failures[1]).cause;
+      const below = sectionTimeout(failures.get('below')).cause;
       assert.ok(below instanceof DeadlineError, String(below));
       assert.equal(below.step, 'below');
       assert.equal(below.deadline, BUDGET);
@@ -127,37 +157,14 @@ test("a request's own shorter total timeout is that request's timeout, not the s
 describe("the page's flow reports a late section one way, whichever timer fires first", () => {
   for (const order of ORDERS) {
     test(`${order}: the late section is timedOut with a DeadlineError; its dependent's root cause is it`, async (t) => {
-      const backend = await startBackend(t);
-      t.mock.timers.enable({ apis: ['setTimeout'] });
-      const gate = defer<string>();
-      const failures = new Map<string, SectionFailure>();
-      const fallback = (failure: SectionFailure) => {
-        failures.set(failure.section, failure);
-        return `[${failure.section} ${failure.reason}]`;
-      };
       const trace = new Trace({ name: 'request' });
       const errors = callErrors(t);
-      const page = definePage({
-        name: 'home',
-        head: '',
-        session: backend.session,
-        deadline: 2 * BUDGET,
-        fallback,
-      })
-        .section('gate', { data: () => gate.promise, render: (value) => value })
-        .section('slow', {
-          after: ['gate'],
-          deadline: BUDGET,
-          data: (_, { json }) => json('/slow'),
-          render: () => 'never',
-        })
-        .section('below', { after: ['slow'], data: () => 1, render: () => 'never' });
-      const rendering = page.render({ trace });
-      const text = rendering.text();
-      shiftClock(t, shiftFor(order));
-      gate.resolve('g');
-      await backend.log('slow').arrived.promise;
-      tickToFirst(t, order);
+      const { backend, rendering, text, failures } = await renderLatePage(t, order, {
+        page: { name: 'home', deadline: 2 * BUDGET },
+        slowDeadline: BUDGET,
+        below: true,
+        trace,
+      });
       assert.equal(await text, 'g[slow timeout][below timeout]');
       await rendering.flow.onDone();
       const report = rendering.flow.report();
@@ -287,42 +294,17 @@ describe("the page's deadline: every section not done is late on its own", () =>
 describe("late: 'finish': the section is late, its step ends as its work does", () => {
   for (const order of ORDERS) {
     test(`${order}: told timeout at the budget; the step fails with its request's TimeoutError`, async (t) => {
-      const backend = await startBackend(t);
-      t.mock.timers.enable({ apis: ['setTimeout'] });
-      const gate = defer<string>();
-      const failures: SectionFailure[] = [];
-      let signal: AbortSignal | undefined;
-      const page = definePage({
-        head: '',
-        session: backend.session,
-        budget: BUDGET,
-        late: 'finish',
-      })
-        .section('gate', { data: () => gate.promise, render: (value) => value })
-        .section('slow', {
-          after: ['gate'],
-          data: (_, context) => {
-            signal = context.signal;
-            return context.json('/slow');
-          },
-          render: () => 'never',
-          fallback: (failure) => {
-            failures.push(failure);
-            return failure.reason;
-          },
-        });
-      const rendering = page.render();
-      const text = rendering.text();
-      shiftClock(t, shiftFor(order));
-      gate.resolve('g');
-      await backend.log('slow').arrived.promise;
-      tickToFirst(t, order);
-      assert.equal(await text, 'gtimeout');
-      const error = failures[0]?.error;
+      const { backend, rendering, text, failures, slowSignal } = await renderLatePage(t, order, {
+        page: { budget: BUDGET, late: 'finish' },
+        below: false,
+      });
+      assert.equal(await text, 'g[slow timeout]');
+      assert.deepEqual([...failures.keys()], ['slow']);
+      const error = failures.get('slow')?.error;
       assert.ok(error instanceof TimeoutError, String(error));
       assert.equal(error.phase, 'result');
       assert.equal(error.timeout, BUDGET);
-      assert.equal(signal?.aborted, false, 'its work is left to finish');
+      assert.equal(slowSignal()?.aborted, false, 'its work is left to finish');
       // The request still runs until its own deadline (the budget's end) when the section's
       // timer fired first: let it.
       t.mock.timers.tick(2_000);

@@ -10,6 +10,7 @@ import {
   type SectionFailure,
   TimeoutError,
 } from '../../src/index.ts';
+import { freezeClock } from '../helpers/clock.ts';
 import { deferred } from '../helpers/server.ts';
 import { get, startBackend, startPageServer } from './fixtures.ts';
 
@@ -148,8 +149,13 @@ describe('late requests: cancelled or left to finish', () => {
 });
 
 describe('the page budget bounds every request', () => {
-  test('a request runs out with the budget (TimeoutError, phase deadline), even when left to finish', async (t) => {
+  test('a request runs out with the budget (TimeoutError, phase deadline), even when left to finish', {
+    timeout: 10_000,
+  }, async (t) => {
     const backend = await startBackend(t);
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    // Stopped, the clock leaves the section the whole budget, and its request the same 30 ms.
+    freezeClock(t);
     let future: Future<unknown> | undefined;
     let remaining = Number.NaN;
     const page = definePage({
@@ -166,15 +172,25 @@ describe('the page budget bounds every request', () => {
       render: () => 'never',
       fallback: ({ reason }) => reason,
     });
-    assert.equal((await page.renderToString()).body, 'timeout');
-    assert.ok(remaining > 0 && remaining <= 30, String(remaining));
+    const rendered = page.renderToString();
+    await backend.log('slow').arrived.promise;
+    assert.equal(remaining, 30);
+    t.mock.timers.tick(29);
+    assert.equal(future?.done(), false, 'still running a millisecond before the budget ends');
+    t.mock.timers.tick(1);
+    assert.equal((await rendered).body, 'timeout');
     const error = await future?.exception();
     assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.phase, 'deadline');
+    assert.equal(error.timeout, 30);
+    await backend.log('slow').aborted.promise;
   });
 
-  test('a request made once the budget is spent fails at once', async (t) => {
+  test('a request made once the budget is spent fails at once', { timeout: 10_000 }, async (t) => {
     const backend = await startBackend(t);
+    t.mock.timers.enable({ apis: ['setTimeout'] });
+    const clock = freezeClock(t);
+    const started = deferred();
     const go = deferred();
     // Boxed: resolving a deferred with a future would adopt it.
     const made = deferred<{ future: Future<unknown> }>();
@@ -185,6 +201,7 @@ describe('the page budget bounds every request', () => {
       late: 'finish',
     }).section('later', {
       data: async (_, context) => {
+        started.resolve();
         await go.promise;
         const future = context.get('/later');
         made.resolve({ future });
@@ -193,10 +210,15 @@ describe('the page budget bounds every request', () => {
       render: () => 'never',
       fallback: ({ reason }) => reason,
     });
-    assert.equal((await page.renderToString()).body, 'timeout');
+    const rendered = page.renderToString();
+    await started.promise;
+    clock.advance(20);
+    t.mock.timers.tick(20);
+    assert.equal((await rendered).body, 'timeout');
     go.resolve();
+    // No timer moves from here on: the request fails without one.
     const error = await (await made.promise).future.exception();
-    assert.ok(error instanceof TimeoutError);
+    assert.ok(error instanceof TimeoutError, String(error));
     assert.equal(error.phase, 'deadline');
   });
 
