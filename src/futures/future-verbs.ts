@@ -1,3 +1,4 @@
+import { own } from '../core/validate.ts';
 import type { Response } from '../http/response.ts';
 import type { Future } from './future.ts';
 import type { FutureNoBodyOptions, FutureRequestOptions } from './futures-session.ts';
@@ -24,7 +25,7 @@ export abstract class FutureVerbs {
     return this.request(
       'HEAD',
       url,
-      options?.redirect === undefined ? { ...options, redirect: false } : options,
+      own(options, 'redirect') === undefined ? { ...options, redirect: false } : options,
     );
   }
 
