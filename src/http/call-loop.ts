@@ -109,7 +109,8 @@ export class CallLoop {
             ? undefined
             : retryDelay(call, request, config.retry, retryCount, response, error);
         if (delay === OUT_OF_TIME) {
-          stoppedBy = call.limitedBy;
+          // The call's deadline is the propagated one when that is the sooner, else its total.
+          stoppedBy = call.deadline === plan.deadline ? 'deadline' : 'timeout.total';
           delay = undefined;
         } else if (
           delay !== undefined &&

@@ -24,8 +24,6 @@ export class Call {
   request: PreparedRequest;
   /** `performance.now()` time at which the total timeout passes, or `Infinity`. */
   readonly deadline: number;
-  /** The limit that sets {@link Call.deadline}: the propagated `deadline`, or `timeout.total`. */
-  readonly limitedBy: 'deadline' | 'timeout.total';
   /** `performance.now()` time the call started (its first attempt's turn began). */
   readonly startedAt: number;
   /** `performance.now()` time the call was made: a deadline error's `timeout` counts from here. */
@@ -69,11 +67,9 @@ export class Call {
     const end = total === undefined ? Number.POSITIVE_INFINITY : since + total;
     if (deadline !== undefined && deadline < end) {
       this.deadline = deadline;
-      this.limitedBy = 'deadline';
       this.#expireAt('deadline', budget(deadline, since), deadline - now);
     } else {
       this.deadline = end;
-      this.limitedBy = 'timeout.total';
       // `total - (now - since)`, not `end - now`: a call that starts as it is made waits exactly
       // `total` (a float round trip through `end` could add a fraction that a fake clock's tick of
       // `total` would not reach).

@@ -11,7 +11,9 @@ import { type TestContext, test } from 'node:test';
 import { inspect } from 'node:util';
 import {
   ConnectionError,
+  DependencyError,
   FuturesSession,
+  flow,
   HTTPError,
   isFanoutError,
   RetryBudget,
@@ -226,6 +228,26 @@ test(
 );
 
 test(
+  'a backoff that would pass the deadline stops the retries: stopped by deadline',
+  HANGS,
+  async (t) => {
+    const server = await startServer(t, (request) => {
+      request.socket.destroy();
+    });
+    const session = openSession(t, { baseURL: server.origin, retry: { baseDelay: 100 } });
+    const clock = fakeClock(t);
+    const driving = drive(clock, [30]);
+    const error = await failure(session.get(PATH, { deadline: 89 }), ConnectionError);
+    await driving;
+    assert.ok(
+      error.message.endsWith('(2 attempts in 30 ms; no time left to retry within the deadline)'),
+      error.message,
+    );
+    assert.equal(error.retryStoppedBy, 'deadline');
+  },
+);
+
+test(
   'timeout.total passing during a retry: its TimeoutError tells the attempts',
   HANGS,
   async (t) => {
@@ -319,3 +341,31 @@ test('a FuturesSession future fails with the same account of its attempts', HANG
   assert.equal(error.retriedErrors?.length, 2);
   assertRedacted(error);
 });
+
+test(
+  'a flow step raising for a retried 503 tells the attempts, and so do its dependents',
+  HANGS,
+  async (t) => {
+    const server = await startServer(t, (_request, response) => {
+      response.writeHead(503).end();
+    });
+    const futures = new FuturesSession({ baseURL: server.origin, retry: { baseDelay: 100 } });
+    t.after(() => futures.close());
+    const clock = fakeClock(t);
+    const driving = drive(clock, [30, 60]);
+    const running = flow({ name: 'home' })
+      .step('user', () => futures.get(PATH))
+      .step('orders', ['user'], () => 1)
+      .start();
+    const error = await running.steps.user.exception();
+    await driving;
+    assert.ok(error instanceof HTTPError);
+    const told = `HTTP 503 Service Unavailable: GET ${server.origin}${SHOWN_PATH} (3 attempts in 90 ms)`;
+    assert.equal(error.message, told);
+    assert.equal(error.attempts, 3);
+    const dependent = await running.steps.orders.exception();
+    assert.ok(dependent instanceof DependencyError);
+    assert.equal(dependent.message, `orders ← user: ${told}`);
+    await running.onDone();
+  },
+);
