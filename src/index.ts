@@ -35,6 +35,8 @@ export {
   RequestError,
   type RequestErrorOptions,
   ResponseParseError,
+  type Retries,
+  type RetryStop,
   SessionClosedError,
   TimeoutError,
   type TimeoutPhase,

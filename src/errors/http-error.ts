@@ -1,10 +1,15 @@
 import { type FailedRequest, RequestError } from './request-error.ts';
+import type { Retries } from './retries.ts';
 
-/** What an {@link HTTPError} reads of its response: the status line and the request. */
+/**
+ * What an {@link HTTPError} reads of its response: the status line, the request, and the
+ * attempts that led to it when it came after retries.
+ */
 export interface FailedResponse {
   readonly status: number;
   readonly reason: string;
   readonly request: FailedRequest;
+  readonly retries?: Retries | undefined;
 }
 
 /**
@@ -15,7 +20,11 @@ export interface FailedResponse {
 // biome-ignore lint/suspicious/noEmptyInterface: filled by http/response.ts (declaration merging)
 export interface HTTPErrorResponse {}
 
-/** A 4xx or 5xx response, raised by `response.raiseForStatus()`. */
+/**
+ * A 4xx or 5xx response, raised by `response.raiseForStatus()` (and by a flow step with
+ * `raiseForStatus`). A response that came after retries says so: `HTTP 503 Service Unavailable:
+ * GET http://api/x (3 attempts in 412 ms)`, with `attempts`, `duration` and `retriedErrors`.
+ */
 export class HTTPError extends RequestError {
   override name = 'HTTPError';
   override readonly code = 'FANOUT_HTTP_STATUS' as const;
@@ -23,7 +32,10 @@ export class HTTPError extends RequestError {
   readonly response: HTTPErrorResponse & FailedResponse;
 
   constructor(response: HTTPErrorResponse & FailedResponse) {
-    super(`HTTP ${response.status} ${response.reason}`, { request: response.request });
+    super(`HTTP ${response.status} ${response.reason}`, {
+      request: response.request,
+      retries: response.retries,
+    });
     this.response = response;
   }
 }

@@ -33,6 +33,7 @@ export {
   type RequestErrorOptions,
 } from './request-error.ts';
 export { ResponseParseError } from './response-parse-error.ts';
+export type { Retries, RetryStop } from './retries.ts';
 export { SessionClosedError } from './session-closed-error.ts';
 export { TimeoutError, type TimeoutPhase } from './timeout-error.ts';
 export { TooManyRedirectsError } from './too-many-redirects-error.ts';

@@ -9,6 +9,16 @@ import { RequestError, type RequestErrorOptions } from './request-error.ts';
  */
 export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'total' | 'deadline' | 'result';
 
+// The limit each phase is set by, as a message names it.
+const LIMIT_OF_PHASE: Readonly<Record<TimeoutPhase, string>> = {
+  connect: 'timeout.connect',
+  headers: 'timeout.headers',
+  body: 'timeout.body',
+  total: 'timeout.total',
+  deadline: 'deadline',
+  result: 'timeout of the wait',
+};
+
 /** Options of {@link TimeoutError}. */
 export interface TimeoutErrorOptions extends RequestErrorOptions {
   /** The phase that ran out of time. */
@@ -19,7 +29,11 @@ export interface TimeoutErrorOptions extends RequestErrorOptions {
   dueAt?: number | undefined;
 }
 
-/** A timeout passed. `phase` says which one; `timeout` the limit in milliseconds. */
+/**
+ * A timeout passed. `phase` says which one; `timeout` the limit in milliseconds. The message names
+ * both and the option that set the limit: `Timed out after 100 ms (phase: headers, limit:
+ * timeout.headers): GET http://api/x`.
+ */
 export class TimeoutError extends RequestError {
   override name = 'TimeoutError';
   override readonly code = 'FANOUT_TIMEOUT' as const;
@@ -34,7 +48,11 @@ export class TimeoutError extends RequestError {
   readonly dueAt: number | undefined;
 
   constructor(options: TimeoutErrorOptions) {
-    super(`Timed out after ${options.timeout} ms (${options.phase})`, options);
+    const { phase, timeout } = options;
+    super(
+      `Timed out after ${timeout} ms (phase: ${phase}, limit: ${LIMIT_OF_PHASE[phase]})`,
+      options,
+    );
     this.phase = options.phase;
     this.timeout = options.timeout;
     this.dueAt = options.dueAt;

@@ -1,3 +1,7 @@
+import { performance } from 'node:perf_hooks';
+import { HTTPError } from '../errors/http-error.ts';
+import { RequestError } from '../errors/request-error.ts';
+import { type Retries, type RetryStop, withRetries } from '../errors/retries.ts';
 import { SessionClosedError } from '../errors/session-closed-error.ts';
 import type { Call } from './call.ts';
 import type { Config } from './config.ts';
@@ -9,7 +13,7 @@ import type { PolicyChain } from './policy-chain.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { nextHop, redirectTarget } from './redirect-step.ts';
 import type { Response } from './response.ts';
-import { retryDelay } from './retry-decision.ts';
+import { OUT_OF_TIME, retryDelay } from './retry-decision.ts';
 import { Exchange } from './transport.ts';
 import { needsWireCopy, wireRequest } from './wire-request.ts';
 
@@ -21,7 +25,13 @@ import { needsWireCopy, wireRequest } from './wire-request.ts';
  * the response sets; then `retry-decision.ts` decides whether the outcome is retried (the
  * policies may veto it), and `redirect-step.ts` whether a final response leads to another hop.
  * It is also where the session's calls meet tracing ({@link CallLoop.observe}), and it stops the
- * calls asleep in a backoff when the session closes. One loop per session, made with it: a call
+ * calls asleep in a backoff when the session closes.
+ *
+ * A hop that was retried (or whose retry the call's time or a policy stopped) ends telling so: its
+ * final response gets `retries` (a {@link Retries}: attempts, duration, the failures retried, why
+ * it stopped), and the error it ends with is remade by `withRetries` to say the same in its
+ * message and fields. The counts are per hop, as the retry limit is; the loop keeps nothing for a
+ * hop at its first attempt beyond a counter. One loop per session, made with it: a call
  * allocates nothing for it.
  *
  * @internal
@@ -64,7 +74,13 @@ export class CallLoop {
     const authOrigin = plan.request.origin;
     let hop = plan.request;
     let history: Response[] | undefined;
+    // The current hop's attempts: how many went on the wire, the retries decided, when the first
+    // started, the failures retried (undefined until one is) and why it stopped early, if it did.
+    let attempts = 0;
     let retryCount = 0;
+    let hopStartedAt = call.startedAt;
+    let retried: Error[] | undefined;
+    let stoppedBy: RetryStop | undefined;
     const policies = this.#policies;
     try {
       policies?.started(call);
@@ -79,6 +95,7 @@ export class CallLoop {
             : hop;
         let response: Response | undefined;
         let error: unknown;
+        attempts++;
         try {
           response = await (policies === undefined
             ? call.run(new Exchange(request, wire, call.observer?.attempt(request)))
@@ -91,18 +108,28 @@ export class CallLoop {
           config.retry === undefined
             ? undefined
             : retryDelay(call, request, config.retry, retryCount, response, error);
-        if (
+        if (delay === OUT_OF_TIME) {
+          // The call's deadline is the propagated one when that is the sooner, else its total.
+          stoppedBy = call.deadline === plan.deadline ? 'deadline' : 'timeout.total';
+          delay = undefined;
+        } else if (
           delay !== undefined &&
           policies?.allowsRetry(call, request, response, error, retryCount + 1) === false
         ) {
+          stoppedBy = 'policy';
           delay = undefined;
         }
         if (delay !== undefined) {
           retryCount++;
+          retried ??= [];
+          retried.push(response === undefined ? (error as Error) : new HTTPError(response));
           await this.#beforeRetry(call, config, request, response, error, retryCount, delay);
           continue;
         }
         if (response === undefined) throw error;
+        if (retried !== undefined || stoppedBy !== undefined) {
+          response.retries = retriesOf(attempts, hopStartedAt, retried, stoppedBy);
+        }
         const location = redirectTarget(config, response);
         if (location === undefined) {
           if (history !== undefined) response.history = history;
@@ -115,12 +142,20 @@ export class CallLoop {
         history ??= [];
         hop = nextHop(hop, response, location, history, config.maxRedirects);
         call.request = hop;
+        attempts = 0;
         retryCount = 0;
+        hopStartedAt = performance.now();
+        retried = undefined;
+        stoppedBy = undefined;
         await runHooks(config.hooks, 'beforeRedirect', { response, request: hop });
       }
     } catch (error) {
-      call.observer?.ended(undefined, error);
-      throw error;
+      const failure =
+        retried === undefined && stoppedBy === undefined
+          ? error
+          : afterRetries(error, retriesOf(attempts, hopStartedAt, retried, stoppedBy));
+      call.observer?.ended(undefined, failure);
+      throw failure;
     } finally {
       call.dispose();
     }
@@ -175,4 +210,27 @@ async function afterResponse(hooks: Hooks['afterResponse'], final: Response): Pr
   let response = final;
   for (const hook of hooks) response = (await hook({ response })) ?? response;
   return response;
+}
+
+// What the attempts of a hop came to, `attempts` of them since `startedAt`, as plain frozen data.
+function retriesOf(
+  attempts: number,
+  startedAt: number,
+  retried: Error[] | undefined,
+  stoppedBy: RetryStop | undefined,
+): Retries {
+  return Object.freeze({
+    attempts,
+    duration: Math.round(performance.now() - startedAt),
+    errors: Object.freeze(retried ?? []),
+    stoppedBy,
+  });
+}
+
+// The error a retried hop ends with: a fanout request error says what the attempts came to; one
+// that already does (an HTTPError of the final response, from an afterResponse hook) and any
+// other error (a hook's own) are thrown as they are.
+function afterRetries(error: unknown, retries: Retries): unknown {
+  if (!(error instanceof RequestError) || Object.hasOwn(error, 'attempts')) return error;
+  return withRetries(error, retries);
 }

@@ -24,6 +24,8 @@ export class Call {
   request: PreparedRequest;
   /** `performance.now()` time at which the total timeout passes, or `Infinity`. */
   readonly deadline: number;
+  /** `performance.now()` time the call started (its first attempt's turn began). */
+  readonly startedAt: number;
   /** `performance.now()` time the call was made: a deadline error's `timeout` counts from here. */
   readonly #madeAt: number;
   // Why the call was stopped; undefined while it may go on.
@@ -59,6 +61,7 @@ export class Call {
     this.observer = observer;
     const now = performance.now();
     observer?.started(now);
+    this.startedAt = now;
     const since = madeAt ?? now;
     this.#madeAt = since;
     const end = total === undefined ? Number.POSITIVE_INFINITY : since + total;

@@ -29,6 +29,7 @@ export function inspectResponse(
       bytes:
         content === undefined ? new Shown(options.stylize('streamed', 'special')) : content.length,
       redirects: response.history.length > 0 ? response.history.length : undefined,
+      attempts: response.retries?.attempts,
       elapsed: milliseconds(response.elapsed, options),
     },
     depth,

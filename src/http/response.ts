@@ -5,6 +5,7 @@ import type { Inspect } from '../core/inspect.ts';
 import { HTTPError } from '../errors/http-error.ts';
 import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import { ResponseParseError } from '../errors/response-parse-error.ts';
+import type { Retries } from '../errors/retries.ts';
 import { HeaderRecord } from './headers.ts';
 import { inspectResponse } from './inspect-response.ts';
 import type { PreparedRequest } from './prepared-request.ts';
@@ -59,6 +60,13 @@ export class Response {
    * treat it as read-only.
    */
   history: readonly Response[] = NO_HISTORY;
+  /**
+   * The attempts that led to this response when its request was retried (or a retry was stopped
+   * early, see {@link Retries.stoppedBy}): how many, over how long, and the failure of each one
+   * retried. `raiseForStatus()` tells them in its `HTTPError`. Undefined for a response to the
+   * first attempt. Set by the session; treat it as read-only.
+   */
+  retries: Retries | undefined = undefined;
   // The raw body bytes; undefined exactly when the response is streamed.
   readonly #content: Uint8Array | undefined;
   // The decoded text, computed on first use.
@@ -150,7 +158,8 @@ export class Response {
 
   /**
    * Returns the response when its status is below 400.
-   * @throws {HTTPError} for 4xx and 5xx statuses.
+   * @throws {HTTPError} for 4xx and 5xx statuses; after retries its message ends with them
+   *   (`… (3 attempts in 412 ms)`) and it carries {@link Response.retries}' fields.
    */
   raiseForStatus(): this {
     if (this.status >= 400) throw new HTTPError(this);
@@ -158,10 +167,10 @@ export class Response {
   }
 
   /**
-   * A copy of this buffered response that shares nothing with it: its own headers, body bytes,
-   * request and history (each redirect response cloned too), so a change made to one never
-   * reaches the other. Decoded text and parsed JSON are not copied: the clone decodes its body on
-   * first use. Coalesced calls (`coalesce`) give each caller a clone of the response they shared.
+   * A copy of this buffered response that shares nothing with it but its frozen `retries`: its
+   * own headers, body bytes, request and history (each redirect response cloned too), so a change
+   * made to one never reaches the other. Decoded text and parsed JSON are not copied: the clone
+   * decodes its body on first use. Coalesced calls (`coalesce`) give each caller a clone of the response they shared.
    * @throws {InvalidRequestError} for a streamed response (`stream: true`): its body can be read
    *   once only.
    */
@@ -180,6 +189,7 @@ export class Response {
       this.elapsed,
     );
     if (this.history.length > 0) clone.history = this.history.map((hop) => hop.clone());
+    clone.retries = this.retries;
     return clone;
   }
 }

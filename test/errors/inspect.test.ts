@@ -30,7 +30,10 @@ test('an error prints its name, code, redacted message, fields and cause chain, 
 
   const timeout = new TimeoutError({ phase: 'headers', timeout: 50 });
   const timeoutShown = inspect(timeout);
-  assert.match(timeoutShown, /^TimeoutError: Timed out after 50 ms \(headers\)\n/);
+  assert.match(
+    timeoutShown,
+    /^TimeoutError: Timed out after 50 ms \(phase: headers, limit: timeout\.headers\)\n/,
+  );
   assert.match(timeoutShown, /phase: 'headers',\n\s+timeout: 50/);
   assert.doesNotMatch(timeoutShown, /Symbol\(fanout\.error\)/);
   // The brand still marks every fanout error, and only them.

@@ -66,7 +66,9 @@ test('a failed or cancelled future prints its error in one line, without its sta
   const failed = Future.reject(new TimeoutError({ phase: 'result', timeout: 5 }));
   assert.equal(
     inspect(failed),
-    'Future <rejected> { error: TimeoutError [FANOUT_TIMEOUT]: Timed out after 5 ms (result) }',
+    'Future <rejected> {\n' +
+      '  error: TimeoutError [FANOUT_TIMEOUT]: Timed out after 5 ms (phase: result, limit: timeout of the wait)\n' +
+      '}',
   );
   await failed.exception();
   const executor = new Executor({ maxWorkers: 1 });

@@ -264,19 +264,19 @@ function accepts(port: number): Promise<boolean> {
   });
 }
 
-// Polls a connect until one is accepted: at most 250 tries, 20 ms apart (5 s), failing at once
+// Polls a connect until one is accepted: at most 750 tries, 20 ms apart (15 s, for a loaded machine), failing at once
 // when the process exits (a taken port, a bad option).
 async function waitUntilAccepting(
   port: number,
   child: ChildProcess,
   log: () => string,
 ): Promise<void> {
-  for (let attempt = 0; attempt < 250; attempt++) {
+  for (let attempt = 0; attempt < 750; attempt++) {
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`nghttpd exited (${child.exitCode ?? child.signalCode}):\n${log()}`);
     }
     if (await accepts(port)) return;
     await delay(20);
   }
-  throw new Error(`nghttpd did not accept connections on port ${port} within 5 s:\n${log()}`);
+  throw new Error(`nghttpd did not accept connections on port ${port} within 15 s:\n${log()}`);
 }

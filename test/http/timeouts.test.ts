@@ -78,7 +78,10 @@ test('headers: a server that never answers → TimeoutError (headers), on time',
   const error = await expireAfter(clock, 200, call);
   assert.equal(error.phase, 'headers');
   assert.equal(error.timeout, 200);
-  assert.match(error.message, /\(headers\): GET http:\/\/127\.0\.0\.1:\d+\/slow$/);
+  assert.match(
+    error.message,
+    /\(phase: headers, limit: timeout\.headers\): GET http:\/\/127\.0\.0\.1:\d+\/slow$/,
+  );
 });
 
 test('body: a server that stalls mid-body → TimeoutError (body), on time', HANGS, async (t) => {
