@@ -2,8 +2,11 @@ import { type FailedRequest, RequestError } from './request-error.ts';
 
 /** What an {@link HTTPError} reads of its response: the status line and the request. */
 export interface FailedResponse {
+  /** The failing status code (4xx or 5xx). */
   readonly status: number;
+  /** The reason phrase sent by the server (or the standard one for the status). */
   readonly reason: string;
+  /** The request the response answers. */
   readonly request: FailedRequest;
 }
 
