@@ -22,6 +22,7 @@ const repoModules = realpathSync(join(root, 'node_modules'));
 
 interface Manifest {
   name: string;
+  license: string;
   exports: Record<string, { types: string; default: string }>;
   peerDependencies: Record<string, string>;
 }
@@ -126,6 +127,15 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       (file) => !file.startsWith('dist/') && !/^(package\.json|README\.md|LICENSE)$/.test(file),
     );
     assert.deepEqual(extra, []);
+  });
+
+  test('ships the LICENSE that package.json names', async () => {
+    assert.ok(
+      packed.files.some((file) => file.path === 'LICENSE'),
+      'LICENSE is in the tarball',
+    );
+    const license = await readFile(join(project, 'node_modules', 'fanout', 'LICENSE'), 'utf8');
+    assert.equal(license.split('\n')[0], `${manifest.license} License`);
   });
 
   test('every export path imports from ESM, with no optional peer installed', async () => {
