@@ -33,6 +33,10 @@ declare global {
  *
  * @throws {InvalidOptionError} if `fanout` is not a {@link Fanout}.
  * @example
+ * <!-- fragment: `render` is the app's own
+ * import type { Response } from 'fanout';
+ * declare function render(user: Response, cart: Response): string;
+ * -->
  * ```ts
  * import express from 'express';
  * import { Fanout, expressFanout } from 'fanout/express';

@@ -70,6 +70,9 @@ type Tagged = ServerResponse & { [VIEW]?: RequestFanout };
  * The Express and Fastify glue (`fanout/express`, `fanout/fastify`) is built on it.
  *
  * @example
+ * <!-- fragment: `render` is the app's own
+ * declare function render(user: unknown, cart: unknown): string;
+ * -->
  * ```ts
  * import { createServer } from 'node:http';
  * import { Fanout } from 'fanout/node';

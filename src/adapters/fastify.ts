@@ -102,6 +102,10 @@ async function streamPage<Input>(
  * not just the context it is registered in.
  *
  * @example
+ * <!-- fragment: `render` is the app's own
+ * import type { Response } from 'fanout';
+ * declare function render(user: Response, cart: Response): string;
+ * -->
  * ```ts
  * import Fastify from 'fastify';
  * import { fastifyFanout } from 'fanout/fastify';

@@ -45,6 +45,13 @@ export interface RenderablePage<Input> {
  * through it. Made by {@link Fanout.open}.
  *
  * @example
+ * <!-- fragment: a route of an Express app using `expressFanout`; `render` is the app's own
+ * import express from 'express';
+ * import type { Response } from 'fanout';
+ * import { expressFanout, Fanout } from 'fanout/express';
+ * declare function render(user: Response, cart: Response): string;
+ * const app = express().use(expressFanout(new Fanout()));
+ * -->
  * ```ts
  * app.get('/', async (req, res) => {
  *   const user = req.fanout.get('/user');
@@ -105,6 +112,13 @@ export class RequestFanout extends FuturesScope {
    * Resolves once the response has ended (or the client has gone).
    *
    * @example
+   * <!-- fragment: a route of an Express app using `expressFanout`; `home` is a `definePage` page
+   * import express from 'express';
+   * import type { Page } from 'fanout';
+   * import { expressFanout, Fanout } from 'fanout/express';
+   * declare const home: Page<{ userId: string }>;
+   * const app = express().use(expressFanout(new Fanout()));
+   * -->
    * ```ts
    * app.get('/', (req) => req.fanout.streamPage(home, { input: { userId: '42' } }));
    * ```

@@ -54,6 +54,9 @@ function typoDistance(typed: string, candidate: string): number {
  * ignored, within {@link typoLimit} (a cut-short name is one edit); the first listed wins a tie. `undefined` when none is near.
  *
  * @example
+ * <!-- fragment: internal: the module is not exported from `fanout`
+ * import { closestName } from '#src/core/did-you-mean';
+ * -->
  * ```ts
  * closestName('timout', ['timeout', 'retry']); // 'timeout'
  * closestName('banana', ['timeout', 'retry']); // undefined

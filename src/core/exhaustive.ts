@@ -4,6 +4,10 @@
  * without its entry, or an entry for a key `T` lacks, is a compile error.
  *
  * @example
+ * <!-- fragment: internal: the module is not exported from `fanout`
+ * import type { Exhaustive } from '#src/core/exhaustive';
+ * interface Options { session?: object; trace?: boolean }
+ * -->
  * ```ts
  * const KNOWN = { session: true, trace: true } as const satisfies Exhaustive<Options, true>;
  * ```

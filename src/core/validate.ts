@@ -46,6 +46,13 @@ export function fail(name: OptionName, expected: string, value: unknown): never 
  * makes of "`where`: expected `late` to be …", with the original as its `cause`.
  *
  * @example
+ * <!-- fragment: internal: the module is not exported from `fanout`; `value` is the option read
+ * import { PageDefinitionError } from 'fanout';
+ * import { checkOneOf } from '#src/core/checks';
+ * import { restated } from '#src/core/validate';
+ * declare const value: unknown;
+ * const STREAM_MODES = ['in-order', 'out-of-order'];
+ * -->
  * ```ts
  * restated('Page', (message, cause) => new PageDefinitionError(message, { cause }), () =>
  *   checkOneOf('mode', value, STREAM_MODES),
@@ -90,6 +97,11 @@ export function own<T extends object, K extends keyof T & string>(
  * costs that read alone; a value found is kept only if it is an own property.
  *
  * @example
+ * <!-- fragment: internal: the module is not exported from `fanout`; `options` is the caller's
+ * import type { RequestOptions } from 'fanout';
+ * import { ownValue } from '#src/core/validate';
+ * declare const options: RequestOptions;
+ * -->
  * ```ts
  * const headers = ownValue(options, 'headers', options.headers);
  * ```
@@ -142,8 +154,19 @@ export interface KnownOptions {
  * unknown here, but its message says where it belongs.
  *
  * @example
+ * <!-- fragment: internal: the module is not exported from `fanout`
+ * import type { Exhaustive } from '#src/core/exhaustive';
+ * import { knownOptions } from '#src/core/validate';
+ * -->
  * ```ts
- * const KNOWN = knownOptions('Retry options', { limit: true } satisfies Exhaustive<RetryOptions, true>);
+ * interface PollOptions {
+ *   interval?: number;
+ *   limit?: number;
+ * }
+ * const KNOWN = knownOptions('Poll options', {
+ *   interval: true,
+ *   limit: true,
+ * } satisfies Exhaustive<PollOptions, true>);
  * ```
  */
 export function knownOptions(

@@ -15,8 +15,14 @@ export interface FanoutErrorOptions {
  *
  * @example
  * ```ts
- * import { isFanoutError } from 'fanout';
- * try { await session.get('/x'); } catch (error) { if (isFanoutError(error)) console.log(error.code); }
+ * import { isFanoutError, Session } from 'fanout';
+ *
+ * const session = new Session({ baseURL: 'http://127.0.0.1:8080' });
+ * try {
+ *   await session.get('/x');
+ * } catch (error) {
+ *   if (isFanoutError(error)) console.log(error.code);
+ * }
  * ```
  */
 export class FanoutError extends Error {

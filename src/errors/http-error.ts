@@ -6,8 +6,11 @@ import type { Retries } from './retries.ts';
  * attempts that led to it when it came after retries.
  */
 export interface FailedResponse {
+  /** The failing status code (4xx or 5xx). */
   readonly status: number;
+  /** The reason phrase sent by the server (or the standard one for the status). */
   readonly reason: string;
+  /** The request the response answers. */
   readonly request: FailedRequest;
   readonly retries?: Retries | undefined;
 }

@@ -2,10 +2,9 @@
  * The public surface of the errors layer: {@link FanoutError}, its subclasses (one a file, each
  * with a literal `code`; the subclasses of {@link RequestError} carry the `{ method, url }` of the
  * request that failed) and the types their constructors and fields use. The layer imports
- * nothing, not even `core/`. Deliberately left out: the options of the constructors only the
- * library calls (`DeadlineErrorOptions`, `TimeoutErrorOptions`) and the structural halves of
- * `HTTPError#response` (`FailedResponse`, `HTTPErrorResponse`, which `http/response.ts` fills),
- * which are not API.
+ * nothing, not even `core/`. The options of every constructor and the two halves of
+ * `HTTPError#response` (`FailedResponse`, and `HTTPErrorResponse`, which `http/response.ts` fills
+ * with fanout's `Response`) are exported too, since public signatures name them.
  */
 
 export { BatchResultError } from './batch-result-error.ts';
@@ -14,13 +13,13 @@ export { CacheStoreError } from './cache-store-error.ts';
 export { CancelledError } from './cancelled-error.ts';
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './circuit-open-error.ts';
 export { ConnectionError } from './connection-error.ts';
-export { DeadlineError, type DeadlineScope } from './deadline-error.ts';
+export { DeadlineError, type DeadlineErrorOptions, type DeadlineScope } from './deadline-error.ts';
 export { DependencyError } from './dependency-error.ts';
 export { ExecutorShutdownError } from './executor-shutdown-error.ts';
 export { FanoutError, type FanoutErrorOptions, isFanoutError } from './fanout-error.ts';
 export type { FanoutErrorCode } from './fanout-error-code.ts';
 export { FlowDefinitionError } from './flow-definition-error.ts';
-export { HTTPError } from './http-error.ts';
+export { type FailedResponse, HTTPError, type HTTPErrorResponse } from './http-error.ts';
 export { InvalidOptionError } from './invalid-option-error.ts';
 export { InvalidRequestError } from './invalid-request-error.ts';
 export { InvalidURLError } from './invalid-url-error.ts';
@@ -35,6 +34,6 @@ export {
 export { ResponseParseError } from './response-parse-error.ts';
 export type { Retries, RetryStop } from './retries.ts';
 export { SessionClosedError } from './session-closed-error.ts';
-export { TimeoutError, type TimeoutPhase } from './timeout-error.ts';
+export { TimeoutError, type TimeoutErrorOptions, type TimeoutPhase } from './timeout-error.ts';
 export { TooManyRedirectsError } from './too-many-redirects-error.ts';
 export { UnsafeTemplateError } from './unsafe-template-error.ts';

@@ -82,8 +82,9 @@ export class FlowDefinition<R extends object = NoSteps> {
    * @throws {InvalidOptionError} for a `run` that is not a function or a bad option.
    * @example
    * ```ts
-   * import { flow } from 'fanout';
+   * import { flow, FuturesSession } from 'fanout';
    *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const definition = flow().step('user', () => session.get('/me'), { deadline: 200 });
    * ```
    */
@@ -101,11 +102,15 @@ export class FlowDefinition<R extends object = NoSteps> {
    * @throws {InvalidOptionError} for a `run` that is not a function or a bad option.
    * @example
    * ```ts
-   * import { flow } from 'fanout';
+   * import { flow, FuturesSession } from 'fanout';
    *
+   * interface User {
+   *   id: number;
+   * }
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const definition = flow()
    *   .step('user', () => session.get('/me'))
-   *   .step('orders', ['user'], ({ user }) => session.get(`/orders?u=${user.json().id}`), {
+   *   .step('orders', ['user'], ({ user }) => session.get(`/orders?u=${user.json<User>().id}`), {
    *     fallback: null,
    *   });
    * ```
@@ -169,10 +174,13 @@ export class FlowDefinition<R extends object = NoSteps> {
  * ```ts
  * import { flow, FuturesSession } from 'fanout';
  *
+ * interface User {
+ *   id: number;
+ * }
  * const s = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
  * const f = flow({ name: 'home' })
  *   .step('user', () => s.get('/me'))
- *   .step('orders', ['user'], ({ user }) => s.get(`/orders?u=${user.json().id}`), {
+ *   .step('orders', ['user'], ({ user }) => s.get(`/orders?u=${user.json<User>().id}`), {
  *     fallback: null,
  *     deadline: 200,
  *   })

@@ -58,10 +58,15 @@ const NO_INPUTS: Record<string, unknown> = Object.freeze({});
  * ```ts
  * import { flow, FuturesSession } from 'fanout';
  *
+ * interface User {
+ *   id: number;
+ * }
  * const s = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
  * const page = flow({ name: 'home' })
  *   .step('user', () => s.get('/me'))
- *   .step('orders', ['user'], ({ user }) => s.get(`/orders?u=${user.json().id}`), { fallback: null })
+ *   .step('orders', ['user'], ({ user }) => s.get(`/orders?u=${user.json<User>().id}`), {
+ *     fallback: null,
+ *   })
  *   .start({ deadline: 1_000 });
  * const orders = await page.steps.orders; // Response | null
  * console.log(page.report().criticalPath); // ['user', 'orders']

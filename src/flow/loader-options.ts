@@ -35,6 +35,10 @@ export type BatchFunction<K, V, C = K> = (
  * ```ts
  * import { loader, Session } from 'fanout';
  *
+ * interface User {
+ *   id: number;
+ *   name: string;
+ * }
  * const session = new Session({ baseURL: 'http://127.0.0.1:8080' });
  * const users = loader({
  *   batch: async (ids: readonly number[], { signal }) =>

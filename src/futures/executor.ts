@@ -385,6 +385,9 @@ export class Executor {
    * `shutdown()`, when `submit` throws for another reason).
    *
    * @example
+   * <!-- fragment: `jobs` are the caller's tasks
+   * declare const jobs: Iterable<(signal: AbortSignal) => Promise<void>>;
+   * -->
    * ```ts
    * import { Executor } from 'fanout';
    *

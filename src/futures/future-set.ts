@@ -53,6 +53,10 @@ function finished<T>(): IteratorResult<Future<T>, undefined> {
  * = item as unknown as Future<T>; … }`, or call `set.next()` yourself.
  *
  * @example
+ * <!-- fragment: `linksOf` is the crawler's own
+ * import type { Response } from 'fanout';
+ * declare function linksOf(page: Response): string[];
+ * -->
  * ```ts
  * import { FutureSet, FuturesSession } from 'fanout';
  *

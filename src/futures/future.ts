@@ -272,8 +272,9 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
-   * import { Future } from 'fanout';
+   * import { Future, FuturesSession } from 'fanout';
    *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const [user, cart] = await Future.all([session.get('/me'), session.get('/cart')]);
    * ```
    */
@@ -291,8 +292,9 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
-   * import { Future } from 'fanout';
+   * import { Future, FuturesSession } from 'fanout';
    *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const outcomes = await Future.allSettled([session.get('/a'), session.get('/b')]);
    * ```
    */
@@ -312,8 +314,10 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
-   * import { Future } from 'fanout';
+   * import { Future, FuturesSession } from 'fanout';
    *
+   * const mirrorA = new FuturesSession({ baseURL: 'https://a.example.com' });
+   * const mirrorB = new FuturesSession({ baseURL: 'https://b.example.com' });
    * const fastest = await Future.any([mirrorA.get('/pkg'), mirrorB.get('/pkg')]);
    * ```
    */
@@ -329,8 +333,9 @@ export class Future<T> implements PromiseLike<T> {
    *
    * @example
    * ```ts
-   * import { Future } from 'fanout';
+   * import { Future, FuturesSession } from 'fanout';
    *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const first = await Future.race([session.get('/a'), session.get('/b')]);
    * ```
    */
@@ -394,6 +399,11 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidOptionError} (as a rejection) for a negative or non-number `timeout`, or an
    * unknown option.
    * @example
+   * <!-- fragment: `recommendations` is a request in flight; `render` is the app's own
+   * import type { Future, Response } from 'fanout';
+   * declare const recommendations: Future<Response>;
+   * declare function render(recommendations?: Response): void;
+   * -->
    * ```ts
    * import { TimeoutError } from 'fanout';
    *
@@ -484,8 +494,9 @@ export class Future<T> implements PromiseLike<T> {
    * @throws {InvalidOptionError} if `fn` is not a function.
    * @example
    * ```ts
-   * import { Future } from 'fanout';
+   * import { type Future, FuturesSession } from 'fanout';
    *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const status: Future<number> = session.get('/health').map((response) => response.status);
    * ```
    */

@@ -20,6 +20,10 @@ const NO_WORK: Canceller = { abort() {} };
  * After `cancelAll`, requests made through it are cancelled at once, never sent.
  *
  * @example
+ * <!-- fragment: `clientSocket` is the incoming request's socket
+ * import type { Socket } from 'node:net';
+ * declare const clientSocket: Socket;
+ * -->
  * ```ts
  * import { FuturesSession } from 'fanout';
  *
@@ -89,6 +93,12 @@ export class FuturesScope extends FutureVerbs {
    * @returns `future` itself.
    * @throws {InvalidOptionError} if `future` is not a `Future`.
    * @example
+   * <!-- fragment: a method of `scope`, made by `session.scope()`; `readStock` is the app's own
+   * import { FuturesSession } from 'fanout';
+   * declare function readStock(signal: AbortSignal): Promise<number>;
+   * const session = new FuturesSession();
+   * const scope = session.scope();
+   * -->
    * ```ts
    * const stock = scope.track(session.executor.submit((signal) => readStock(signal)));
    * ```
@@ -119,6 +129,12 @@ export class FuturesScope extends FutureVerbs {
    *
    * @returns how many futures it cancelled.
    * @example
+   * <!-- fragment: `response` is the server's response being written, `scope` its requests' scope
+   * import type { ServerResponse } from 'node:http';
+   * import type { FuturesScope } from 'fanout';
+   * declare const response: ServerResponse;
+   * declare const scope: FuturesScope;
+   * -->
    * ```ts
    * response.once('close', () => {
    *   if (!response.writableFinished) scope.cancelAll('the client disconnected');

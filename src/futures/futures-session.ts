@@ -229,6 +229,9 @@ export class FuturesSession extends FutureVerbs {
    *
    * @example
    * ```ts
+   * import { FuturesSession } from 'fanout';
+   *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const scope = session.scope();
    * const user = scope.get('/user');
    * scope.cancelAll('the client disconnected'); // cancels `user`, nothing else
@@ -243,6 +246,11 @@ export class FuturesSession extends FutureVerbs {
    * (their futures, and how long each was waited for) are recorded in the trace.
    *
    * @example
+   * <!-- fragment: a method of `session`; `render` is the app's own
+   * import { FuturesSession, type Response } from 'fanout';
+   * declare function render(user: Response, recs: Response): string;
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
+   * -->
    * ```ts
    * const page = await session.trace(async (trace) => {
    *   const user = session.get('/me');

@@ -92,11 +92,12 @@ export async function wait<F extends Future<unknown>>(
  * or non-number `timeout`, or an unknown option.
  * @example
  * ```ts
- * import { asCompleted, FuturesSession } from 'fanout';
+ * import { asCompleted, type Future, FuturesSession, type Response } from 'fanout';
  *
  * const session = new FuturesSession();
  * const calls = [session.get('https://example.com/a'), session.get('https://example.com/b')];
- * for await (const future of asCompleted(calls, { timeout: 2_000 })) {
+ * for await (const item of asCompleted(calls, { timeout: 2_000 })) {
+ *   const future = item as unknown as Future<Response>; // see FutureSet on `for await` typing
  *   console.log((await future.result()).status);
  * }
  * ```

@@ -27,6 +27,9 @@ const PATH_END = /[?#]/;
  * path it is joined to.
  *
  * @example
+ * <!-- fragment: internal: the module is not exported from `fanout`
+ * import { resolveDotSegments } from '#src/http/dot-segments';
+ * -->
  * ```ts
  * resolveDotSegments('/a/./b/../c?x=/../y'); // '/a/c?x=/../y'
  * resolveDotSegments('/a/../../c'); // undefined

@@ -227,6 +227,13 @@ export class Session {
    * trace, which ends when `fn` settles. Resolves with what `fn` returns.
    *
    * @example
+   * <!-- fragment: a method of `session`; `response` and `render` are the app's own
+   * import type { ServerResponse } from 'node:http';
+   * import { Session } from 'fanout';
+   * declare const response: ServerResponse;
+   * declare function render(user: unknown): string;
+   * const session = new Session({ baseURL: 'http://127.0.0.1:8080' });
+   * -->
    * ```ts
    * const html = await session.trace(async (trace) => {
    *   const user = await session.get('/me');

@@ -41,6 +41,10 @@ export interface RenderedPage extends PageHead {
  * @typeParam Input - what each rendering gets (the incoming request's parameters, say).
  * @typeParam Data - each section's data, by name.
  * @example
+ * <!-- fragment: `response` is the server's response being written
+ * import type { ServerResponse } from 'node:http';
+ * declare const response: ServerResponse;
+ * -->
  * ```ts
  * import { definePage, FuturesSession, html } from 'fanout';
  *

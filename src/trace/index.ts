@@ -7,7 +7,7 @@
  */
 
 export type { Requester, RequestVerb, TraceBound } from './bound.ts';
-export type { FlowSummary, StepSummary } from './flow-record.ts';
+export type { FlowRecord, FlowSummary, StepSummary } from './flow-record.ts';
 export type {
   Har,
   HarContent,

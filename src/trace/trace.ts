@@ -72,6 +72,10 @@ function install(): void {
  * they are made in, so concurrent pages never mix (AsyncLocalStorage).
  *
  * @example
+ * <!-- fragment: `render` is the app's own
+ * import type { Response } from 'fanout';
+ * declare function render(user: Response, recs: Response): void;
+ * -->
  * ```ts
  * import { FuturesSession, Trace } from 'fanout';
  *
@@ -143,10 +147,17 @@ export class Trace {
    *
    * @throws {InvalidOptionError} if `session` has no request methods.
    * @example
+   * <!-- fragment: `render` is the app's own
+   * import type { Response } from 'fanout';
+   * declare function render(user: Response): void;
+   * -->
    * ```ts
+   * import { FuturesSession, Trace } from 'fanout';
+   *
+   * const session = new FuturesSession({ baseURL: 'http://127.0.0.1:8080' });
    * const trace = new Trace({ name: 'home page' });
-   * const api = trace.bind(session);      // session: a FuturesSession
-   * const user = api.get('/user');        // recorded in `trace`, blocked time too
+   * const api = trace.bind(session);
+   * const user = api.get('/user'); // recorded in `trace`, blocked time too
    * render(await user);
    * trace.end();
    * ```
@@ -184,6 +195,9 @@ export class Trace {
    * viewers. Secrets are redacted as in the trace. See {@link toHAR}.
    *
    * @example
+   * <!-- fragment: `checkout` is the app's own work
+   * declare function checkout(): Promise<void>;
+   * -->
    * ```ts
    * import { writeFile } from 'node:fs/promises';
    * import { Trace } from 'fanout';
@@ -218,6 +232,11 @@ export class Trace {
    *
    * @throws {InvalidOptionError} if `name` or `reason` is not a string.
    * @example
+   * <!-- fragment: a method of `trace`, recording the requests of `session`
+   * import { Session, Trace } from 'fanout';
+   * const session = new Session({ baseURL: 'http://127.0.0.1:8080' });
+   * const trace = new Trace();
+   * -->
    * ```ts
    * const user = await session.get('/api/user');
    * if (!user.ok) trace.recordSkip('GET /api/cart', 'needs the user, which failed');

@@ -329,6 +329,9 @@ const LEGEND_OUTCOMES = BAR_OUTCOMES.map(
  * legend is `ul.legend-outcomes` and `ul.legend-phases`.
  *
  * @example
+ * <!-- fragment: `renderHomePage` is the app's own work
+ * declare function renderHomePage(): Promise<void>;
+ * -->
  * ```ts
  * import { writeFile } from 'node:fs/promises';
  * import { Trace } from 'fanout';

@@ -1,6 +1,6 @@
 /**
- * The TypeScript blocks of README.md and docs/*.md (see ./snippets.ts for the fragment markers):
- * each is written as its own module and all are typechecked in one `tsc` run with the repo's
+ * The TypeScript blocks of README.md and docs/*.md (see ./snippets.ts for the fragment markers)
+ * and of the JSDoc `@example` tags in src/ (see ./examples.ts): each is written as its own module and all are typechecked in one `tsc` run with the repo's
  * strict settings, `fanout` and its subpaths mapped to src/; a few also run against a loopback
  * server, their `http://127.0.0.1:8080` replaced by the server's origin.
  */
@@ -10,11 +10,12 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { basename, join, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { readBody, startServer } from '../helpers/server.ts';
+import { extractExamples } from './examples.ts';
 import { extractSnippets, type MarkerProblem, type Snippet } from './snippets.ts';
 
 const run = promisify(execFile);
@@ -27,6 +28,15 @@ const PLACEHOLDER_ORIGIN = 'http://127.0.0.1:8080';
 async function markdownFiles(): Promise<string[]> {
   const docs = (await readdir(join(root, 'docs'))).filter((name) => name.endsWith('.md')).sort();
   return ['README.md', ...docs.map((name) => `docs/${name}`)];
+}
+
+/** The TypeScript files of src/, relative to the repository. */
+async function sourceFiles(): Promise<string[]> {
+  const files = await readdir(join(root, 'src'), { recursive: true });
+  return files
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => `src/${name.split(sep).join('/')}`)
+    .sort();
 }
 
 /** A snippet written as a module: its name, source and where its lines come from. */
@@ -43,7 +53,8 @@ function toModule(snippet: Snippet): SnippetModule {
   const preludeLine = snippet.prelude?.line ?? 0;
   return {
     snippet,
-    name: `${basename(snippet.file, '.md')}-${snippet.line}.ts`,
+    // The whole path in the name: src/ has several index.ts, flow.ts…
+    name: `${snippet.file.replace(/\.(md|ts)$/, '').replace(/\W+/g, '-')}-${snippet.line}.ts`,
     // `export {}` makes a block without imports a module too, so blocks never share names.
     source: [...prelude, snippet.code, 'export {};', ''].join('\n'),
     markdownLine: (line) =>
@@ -51,18 +62,24 @@ function toModule(snippet: Snippet): SnippetModule {
   };
 }
 
-/** `paths` for the snippets' tsconfig: `fanout` and each subpath → its source in src/. */
+/**
+ * `paths` for the snippets' tsconfig: `fanout` and each subpath → its source in src/, and
+ * `#src/<path>` → src/<path>.ts for the examples of internal modules (see ./examples.ts).
+ */
 async function sourcePaths(): Promise<Record<string, string[]>> {
   const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
     name: string;
     exports: Record<string, { default: string }>;
   };
-  return Object.fromEntries(
-    Object.entries(manifest.exports).map(([subpath, target]) => [
-      subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
-      [join(root, target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))],
-    ]),
-  );
+  return {
+    ...Object.fromEntries(
+      Object.entries(manifest.exports).map(([subpath, target]) => [
+        subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
+        [join(root, target.default.replace(/^\.\/dist\//, 'src/').replace(/\.js$/, '.ts'))],
+      ]),
+    ),
+    '#src/*': [join(root, 'src', '*.ts')],
+  };
 }
 
 /** tsc's `file(line,col): error TS…` lines, each moved to the Markdown line it came from. */
@@ -211,14 +228,63 @@ test('a fragment marker needs a reason and a ts block right after it; its prelud
   assert.deepEqual([1, 2].map(module.markdownLine), [8, 11]);
 });
 
-describe('README and docs TypeScript blocks', () => {
+test('the ts blocks of @example tags are read with their fragment markers, by file line', () => {
+  const source = [
+    '/**', // 1
+    ' * A function.',
+    ' * ```ts',
+    ' * notAnExample();', // 4: not in an @example
+    ' * ```',
+    ' * @example',
+    ' * ```ts',
+    ' * one();', // 8
+    ' * // @returns inside a block is code',
+    ' * ```',
+    ' * @returns nothing', // 11: ends the example
+    ' * ```ts',
+    ' * notAnExample();',
+    ' * ```',
+    ' */',
+    'export function f(): void {}',
+    'class C {',
+    '  /**',
+    '   * @example', // 19
+    '   * <!-- fragment: declares `b`',
+    '   * declare const b: number;', // 21
+    '   * -->',
+    '   * ```ts',
+    '   * b;', // 24
+    '   * ```',
+    '   */',
+    '  m(): void {}',
+    '}',
+  ].join('\n');
+  const { snippets, problems } = extractExamples('x.ts', source);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(snippets, [
+    { file: 'x.ts', line: 8, code: 'one();\n// @returns inside a block is code' },
+    {
+      file: 'x.ts',
+      line: 24,
+      code: 'b;',
+      fragment: 'declares `b`',
+      prelude: { code: 'declare const b: number;', line: 21 },
+    },
+  ]);
+});
+
+describe('README, docs and JSDoc @example TypeScript blocks', () => {
   let directory = '';
   const modules = new Map<string, SnippetModule>();
   const problems: MarkerProblem[] = [];
 
   before(async () => {
-    for (const file of await markdownFiles()) {
-      const extracted = extractSnippets(file, await readFile(join(root, file), 'utf8'));
+    const sources = [
+      ...(await markdownFiles()).map((file) => ({ file, extract: extractSnippets })),
+      ...(await sourceFiles()).map((file) => ({ file, extract: extractExamples })),
+    ];
+    for (const { file, extract } of sources) {
+      const extracted = extract(file, await readFile(join(root, file), 'utf8'));
       for (const snippet of extracted.snippets) {
         const module = toModule(snippet);
         modules.set(module.name, module);
@@ -254,7 +320,12 @@ describe('README and docs TypeScript blocks', () => {
   });
 
   test('every block typechecks', { timeout: 180_000 }, async () => {
-    assert.ok(modules.size >= 30, `found ${modules.size} blocks`);
+    const examples = [...modules.values()].filter(({ snippet }) => snippet.file.startsWith('src/'));
+    assert.ok(
+      modules.size - examples.length >= 30,
+      `found ${modules.size - examples.length} blocks`,
+    );
+    assert.ok(examples.length >= 70, `found ${examples.length} @example blocks`);
     const tsc = createRequire(join(root, 'package.json')).resolve('typescript/bin/tsc');
     const result = await run(process.execPath, [tsc, '-p', directory, '--pretty', 'false'], {
       cwd: root,

@@ -11,7 +11,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -22,6 +22,7 @@ const repoModules = realpathSync(join(root, 'node_modules'));
 
 interface Manifest {
   name: string;
+  license: string;
   exports: Record<string, { types: string; default: string }>;
   peerDependencies: Record<string, string>;
 }
@@ -126,6 +127,36 @@ describe('the packed tarball, installed into a fresh project', { timeout: 240_00
       (file) => !file.startsWith('dist/') && !/^(package\.json|README\.md|LICENSE)$/.test(file),
     );
     assert.deepEqual(extra, []);
+  });
+
+  test('ships the LICENSE that package.json names', async () => {
+    assert.ok(
+      packed.files.some((file) => file.path === 'LICENSE'),
+      'LICENSE is in the tarball',
+    );
+    const license = await readFile(join(project, 'node_modules', 'fanout', 'LICENSE'), 'utf8');
+    assert.equal(license.split('\n')[0], `${manifest.license} License`);
+  });
+
+  test('every source map resolves within the tarball: its sources are shipped or inlined', async () => {
+    const installed = join(project, 'node_modules', 'fanout');
+    const files = new Set(packed.files.map((file) => file.path));
+    const maps = [...files].filter((file) => file.endsWith('.js.map'));
+    assert.ok(maps.length > 0, 'the tarball has source maps');
+    for (const map of maps) {
+      const { sources, sourcesContent, sourceRoot } = JSON.parse(
+        await readFile(join(installed, map), 'utf8'),
+      ) as { sources: string[]; sourcesContent?: (string | null)[]; sourceRoot?: string };
+      assert.ok(sources.length > 0, `${map} names its sources`);
+      sources.forEach((source, index) => {
+        const path = relative(
+          installed,
+          resolve(installed, dirname(map), sourceRoot ?? '', source),
+        );
+        const inlined = typeof sourcesContent?.[index] === 'string';
+        assert.ok(inlined || files.has(path), `${map}: ${source} is inlined or in the tarball`);
+      });
+    }
   });
 
   test('every export path imports from ESM, with no optional peer installed', async () => {

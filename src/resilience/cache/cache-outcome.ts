@@ -25,8 +25,16 @@ const OUTCOMES: ReadonlySet<string> = new Set<CacheOutcome>([
  * request did not go through a cache (no {@link HttpCache} policy, or not a GET or HEAD).
  *
  * @example
+ * <!-- fragment: `showBanner` is the app's own
+ * declare function showBanner(message: string): void;
+ * -->
  * ```ts
- * import { cacheOutcome } from 'fanout';
+ * import { cacheOutcome, HttpCache, Session } from 'fanout';
+ *
+ * const session = new Session({
+ *   baseURL: 'http://127.0.0.1:8080',
+ *   policies: [new HttpCache()],
+ * });
  * const response = await session.get('/recommendations');
  * if (cacheOutcome(response) === 'stale') showBanner('Recommendations may be out of date');
  * ```

@@ -160,6 +160,7 @@ export class AdaptiveLimit implements ConcurrencyLimit<Token> {
  *
  * const limit = adaptiveLimit({ algorithm: 'gradient', min: 2, max: 100 });
  * const session = new FuturesSession({ maxPerOrigin: limit });
+ * const urls = ['https://api.example.com/a', 'https://api.example.com/b'];
  * const answers = urls.map((url) => session.get(url));
  * console.log(limit.limits()); // Map { 'https://api.example.com' => 17 }
  * ```
