@@ -12,6 +12,7 @@ export interface FailedResponse {
   readonly reason: string;
   /** The request the response answers. */
   readonly request: FailedRequest;
+  /** The attempts before this response, when it came after retries; absent after one attempt. */
   readonly retries?: Retries | undefined;
 }
 
