@@ -27,6 +27,11 @@ export interface TimeoutErrorOptions extends RequestErrorOptions {
   timeout: number;
   /** For phase `deadline`: the `performance.now()` time the deadline fell at. */
   dueAt?: number | undefined;
+  /**
+   * What set the limit, as the message names it, when the phase alone does not say (a page
+   * section's deadline is a `result` wait). @default the phase's option, such as `timeout.headers`
+   */
+  limit?: string | undefined;
 }
 
 /**
@@ -50,7 +55,7 @@ export class TimeoutError extends RequestError {
   constructor(options: TimeoutErrorOptions) {
     const { phase, timeout } = options;
     super(
-      `Timed out after ${timeout} ms (phase: ${phase}, limit: ${LIMIT_OF_PHASE[phase]})`,
+      `Timed out after ${timeout} ms (phase: ${phase}, limit: ${options.limit ?? LIMIT_OF_PHASE[phase]})`,
       options,
     );
     this.phase = options.phase;

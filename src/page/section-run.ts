@@ -171,7 +171,8 @@ export class SectionRun {
     if (this.outcome !== undefined) return;
     this.#environment.lateSections.add(this.section.name);
     const options = cause === undefined ? {} : { cause };
-    const error = new TimeoutError({ phase: 'result', timeout: deadline, ...options });
+    const limit = `deadline of section "${this.section.name}"`;
+    const error = new TimeoutError({ phase: 'result', timeout: deadline, limit, ...options });
     this.#settle({ ok: false, reason: 'timeout', error });
   }
 

@@ -35,6 +35,7 @@ function sectionTimeout(failure: SectionFailure | undefined): TimeoutError {
   const error = failure?.error;
   assert.ok(error instanceof TimeoutError, String(error));
   assert.equal(error.phase, 'result');
+  assert.match(error.message, /\(phase: result, limit: deadline of section "[^"]+"\)/);
   return error;
 }
 
