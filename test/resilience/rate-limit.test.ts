@@ -446,3 +446,49 @@ test(
     );
   },
 );
+
+test(
+  'rate limit: the wait is in the trace: the record, the HAR blocked, the waterfall, the summary',
+  HANGS,
+  async (t) => {
+    const { server, arrived } = await recordingServer(t);
+    const limit = new RateLimit({ rate: 10 });
+    const session = makeSession(t, server.origin, limit);
+    const clock = fakeClock(t);
+    const trace = new Trace();
+    const calls = trace.run(() => [
+      session.get('/1'),
+      session.get('/2'),
+      session.get('/3', { timeout: { total: 150 } }).catch((error: unknown) => error),
+    ]);
+    await arrived(1);
+    await queuedUntil(limit, server.origin, 2);
+    clock.tick(100);
+    await arrived(2);
+    clock.tick(50);
+    const [, , timedOut] = await Promise.all(calls);
+    assert.ok(timedOut instanceof TimeoutError && timedOut.phase === 'rate-limit');
+    const [first, second, third] = trace.requests;
+    assert.deepEqual(
+      [first, second, third].map((record) => record?.rateLimited),
+      [0, 100, 150],
+    );
+    assert.equal(first?.attempts[0]?.limitedAt, undefined);
+    const waited = second?.attempts[0];
+    assert.equal(waited?.limitedAt, 0);
+    assert.equal(waited?.startedAt, 100);
+    assert.equal(third?.attempts.length, 0, 'never sent');
+    const entries = trace.toHAR().log.entries;
+    assert.deepEqual(
+      entries.map(({ _requestId, _limited }) => ({ _requestId, _limited })),
+      [
+        { _requestId: 1, _limited: 0 },
+        { _requestId: 2, _limited: 100 },
+      ],
+    );
+    assert.ok((entries[1]?.timings.blocked ?? 0) >= 100, 'the wait is part of blocked');
+    assert.equal(entries[1]?.startedDateTime, entries[0]?.startedDateTime);
+    assert.equal(trace.summary().rateLimited, 250);
+    assert.match(trace.waterfall(), /class="phase phase-limited"/);
+  },
+);
