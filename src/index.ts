@@ -195,6 +195,8 @@ export {
   type LimitChangeListener,
   MemoryStore,
   type MemoryStoreOptions,
+  RateLimit,
+  type RateLimitOptions,
   type RatioTrip,
   type RedisClientOptions,
   RedisStore,

@@ -4,10 +4,18 @@ import { RequestError, type RequestErrorOptions } from './request-error.ts';
  * The phase a timeout bounds: `connect` (TCP/TLS connection), `headers` (time to the first byte of
  * the response), `body` (idle time between body chunks), `total` (one deadline across redirects
  * and retries), `deadline` (the budget of the page or flow the request belongs to, propagated to
- * it: see `withDeadline`), or `result` (a caller's wait in `future.result({ timeout })`,
- * `asCompleted`, …).
+ * it: see `withDeadline`), `rate-limit` (the `total` timeout or the deadline passed while the
+ * request waited for its turn in a `RateLimit`'s queue: it was never sent), or `result` (a
+ * caller's wait in `future.result({ timeout })`, `asCompleted`, …).
  */
-export type TimeoutPhase = 'connect' | 'headers' | 'body' | 'total' | 'deadline' | 'result';
+export type TimeoutPhase =
+  | 'connect'
+  | 'headers'
+  | 'body'
+  | 'total'
+  | 'deadline'
+  | 'rate-limit'
+  | 'result';
 
 // The limit each phase is set by, as a message names it.
 const LIMIT_OF_PHASE: Readonly<Record<TimeoutPhase, string>> = {
@@ -17,6 +25,7 @@ const LIMIT_OF_PHASE: Readonly<Record<TimeoutPhase, string>> = {
   total: 'timeout.total',
   deadline: 'deadline',
   result: 'timeout of the wait',
+  'rate-limit': 'timeout.total or deadline',
 };
 
 /** Options of {@link TimeoutError}. */
@@ -25,7 +34,10 @@ export interface TimeoutErrorOptions extends RequestErrorOptions {
   phase: TimeoutPhase;
   /** The limit that passed, in milliseconds. */
   timeout: number;
-  /** For phase `deadline`: the `performance.now()` time the deadline fell at. */
+  /**
+   * For phase `deadline` (and `rate-limit` when a deadline cut the wait): the `performance.now()`
+   * time the deadline fell at.
+   */
   dueAt?: number | undefined;
   /**
    * What set the limit, as the message names it, when the phase alone does not say (a page
@@ -47,8 +59,9 @@ export class TimeoutError extends RequestError {
   /** The limit that passed, in milliseconds. */
   readonly timeout: number;
   /**
-   * For phase `deadline`: the `performance.now()` time the deadline fell at, so the flow step or
-   * page section whose deadline it was tells its own deadline from a sooner one; else undefined.
+   * For phase `deadline` (and `rate-limit` when a deadline, not the `total` timeout, cut the wait):
+   * the `performance.now()` time the deadline fell at, so the flow step or page section whose
+   * deadline it was tells its own deadline from a sooner one; else undefined.
    */
   readonly dueAt: number | undefined;
 

@@ -161,9 +161,13 @@ export class CallLoop {
     }
   }
 
-  /** Stops every call waiting out a retry backoff with `reason` (the session is closing). */
+  /**
+   * Stops every call waiting out a retry backoff, or held back by a policy (a rate limit's queue),
+   * with `reason` (the session is closing).
+   */
   stopBackoffs(reason: Error): void {
     for (const call of this.#sleeping) call.stop(reason);
+    this.#policies?.stopHeld(reason);
   }
 
   #storeCookies(request: PreparedRequest, response: Response): void {

@@ -36,7 +36,8 @@ export class Call {
   // Undefined until the first; kept until the call ends (cancelling a settled one only ends its
   // stream).
   #tracked: Exchange[] | undefined;
-  // Wakes a backoff sleep early with the stop reason; set only while sleeping.
+  // Wakes the one wait the call is in — a backoff sleep, or a policy holding an attempt back (a
+  // rate limit's queue) — early with the stop reason; set only while waiting.
   #wake: ((error: Error) => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   readonly #signal: AbortSignal | undefined;
@@ -163,6 +164,22 @@ export class Call {
     });
   }
 
+  /**
+   * Calls `listener` with the stop reason when the call is stopped — at once if it already was —
+   * until the returned function is called: for a policy that holds an attempt back. The call waits
+   * in one place at a time (a backoff sleep, one policy's queue).
+   */
+  onStop(listener: (reason: Error) => void): () => void {
+    if (this.#reason !== undefined) {
+      listener(this.#reason);
+      return noop;
+    }
+    this.#wake = listener;
+    return () => {
+      if (this.#wake === listener) this.#wake = undefined;
+    };
+  }
+
   /** Clears the timer and the signal listener. */
   dispose(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
@@ -189,6 +206,8 @@ export function stopError(reason: Error, request: PreparedRequest, madeAt: numbe
         dueAt: passed,
       });
 }
+
+function noop(): void {}
 
 // The `dueAt` of the DeadlineError that a cancellation is for, if it is for one.
 function passedDeadline(reason: Error): number | undefined {

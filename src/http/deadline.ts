@@ -75,9 +75,10 @@ export function sooner(a: number | undefined, b: number | undefined): number | u
 }
 
 /**
- * Whether `error` is a call's {@link TimeoutError} of phase `deadline` for a deadline no sooner
- * than `dueAt` (a `performance.now()` time): the call ran until the time of the work it was for
- * (a flow step, a page section due at `dueAt`) was out. Exact, not a reading of the clock: the
+ * Whether `error` is a call's {@link TimeoutError} of phase `deadline` (or `rate-limit`, the
+ * deadline having passed while the call waited for a rate limit) for a deadline no sooner than
+ * `dueAt` (a `performance.now()` time): the call ran until the time of the work it was for (a flow
+ * step, a page section due at `dueAt`) was out. Exact, not a reading of the clock: the
  * error carries the deadline it enforced, and a call given the work's deadline enforces that very
  * number. A sooner deadline of its own (`withDeadline`, the `deadline` option) is not the work's.
  *
@@ -86,7 +87,7 @@ export function sooner(a: number | undefined, b: number | undefined): number | u
 export function isDeadlineAtOrAfter(error: unknown, dueAt: number): boolean {
   return (
     error instanceof TimeoutError &&
-    error.phase === 'deadline' &&
+    (error.phase === 'deadline' || error.phase === 'rate-limit') &&
     error.dueAt !== undefined &&
     error.dueAt >= dueAt
   );

@@ -49,6 +49,11 @@ export interface CallObserver {
   attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver;
   /** A policy of the session acted on the call (a retry denied, a circuit opened, …). */
   event?(event: PolicyEvent): void;
+  /**
+   * A rate limit held the call's next attempt back from `from` to `to` (`performance.now()`
+   * times); the attempt, if one follows, is the next {@link CallObserver.attempt}.
+   */
+  limited?(from: number, to: number): void;
   /** The call ended: with its final response, or with an error. */
   ended(response: Response | undefined, error: unknown): void;
 }
@@ -146,6 +151,10 @@ class CallFanout implements CallObserver {
 
   event(event: PolicyEvent): void {
     for (const observer of this.#observers) observer.event?.(event);
+  }
+
+  limited(from: number, to: number): void {
+    for (const observer of this.#observers) observer.limited?.(from, to);
   }
 
   ended(response: Response | undefined, error: unknown): void {

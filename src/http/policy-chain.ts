@@ -26,6 +26,9 @@ export class PolicyChain {
   readonly #retry: readonly SessionPolicy[];
   // The one policy that puts attempts on the wire itself, if any.
   readonly #dispatch: SessionPolicy | undefined;
+  // Calls a policy holds back now (waiting in a rate limit's queue): the session's close() stops
+  // them, as it stops the exchanges in flight.
+  readonly #held = new Set<Call>();
 
   private constructor(policies: readonly SessionPolicy[]) {
     this.#started = policies.filter((policy) => policy.started !== undefined);
@@ -61,7 +64,7 @@ export class PolicyChain {
   /** Runs every `started` hook for a call about to make its first attempt. */
   started(call: Call): void {
     if (this.#started.length === 0) return;
-    const context = new CallContext(call);
+    const context = new CallContext(call, this.#held);
     for (const policy of this.#started) policy.started?.(call.request, context);
   }
 
@@ -72,7 +75,12 @@ export class PolicyChain {
     request: PreparedRequest,
     retryCount: number,
   ): Promise<Response> {
-    return this.#step(0, new PolicyAttempt(call, wire, request, retryCount));
+    return this.#step(0, new PolicyAttempt(call, this.#held, wire, request, retryCount));
+  }
+
+  /** Stops every call a policy holds back with `reason` (the session is closing). */
+  stopHeld(reason: Error): void {
+    for (const call of this.#held) call.stop(reason);
   }
 
   // Runs the attempt from the chain's link `index` on.
@@ -103,7 +111,7 @@ export class PolicyChain {
     retryCount: number,
   ): boolean {
     if (this.#retry.length === 0) return true;
-    const state = new PolicyRetry(call, request, response, error, retryCount);
+    const state = new PolicyRetry(call, this.#held, request, response, error, retryCount);
     return this.#retry.every((policy) => policy.retry?.(state) !== false);
   }
 }
@@ -131,12 +139,15 @@ function checkPolicy(policy: unknown, index: number): void {
   }
 }
 
-/** The call as policies see it: its deadline and its trace. */
+/** The call as policies see it: its deadline, its stop, and its trace. */
 class CallContext {
   readonly call: Call;
+  // The chain's calls held back now: a call is in it while a policy listens for its stop.
+  protected readonly held: Set<Call>;
 
-  constructor(call: Call) {
+  constructor(call: Call, held: Set<Call>) {
     this.call = call;
+    this.held = held;
   }
 
   remaining(): number {
@@ -146,6 +157,24 @@ class CallContext {
   note(event: PolicyEvent): void {
     this.call.observer?.event?.(event);
   }
+
+  onStop(listener: (reason: Error) => void): () => void {
+    const { call } = this;
+    const { held } = this;
+    held.add(call);
+    const off = call.onStop((reason) => {
+      held.delete(call);
+      listener(reason);
+    });
+    return () => {
+      held.delete(call);
+      off();
+    };
+  }
+
+  limited(from: number, to: number): void {
+    this.call.observer?.limited?.(from, to);
+  }
 }
 
 /** One attempt going through the chain. */
@@ -154,8 +183,14 @@ class PolicyAttempt extends CallContext implements AttemptState {
   readonly retryCount: number;
   readonly #wire: WireOptions;
 
-  constructor(call: Call, wire: WireOptions, request: PreparedRequest, retryCount: number) {
-    super(call);
+  constructor(
+    call: Call,
+    held: Set<Call>,
+    wire: WireOptions,
+    request: PreparedRequest,
+    retryCount: number,
+  ) {
+    super(call, held);
     this.#wire = wire;
     this.request = request;
     this.retryCount = retryCount;
@@ -167,7 +202,7 @@ class PolicyAttempt extends CallContext implements AttemptState {
 
   /** The same attempt with another request (a policy passed a changed copy to `next`). */
   with(request: PreparedRequest): PolicyAttempt {
-    return new PolicyAttempt(this.call, this.#wire, request, this.retryCount);
+    return new PolicyAttempt(this.call, this.held, this.#wire, request, this.retryCount);
   }
 
   /** A new exchange of `request` on the wire, watched by the call's observer. */
@@ -185,12 +220,13 @@ class PolicyRetry extends CallContext implements RetryState {
 
   constructor(
     call: Call,
+    held: Set<Call>,
     request: PreparedRequest,
     response: Response | undefined,
     error: unknown,
     retryCount: number,
   ) {
-    super(call);
+    super(call, held);
     this.request = request;
     this.response = response;
     this.error = error;

@@ -1,5 +1,5 @@
 import { ConnectionError } from '../errors/connection-error.ts';
-import { TimeoutError } from '../errors/timeout-error.ts';
+import { TimeoutError, type TimeoutPhase } from '../errors/timeout-error.ts';
 import type { RetryPolicy } from './config.ts';
 
 /**
@@ -27,9 +27,13 @@ export function backoffDelay(
 
 /**
  * Whether an error is worth another attempt: connection failures and per-phase timeouts (not the
- * call's own `total` or `deadline`, after which nothing more may be sent).
+ * call's own `total` or `deadline`, after which nothing more may be sent, nor a `rate-limit` one:
+ * the same limits, passed while waiting for a rate limit).
  */
 export function isRetryableError(error: unknown): boolean {
   if (error instanceof ConnectionError) return true;
-  return error instanceof TimeoutError && error.phase !== 'total' && error.phase !== 'deadline';
+  return error instanceof TimeoutError && PER_EXCHANGE_PHASES.has(error.phase);
 }
+
+// The timeouts of one exchange; the others bound the whole call.
+const PER_EXCHANGE_PHASES: ReadonlySet<TimeoutPhase> = new Set(['connect', 'headers', 'body']);

@@ -61,6 +61,19 @@ export interface PolicyContext {
   remaining(): number;
   /** Records `event` in the call's trace (nothing when the call is not traced). */
   note(event: PolicyEvent): void;
+  /**
+   * Calls `listener` with the reason when the call is stopped (its `total` timeout or deadline,
+   * the caller's signal, the session's `close()`) — at once if it already was — until the
+   * returned function is called. For a policy that holds an attempt back (a rate limit's queue):
+   * a call waits in one place at a time, so one listener per call.
+   */
+  onStop(listener: (reason: Error) => void): () => void;
+  /**
+   * Records in the call's trace that a rate limit held the attempt back from `from` to `to`
+   * (`performance.now()` times): the next attempt's wait (the HAR's `blocked`), or the call's
+   * when it never went out. Nothing when the call is not traced.
+   */
+  limited(from: number, to: number): void;
 }
 
 /** One attempt as a policy sees it. */

@@ -103,13 +103,15 @@ const DEFAULTS = { openFor: 10_000, halfOpenProbes: 1, window: 10_000, minimumTh
 
 /**
  * The default failure rule: 5xx responses, connection errors, and timeouts other than the
- * caller's `deadline`.
+ * caller's `deadline` and a wait in a rate limit's queue (`rate-limit`: never sent).
  */
 export function isServerFailure(outcome: CircuitOutcome): boolean {
   if (outcome.response !== undefined) return outcome.response.status >= 500;
   const error = outcome.error;
   if (error instanceof ConnectionError) return true;
-  return error instanceof TimeoutError && error.phase !== 'deadline';
+  return (
+    error instanceof TimeoutError && error.phase !== 'deadline' && error.phase !== 'rate-limit'
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The public surface of the resilience layer: the session policies (retry budget, hedging,
- * circuit breaker, the HTTP cache and its stores), deadline scopes, and the adaptive concurrency
+ * circuit breaker, rate limit, the HTTP cache and its stores), deadline scopes, and the adaptive concurrency
  * limits an executor takes. Deliberately left out: the cache's rules, keys, entries and RESP
  * client, the limit algorithms and their settings, and the sliding windows the policies count
  * in, which are not API.
@@ -32,4 +32,5 @@ export type {
   CommonLimitOptions,
   GradientOptions,
 } from './limits/limit-options.ts';
+export { RateLimit, type RateLimitOptions } from './rate-limit.ts';
 export { RetryBudget, type RetryBudgetOptions, type RetryBudgetStats } from './retry-budget.ts';

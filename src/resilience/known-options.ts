@@ -13,6 +13,7 @@ import type { RedisStoreOptions } from './cache/redis-store.ts';
 import type { CircuitBreakerOptions, ConsecutiveTrip, RatioTrip } from './circuit-breaker.ts';
 import type { HedgingOptions } from './hedging.ts';
 import type { AimdOptions, CommonLimitOptions, GradientOptions } from './limits/limit-options.ts';
+import type { RateLimitOptions } from './rate-limit.ts';
 import type { RetryBudgetOptions } from './retry-budget.ts';
 
 /** @internal */
@@ -34,6 +35,17 @@ export const HEDGING_OPTIONS: KnownOptions = knownOptions('Hedging options', {
   origins: true,
   enabled: true,
 } satisfies Exhaustive<HedgingOptions, true>);
+
+/** @internal */
+export const RATE_LIMIT_OPTIONS: KnownOptions = knownOptions('RateLimit options', {
+  rate: true,
+  per: true,
+  burst: true,
+  key: true,
+  maxQueued: true,
+  origins: true,
+  enabled: true,
+} satisfies Exhaustive<RateLimitOptions, true>);
 
 /** @internal */
 export const CIRCUIT_BREAKER_OPTIONS: KnownOptions = knownOptions('CircuitBreaker options', {

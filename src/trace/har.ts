@@ -101,7 +101,10 @@ export interface HarResponse {
  * not apply; `send`, `wait` and `receive` are never negative.
  */
 export interface HarTimings {
-  /** Waiting in undici's pool for a connection, from the attempt's start. */
+  /**
+   * Waiting before the request was written, from the entry's start: for its turn in a rate limit
+   * (also in `_limited`), then in undici's pool for a connection.
+   */
   blocked: number;
   /** DNS resolution: always -1 (undici does not expose it). */
   dns: number;
@@ -141,6 +144,8 @@ export interface HarEntry {
   _attempt: number;
   /** How long the consumer was blocked on the call, in ms ({@link RequestRecord.blocked}). */
   _blocked: number;
+  /** How long a rate limit held the attempt back, in ms (part of `timings.blocked`); 0 when none did. */
+  _limited: number;
   /** How the attempt ended. */
   _outcome: AttemptRecord['outcome'];
   /** The error code of a failed or cancelled attempt. */
@@ -179,14 +184,19 @@ const round = (ms: number) => Math.round(ms * 1000) / 1000;
 
 const nonNegative = (ms: number) => round(Math.max(0, ms));
 
+/** When an entry starts: when a rate limit began holding the attempt back, else its dispatch. */
+function harStart(attempt: AttemptRecord): number {
+  return attempt.limitedAt ?? attempt.startedAt;
+}
+
 /**
  * The HAR timings of `attempt`, ending at `end` when it has not ended yet. The phases are
- * contiguous, so their sum is the attempt's duration: blocked (waiting in undici's pool for a
- * connection), connect (only when this attempt opened the connection), send, wait (to the first
+ * contiguous, so their sum is the attempt's duration: blocked (waiting for a rate limit's turn,
+ * then in undici's pool for a connection), connect (only when this attempt opened the connection), send, wait (to the first
  * byte), receive (the body).
  */
 export function harTimings(attempt: AttemptRecord, end: number): HarTimings {
-  const start = attempt.startedAt;
+  const start = harStart(attempt);
   const ended = attempt.endedAt ?? end;
   const timings: HarTimings = {
     blocked: nonNegative(ended - start),
@@ -306,7 +316,7 @@ function harEntry(
   timings.comment = COMMENT;
   const entry: HarEntry = {
     pageref: PAGE_ID,
-    startedDateTime: new Date(source.startedAt.getTime() + attempt.startedAt).toISOString(),
+    startedDateTime: new Date(source.startedAt.getTime() + harStart(attempt)).toISOString(),
     time: harTime(timings),
     request: harRequest(attempt),
     response: harResponse(attempt),
@@ -315,6 +325,8 @@ function harEntry(
     _requestId: record.id,
     _attempt: index + 1,
     _blocked: round(record.blocked),
+    _limited:
+      attempt.limitedAt === undefined ? 0 : nonNegative(attempt.startedAt - attempt.limitedAt),
     _outcome: attempt.outcome,
   };
   if (attempt.errorCode !== undefined) entry._error = attempt.errorCode;
@@ -334,7 +346,7 @@ export function toHAR(source: HarSource): Har {
   for (const record of source.requests) {
     record.attempts.forEach((attempt, index) => {
       entries.push({
-        at: attempt.startedAt,
+        at: harStart(attempt),
         entry: harEntry(record, attempt, index, source),
       });
     });

@@ -97,17 +97,33 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   #ended: number | undefined;
   // What undici's events told of the socket, as given (shared by every reuse of a socket).
   #connection: ConnectionFacts | undefined;
+  // When a rate limit started holding this attempt back (µs), if one did.
+  readonly #limited: number | undefined;
 
-  constructor(request: PreparedRequest, context: RecordContext, role?: AttemptRole) {
+  constructor(
+    request: PreparedRequest,
+    context: RecordContext,
+    role?: AttemptRole,
+    limited?: number,
+  ) {
     this.#context = context;
     this.#request = request;
     this.method = request.method;
     this.role = role;
+    this.#limited = limited;
   }
 
   /** Dispatched to undici's pool. */
   get startedAt(): number {
     return millis(this.#started);
+  }
+
+  /**
+   * When a rate limit started holding this attempt back (its wait ends at `startedAt`); undefined
+   * when none did. The HAR counts the wait in the entry's `blocked`.
+   */
+  get limitedAt(): number | undefined {
+    return millis(this.#limited);
   }
 
   /** TCP connect began (only when this attempt opened the connection). */
@@ -247,6 +263,10 @@ export class RequestRecord implements CallObserver {
   #attempts: AttemptRecord[] | undefined;
   // The policies' records, in order; no array until the first (most calls have none).
   #events: PolicyRecord[] | undefined;
+  // Time held back by rate limits (µs, every wait summed), and the start of the last wait, kept
+  // until the attempt it held back is made.
+  #limited = 0;
+  #limitedFrom: number | undefined;
 
   constructor(id: number, request: PreparedRequest, context: RecordContext) {
     this.id = id;
@@ -303,6 +323,14 @@ export class RequestRecord implements CallObserver {
     return millis(Math.max(0, end - this.#asked));
   }
 
+  /**
+   * How long rate limits held the call's attempts back, in ms (every wait summed, one that ended
+   * the call unsent included); 0 when none did.
+   */
+  get rateLimited(): number {
+    return millis(this.#limited);
+  }
+
   /** Marks the result as asked for now, unless it was asked for before. */
   asked(): void {
     if (this.#asked !== undefined) return;
@@ -327,8 +355,17 @@ export class RequestRecord implements CallObserver {
     return this.#events ?? NO_POLICY_RECORDS;
   }
 
+  limited(from: number, to: number): void {
+    const start = this.#context.microsAt(from);
+    this.#limited += Math.max(0, this.#context.microsAt(to) - start);
+    this.#limitedFrom = start;
+  }
+
   attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver {
-    const attempt = new AttemptRecord(request, this.#context, role);
+    // A wait holds back the next attempt of the session's own (a hedge rides on its attempt's turn).
+    const limited = role === undefined ? this.#limitedFrom : undefined;
+    if (role === undefined) this.#limitedFrom = undefined;
+    const attempt = new AttemptRecord(request, this.#context, role, limited);
     if (this.#attempts !== undefined) this.#attempts.push(attempt);
     else if (this.#firstAttempt === undefined) this.#firstAttempt = attempt;
     else this.#attempts = [this.#firstAttempt, attempt];

@@ -16,6 +16,8 @@ export interface RequestSummary {
   readonly resolved: number | undefined;
   /** How long the consumer waited for it, in ms. */
   readonly blocked: number;
+  /** How long rate limits held its attempts back, in ms ({@link RequestRecord.rateLimited}). */
+  readonly rateLimited: number;
   /** The final status; undefined without a response. */
   readonly status: number | undefined;
   /** How the call ended. */
@@ -32,6 +34,8 @@ export interface TraceSummary {
   readonly requests: number;
   /** Total blocked time, in ms: the sum over requests of how long the consumer waited. */
   readonly blocked: number;
+  /** Time rate limits held requests back, in ms: the sum over requests. */
+  readonly rateLimited: number;
   /** Every request with its blocked time, in the order made. */
   readonly perRequest: readonly RequestSummary[];
   /** The requests the consumer waited on longest (blocked > 0), longest first, at most five. */
@@ -53,6 +57,7 @@ function summaryOf(record: RequestRecord): RequestSummary {
     queued: record.queuedAt,
     resolved: record.resolvedAt,
     blocked: record.blocked,
+    rateLimited: record.rateLimited,
     status: record.status,
     outcome: record.outcome,
     cache: cacheOutcomeOf(record),
@@ -101,6 +106,7 @@ export function summarize(
     wallTime,
     requests: records.length,
     blocked: perRequest.reduce((sum, request) => sum + request.blocked, 0),
+    rateLimited: perRequest.reduce((sum, request) => sum + request.rateLimited, 0),
     perRequest,
     topBlockers,
     criticalPath: criticalPath(perRequest),

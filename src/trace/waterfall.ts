@@ -19,7 +19,7 @@ export type WaterfallSource = Pick<
 >;
 
 /** A coloured span of a row; `queued` is the call's, the others belong to one attempt. */
-type Phase = 'queued' | 'connect' | 'wait' | 'receive';
+type Phase = 'queued' | 'limited' | 'connect' | 'wait' | 'receive';
 
 interface Segment {
   readonly phase: Phase;
@@ -51,6 +51,7 @@ const PATH_CHARS = 30;
 
 const PHASE_NAMES: Record<Phase, string> = {
   queued: 'queued',
+  limited: 'rate limit',
   connect: 'connect',
   wait: 'wait (TTFB)',
   receive: 'receive',
@@ -113,7 +114,10 @@ function segmentsOf(record: RequestRecord): Segment[] {
   }
   record.attempts.forEach((attempt, index) => {
     const number = index + 1;
-    const { connectStart, connectEnd, sentAt, firstByteAt, endedAt } = attempt;
+    const { limitedAt, connectStart, connectEnd, sentAt, firstByteAt, endedAt } = attempt;
+    if (limitedAt !== undefined) {
+      segments.push({ phase: 'limited', from: limitedAt, to: attempt.startedAt, attempt: number });
+    }
     if (connectStart !== undefined && connectEnd !== undefined) {
       segments.push({ phase: 'connect', from: connectStart, to: connectEnd, attempt: number });
     }
@@ -130,6 +134,7 @@ function segmentsOf(record: RequestRecord): Segment[] {
 
 function describeAttempt(attempt: AttemptRecord, number: number): string {
   const parts = [`attempt ${number}: started ${ms(attempt.startedAt)}`];
+  if (attempt.limitedAt !== undefined) parts.push(`rate limit from ${ms(attempt.limitedAt)}`);
   if (attempt.connectStart !== undefined && attempt.connectEnd !== undefined) {
     parts.push(`connect ${ms(attempt.connectStart)}–${ms(attempt.connectEnd)}`);
   }
@@ -155,6 +160,7 @@ function describeRequest(record: RequestRecord, isCritical: boolean, end: number
     `queued ${ms(record.queuedAt)} → started ${optionalMs(record.startedAt)} → resolved ` +
       `${optionalMs(record.resolvedAt)} ms (${ms(end - record.queuedAt)} ms)`,
   ];
+  if (record.rateLimited > 0) lines.push(`rate limit ${ms(record.rateLimited)} ms`);
   if (record.askedAt !== undefined) {
     lines.push(`consumer blocked ${ms(record.blocked)} ms (asked at ${ms(record.askedAt)} ms)`);
   }
@@ -403,7 +409,7 @@ export function waterfall(trace: WaterfallSource, options: WaterfallOptions = {}
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>${name} · waterfall</title>
 <style>
-:root { --queued: #94a3b8; --connect: #f59e0b; --wait: #38bdf8; --receive: #1d4ed8;
+:root { --queued: #94a3b8; --limited: #c084fc; --connect: #f59e0b; --wait: #38bdf8; --receive: #1d4ed8;
   --blocked: #334155; --critical: #7c3aed; --muted: #64748b;
   --success: #15803d; --http-error: #dc2626; --error: #9f1239; --cancelled: #6b7280;
   --skipped: #a16207; --pending: #0369a1; color-scheme: light; }
@@ -416,7 +422,8 @@ h1 { font-size: 20px; margin: 0 0 4px; }
 .legend li { display: flex; align-items: center; gap: 6px; }
 .legend .legend-title { font-weight: 600; }
 .swatch { display: inline-block; width: 18px; height: 10px; border-radius: 2px; box-sizing: border-box; }
-.sw-queued { background: var(--queued); } .sw-connect { background: var(--connect); }
+.sw-queued { background: var(--queued); } .sw-limited { background: var(--limited); }
+.sw-connect { background: var(--connect); }
 .sw-wait { background: var(--wait); } .sw-receive { background: var(--receive); }
 .sw-other { background: #f1f5f9; border: 1px solid #cbd5e1; }
 .sw-end { border-left: 2px dashed #0f172a; width: 2px; height: 14px; border-radius: 0; }
@@ -447,7 +454,8 @@ svg { display: block; font: 12px ui-monospace, SFMono-Regular, Menlo, monospace;
 .unsent .label { font-style: italic; }
 .critical-outline { fill: none; stroke: var(--critical); stroke-width: 2; }
 .critical .label { font-weight: 600; } .critical-mark { fill: var(--critical); }
-.phase-queued { fill: var(--queued); } .phase-connect { fill: var(--connect); }
+.phase-queued { fill: var(--queued); } .phase-limited { fill: var(--limited); }
+.phase-connect { fill: var(--connect); }
 .phase-wait { fill: var(--wait); } .phase-receive { fill: var(--receive); }
 .blocked { fill: url(#hatch); stroke: var(--blocked); stroke-dasharray: 3 2; }
 .error-mark { fill: var(--http-error); } .outcome-error .error-mark { fill: var(--error); }
@@ -473,6 +481,7 @@ ${LEGEND_OUTCOMES}
 <ul class="legend legend-phases" aria-label="Phases inside the bar">
 <li class="legend-title">Phases:</li>
 <li><span class="swatch sw-queued"></span>queued</li>
+<li><span class="swatch sw-limited"></span>rate limit</li>
 <li><span class="swatch sw-connect"></span>connect</li>
 <li><span class="swatch sw-wait"></span>wait (TTFB)</li>
 <li><span class="swatch sw-receive"></span>receive</li>

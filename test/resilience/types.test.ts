@@ -9,6 +9,8 @@ import {
   type CircuitBreaker,
   type CircuitState,
   type PolicyEvent,
+  RateLimit,
+  type RateLimitOptions,
   type Response,
   type SessionPolicy,
   withDeadline,
@@ -29,6 +31,16 @@ function typeChecks(breaker: CircuitBreaker): void {
   expectType<CircuitState>(breaker.state('http://x'));
   // @ts-expect-error the listener gets a state change, not a string
   breaker.onStateChange((change: string) => change);
+
+  // A rate limit needs its rate; `key` maps a request to a string; it is a session policy.
+  const limit = new RateLimit({ rate: 100, per: 1_000, key: (request) => request.origin });
+  expectType<SessionPolicy>(limit);
+  expectType<number>(limit.queued('tenant'));
+  // @ts-expect-error `rate` is required
+  new RateLimit({ per: 1_000 });
+  // @ts-expect-error a key is a string
+  new RateLimit({ rate: 1, key: () => 1 });
+  expectTrue<Equal<RateLimitOptions['burst'], number | undefined>>();
 
   // A policy needs only a name; every hook is optional and typed.
   const minimal: SessionPolicy = { name: 'minimal' };

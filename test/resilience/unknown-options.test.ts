@@ -1,5 +1,5 @@
 /**
- * Typos are errors in every resilience policy's options: RetryBudget, Hedging, CircuitBreaker
+ * Typos are errors in every resilience policy's options: RetryBudget, Hedging, RateLimit, CircuitBreaker
  * and both rules of its `trip`, adaptiveLimit (AIMD and gradient), HttpCache and its
  * `heuristic`, MemoryStore, RedisStore and RedisClient (constructed only: nothing connects until
  * a command). An unknown key throws an InvalidOptionError naming it, where it was read and the
@@ -20,6 +20,8 @@ import {
   HttpCache,
   MemoryStore,
   type MemoryStoreOptions,
+  RateLimit,
+  type RateLimitOptions,
   type RatioTrip,
   type RedisClientOptions,
   RedisStore,
@@ -37,6 +39,7 @@ import {
   HEDGING_OPTIONS,
   HEURISTIC_OPTIONS,
   MEMORY_STORE_OPTIONS,
+  RATE_LIMIT_OPTIONS,
   RATIO_TRIP_OPTIONS,
   REDIS_CLIENT_OPTIONS,
   REDIS_STORE_OPTIONS,
@@ -60,6 +63,24 @@ test('RetryBudget: a typo throws; every key is taken', () => {
   };
   assertSameKeys(RETRY_BUDGET_OPTIONS, every);
   assert.equal(new RetryBudget(every).enabled, true);
+});
+
+test('RateLimit: a typo throws; every key is taken', () => {
+  assert.throws(
+    () => new RateLimit({ rate: 1, burts: 2 } as RateLimitOptions),
+    unknownOption('Unknown option "burts" in RateLimit options — did you mean "burst"?'),
+  );
+  const every: EveryKey<RateLimitOptions> = {
+    rate: 10,
+    per: 1_000,
+    burst: 2,
+    key: (request) => request.origin,
+    maxQueued: 100,
+    origins: ORIGINS,
+    enabled: true,
+  };
+  assertSameKeys(RATE_LIMIT_OPTIONS, every);
+  assert.equal(new RateLimit(every).queued('x'), 0);
 });
 
 test('Hedging: a typo throws; every key is taken', () => {

@@ -1,7 +1,7 @@
 import { CancelledError } from '../../errors/cancelled-error.ts';
 import { ConnectionError } from '../../errors/connection-error.ts';
 import { HTTPError } from '../../errors/http-error.ts';
-import { TimeoutError } from '../../errors/timeout-error.ts';
+import { TimeoutError, type TimeoutPhase } from '../../errors/timeout-error.ts';
 import { Response } from '../../http/response.ts';
 
 /**
@@ -14,6 +14,9 @@ export type Verdict = 'success' | 'drop' | 'ignore';
 
 /** Statuses by which an origin says it is overloaded: Too Many Requests, Service Unavailable. */
 const OVERLOAD_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** Timeouts that say nothing of the origin's load: a caller's wait, a wait in a rate limit. */
+const IGNORED_TIMEOUTS: ReadonlySet<TimeoutPhase> = new Set(['result', 'rate-limit']);
 
 /**
  * Judges a finished task by its outcome. A drop: a request timeout, a connection that failed, a
@@ -30,7 +33,8 @@ export function verdictOf(ok: boolean, outcome: unknown): Verdict {
       : 'success';
   }
   if (outcome instanceof CancelledError) return 'ignore';
-  if (outcome instanceof TimeoutError) return outcome.phase === 'result' ? 'ignore' : 'drop';
+  if (outcome instanceof TimeoutError)
+    return IGNORED_TIMEOUTS.has(outcome.phase) ? 'ignore' : 'drop';
   if (outcome instanceof ConnectionError) return 'drop';
   if (outcome instanceof HTTPError && OVERLOAD_STATUSES.has(outcome.response.status)) return 'drop';
   return 'ignore';
