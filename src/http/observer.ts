@@ -51,7 +51,7 @@ export interface CallObserver {
   event?(event: PolicyEvent): void;
   /**
    * A rate limit held the call's next attempt back from `from` to `to` (`performance.now()`
-   * times); the attempt, if one follows, is the next {@link CallObserver.attempt}.
+   * times); the attempt, if one follows, is the next `attempt` call.
    */
   limited?(from: number, to: number): void;
   /** The call ended: with its final response, or with an error. */
