@@ -1,4 +1,6 @@
+import assert from 'node:assert/strict';
 import type { TestContext } from 'node:test';
+import { TimeoutError } from '../../src/errors/timeout-error.ts';
 import { type AttemptObserver, addObserverSource } from '../../src/http/observer.ts';
 
 const ATTEMPT: AttemptObserver = {
@@ -25,4 +27,16 @@ export function callErrors(t: Pick<TestContext, 'after'>): unknown[] {
   }));
   t.after(() => installed.dispose());
   return errors;
+}
+
+/**
+ * Asserts that `errors` (from {@link callErrors}) hold one error, the one a request cut by a
+ * deadline ends with: a TimeoutError of phase `deadline`, due at `dueAt`.
+ */
+export function assertCutByDeadline(errors: readonly unknown[], dueAt: number | undefined): void {
+  const [cut] = errors;
+  assert.equal(errors.length, 1);
+  assert.ok(cut instanceof TimeoutError, String(cut));
+  assert.equal(cut.phase, 'deadline');
+  assert.equal(cut.dueAt, dueAt);
 }
