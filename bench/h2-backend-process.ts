@@ -1,7 +1,4 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { startLineServer } from './backend-process.ts';
 
 /** The connections W6's backend accepted since it started, as it counts them. */
 export interface H2Stats {
@@ -26,30 +23,14 @@ export interface H2Backend {
 
 /** Starts W6's TLS backend (HTTP/2 and HTTP/1.1 by ALPN) in a child process. */
 export async function startH2Backend(): Promise<H2Backend> {
-  const script = fileURLToPath(new URL('./h2-backend.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit');
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const first = await Promise.race([
-    lines.next(),
-    exited.then(([code]) => {
-      throw new Error(`HTTP/2 backend exited (${code})`);
-    }),
-  ]);
-  const { port, cert } = JSON.parse(first.value as string) as { port: number; cert: string };
+  const server = await startLineServer<{ port: number; cert: string }>(
+    new URL('./h2-backend.ts', import.meta.url),
+    'HTTP/2 backend',
+  );
   return {
-    origin: `https://127.0.0.1:${port}`,
-    ca: cert,
-    async stats() {
-      child.stdin.write('stats\n');
-      const answer = await lines.next();
-      return JSON.parse(answer.value as string) as H2Stats;
-    },
-    async stop() {
-      child.stdin.end();
-      await exited;
-    },
+    origin: `https://127.0.0.1:${server.hello.port}`,
+    ca: server.hello.cert,
+    stats: () => server.ask<H2Stats>('stats'),
+    stop: () => server.stop(),
   };
 }

@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { startLineServer } from './backend-process.ts';
 import type { FaultOrigin } from './soak-faults.ts';
 
 /** Connections a server of the soak backend has open. */
@@ -33,34 +31,18 @@ async function closedPort(): Promise<number> {
 
 /** Starts the soak backend in a child process and waits for its ports. */
 export async function startSoakBackend(): Promise<SoakBackend> {
-  const script = fileURLToPath(new URL('./soak-server.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const exited = once(child, 'exit');
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const first = await Promise.race([
-    lines.next(),
-    exited.then(([code]) => {
-      throw new Error(`soak backend exited (${code})`);
-    }),
-  ]);
-  const ports = JSON.parse(first.value as string) as { http: number; raw: number };
+  const server = await startLineServer<{ http: number; raw: number }>(
+    new URL('./soak-server.ts', import.meta.url),
+    'soak backend',
+  );
   const refused = await closedPort();
   return {
     origins: {
-      http: `http://127.0.0.1:${ports.http}`,
-      raw: `http://127.0.0.1:${ports.raw}`,
+      http: `http://127.0.0.1:${server.hello.http}`,
+      raw: `http://127.0.0.1:${server.hello.raw}`,
       refused: `http://127.0.0.1:${refused}`,
     },
-    async openConnections() {
-      child.stdin.write('stats\n');
-      const answer = await lines.next();
-      return JSON.parse(answer.value as string) as OpenConnections;
-    },
-    async stop() {
-      child.stdin.end();
-      await exited;
-    },
+    openConnections: () => server.ask<OpenConnections>('stats'),
+    stop: () => server.stop(),
   };
 }

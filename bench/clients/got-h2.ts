@@ -1,6 +1,7 @@
 import got from 'got';
 // got's own HTTP/2 agent (got depends on it): one per client, so each has a pool of its own.
 import http2wrapper from 'http2-wrapper';
+import { gotOn } from './got.ts';
 import type { SecureClientFactory } from './types.ts';
 
 /** got 14 with `http2: true` (ALPN through http2-wrapper) on its own HTTP/2 agent, no retry. */
@@ -15,14 +16,6 @@ export const gotH2: SecureClientFactory = {
       https: { certificateAuthority: ca },
       retry: { limit: 0 },
     });
-    return {
-      name: this.name,
-      get(path) {
-        return instance.get(origin + path).buffer();
-      },
-      async close() {
-        agent.destroy();
-      },
-    };
+    return gotOn(this.name, origin, instance, agent);
   },
 };

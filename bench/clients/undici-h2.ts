@@ -1,5 +1,6 @@
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import type { SecureClientFactory } from './types.ts';
+import { undiciClient } from './undici-request.ts';
 
 /**
  * `undici.request` on an Agent with `allowH2` and `pipelining: 100`, its fastest configuration
@@ -9,15 +10,8 @@ export const undiciH2: SecureClientFactory = {
   id: 'undici-h2',
   name: 'undici.request allowH2, pipelining 100',
   async open(origin, _limit, ca) {
-    const dispatcher = new Agent({ allowH2: true, pipelining: 100, connect: { ca } });
-    return {
-      name: this.name,
-      async get(path) {
-        const { body } = await request(origin + path, { dispatcher });
-        return body.arrayBuffer();
-      },
-      close: () => dispatcher.close(),
-    };
+    const agent = new Agent({ allowH2: true, pipelining: 100, connect: { ca } });
+    return undiciClient(this.name, origin, agent);
   },
 };
 
@@ -26,14 +20,6 @@ export const undiciH2Defaults: SecureClientFactory = {
   id: 'undici-h2-defaults',
   name: 'undici.request allowH2, defaults',
   async open(origin, _limit, ca) {
-    const dispatcher = new Agent({ allowH2: true, connect: { ca } });
-    return {
-      name: this.name,
-      async get(path) {
-        const { body } = await request(origin + path, { dispatcher });
-        return body.arrayBuffer();
-      },
-      close: () => dispatcher.close(),
-    };
+    return undiciClient(this.name, origin, new Agent({ allowH2: true, connect: { ca } }));
   },
 };
