@@ -74,10 +74,9 @@ export class CallLoop {
     const authOrigin = plan.request.origin;
     let hop = plan.request;
     let history: Response[] | undefined;
-    // The current hop's attempts: how many went on the wire, the retries decided, when the first
-    // started, the failures retried (undefined until one is) and why it stopped early, if it did.
+    // The current hop's attempts: how many went on the wire, when the first started, the failures
+    // retried (undefined until one is; its length is the retries decided) and why it stopped early.
     let attempts = 0;
-    let retryCount = 0;
     let hopStartedAt = call.startedAt;
     let retried: Error[] | undefined;
     let stoppedBy: RetryStop | undefined;
@@ -86,6 +85,7 @@ export class CallLoop {
       policies?.started(call);
       for (;;) {
         call.check();
+        const retryCount = retried?.length ?? 0;
         const jarCookie = this.#cookies?.headerFor(hop.url) ?? '';
         // An observer that propagates trace context writes headers: it gets a copy.
         const request = needsWireCopy(hop, config, authOrigin, jarCookie)
@@ -120,10 +120,9 @@ export class CallLoop {
           delay = undefined;
         }
         if (delay !== undefined) {
-          retryCount++;
           retried ??= [];
           retried.push(response === undefined ? (error as Error) : new HTTPError(response));
-          await this.#beforeRetry(call, config, request, response, error, retryCount, delay);
+          await this.#beforeRetry(call, config, request, response, error, retryCount + 1, delay);
           continue;
         }
         if (response === undefined) throw error;
@@ -143,7 +142,6 @@ export class CallLoop {
         hop = nextHop(hop, response, location, history, config.maxRedirects);
         call.request = hop;
         attempts = 0;
-        retryCount = 0;
         hopStartedAt = performance.now();
         retried = undefined;
         stoppedBy = undefined;

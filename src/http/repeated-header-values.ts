@@ -32,7 +32,8 @@ const lastValues = new Map<string, string>(
 /** `value` of header `name`, or the equal string this module returned for it before. */
 export function repeatedValue(name: string, value: string): string {
   const last = lastValues.get(name);
-  if (last === undefined || last === value) return last === undefined ? value : last;
+  if (last === undefined) return value;
+  if (last === value) return last;
   lastValues.set(name, value);
   return value;
 }

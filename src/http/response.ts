@@ -170,7 +170,8 @@ export class Response {
    * A copy of this buffered response that shares nothing with it but its frozen `retries`: its
    * own headers, body bytes, request and history (each redirect response cloned too), so a change
    * made to one never reaches the other. Decoded text and parsed JSON are not copied: the clone
-   * decodes its body on first use. Coalesced calls (`coalesce`) give each caller a clone of the response they shared.
+   * decodes its body on first use. Coalesced calls (`coalesce`) give each caller a clone of the
+   * response they shared.
    * @throws {InvalidRequestError} for a streamed response (`stream: true`): its body can be read
    *   once only.
    */
