@@ -174,12 +174,13 @@ export class Future<T> implements PromiseLike<T> {
       start(future) {
         if (future.#state === 'pending') future.#state = 'running';
       },
-      settle: (future, ok, outcome) => future.#settle(ok ? 'fulfilled' : 'rejected', outcome),
+      settle: (future, ok, outcome) =>
+        Future.#settle(future, ok ? 'fulfilled' : 'rejected', outcome),
       cancel(future, reason) {
-        future.#cancel(reason);
+        Future.#cancel(future, reason);
       },
       hasFailed: (future) => future.#state === 'rejected',
-      noteWaiting: (future) => future.#ask('wait'),
+      noteWaiting: (future) => Future.#ask(future, 'wait'),
       watchAsks(future, watcher) {
         future.#askWatcher = watcher;
       },
@@ -189,7 +190,7 @@ export class Future<T> implements PromiseLike<T> {
           if (future.#state === 'rejected') forgetUnretrieved(future);
         }
         if (future.done()) fn(future.#state as Settled, future.#held);
-        else future.#listen(() => fn(future.#state as Settled, future.#held));
+        else Future.#listen(future, () => fn(future.#state as Settled, future.#held));
       },
     };
     Object.freeze(Object.assign(futureController, controller));
@@ -211,8 +212,8 @@ export class Future<T> implements PromiseLike<T> {
   static resolve(value?: unknown): Future<unknown> {
     if (value instanceof Future) return value;
     const future = new Future<unknown>('running', undefined);
-    if (isThenable(value)) future.#follow(value);
-    else future.#settle('fulfilled', value);
+    if (isThenable(value)) Future.#follow(future, value);
+    else Future.#settle(future, 'fulfilled', value);
     return future;
   }
 
@@ -230,7 +231,7 @@ export class Future<T> implements PromiseLike<T> {
    */
   static reject<T = never>(reason: unknown): Future<T> {
     const future = new Future<T>('running', undefined);
-    future.#settle('rejected', reason);
+    Future.#settle(future, 'rejected', reason);
     return future;
   }
 
@@ -253,7 +254,7 @@ export class Future<T> implements PromiseLike<T> {
     if (typeof source === 'function') {
       const controller = new AbortController();
       const future = new Future<T>('running', controller);
-      future.#run(() => source(controller.signal));
+      Future.#run(future, () => source(controller.signal));
       return future;
     }
     if (!isThenable(source)) {
@@ -262,7 +263,7 @@ export class Future<T> implements PromiseLike<T> {
       );
     }
     const future = new Future<T>('running', undefined);
-    future.#follow(source);
+    Future.#follow(future, source);
     return future;
   }
 
@@ -352,7 +353,7 @@ export class Future<T> implements PromiseLike<T> {
   ): Future<unknown> {
     const items = Array.from(values);
     const future = new Future<unknown>('running', { abort: (reason) => cancelAll(items, reason) });
-    future.#follow(combine(items));
+    Future.#follow(future, combine(items));
     return future;
   }
 
@@ -388,7 +389,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   cancel(): boolean {
-    return this.#cancel(new CancelledError('The future was cancelled'));
+    return Future.#cancel(this, new CancelledError('The future was cancelled'));
   }
 
   /**
@@ -415,7 +416,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   async result(options?: ResultOptions): Promise<T> {
-    await this.#waitDone('result', options);
+    await Future.#waitDone(this, 'result', options);
     if (this.#state === 'fulfilled') return this.#held as T;
     throw this.#held;
   }
@@ -435,7 +436,7 @@ export class Future<T> implements PromiseLike<T> {
    * ```
    */
   async exception(options?: ResultOptions): Promise<unknown> {
-    await this.#waitDone('exception', options);
+    await Future.#waitDone(this, 'exception', options);
     if (this.#state === 'cancelled') throw this.#held;
     return this.#state === 'rejected' ? this.#held : undefined;
   }
@@ -456,7 +457,7 @@ export class Future<T> implements PromiseLike<T> {
   addDoneCallback(fn: DoneCallback<T>): void {
     checkFunction('fn', fn);
     if (this.done()) invoke(fn, this);
-    else this.#listen(fn);
+    else Future.#listen(this, fn);
   }
 
   /**
@@ -502,11 +503,11 @@ export class Future<T> implements PromiseLike<T> {
    */
   map<U>(fn: (value: T) => U | PromiseLike<U>): Future<U> {
     checkFunction('fn', fn);
-    const derived = new Future<U>('running', { abort: (reason) => this.#cancel(reason) });
-    this.#ask('then');
+    const derived = new Future<U>('running', { abort: (reason) => Future.#cancel(this, reason) });
+    Future.#ask(this, 'then');
     this.addDoneCallback(() => {
-      if (this.#state === 'fulfilled') derived.#run(() => fn(this.#held as T));
-      else derived.#settle(this.#state, this.#held);
+      if (this.#state === 'fulfilled') Future.#run(derived, () => fn(this.#held as T));
+      else Future.#settle(derived, this.#state, this.#held);
     });
     return derived;
   }
@@ -520,8 +521,8 @@ export class Future<T> implements PromiseLike<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    this.#ask('then');
-    this.#promise ??= this.#toPromise();
+    Future.#ask(this, 'then');
+    this.#promise ??= Future.#toPromise(this);
     return this.#promise.then(onfulfilled, onrejected);
   }
 
@@ -530,19 +531,23 @@ export class Future<T> implements PromiseLike<T> {
    * wait). Retrieving marks a failure as seen. Consumer tracing (when a future was first asked
    * for, how long the asker was blocked) belongs here.
    */
-  #ask(asker: Asker): void {
-    this.#askWatcher?.asked();
-    if (asker === 'wait' || this.#retrieved) return;
-    this.#retrieved = true;
-    if (this.#state === 'rejected') forgetUnretrieved(this);
+  static #ask<T>(future: Future<T>, asker: Asker): void {
+    future.#askWatcher?.asked();
+    if (asker === 'wait' || future.#retrieved) return;
+    future.#retrieved = true;
+    if (future.#state === 'rejected') forgetUnretrieved(future);
   }
 
   /** Validates the options, asks for the outcome and waits until done (or the timeout). */
-  async #waitDone(asker: Asker, options: ResultOptions | undefined): Promise<void> {
+  static async #waitDone<T>(
+    future: Future<T>,
+    asker: Asker,
+    options: ResultOptions | undefined,
+  ): Promise<void> {
     checkKnownOptions(options, RESULT_OPTIONS);
     const timeout = checkTimeout('timeout', own(options, 'timeout'));
-    this.#ask(asker);
-    if (this.done()) return;
+    Future.#ask(future, asker);
+    if (future.done()) return;
     await new Promise<void>((resolve, reject) => {
       const onDone = () => {
         clearTimeout(timer);
@@ -552,73 +557,73 @@ export class Future<T> implements PromiseLike<T> {
         timeout === undefined
           ? undefined
           : startTimer(timeout, () => {
-              this.removeDoneCallback(onDone);
+              future.removeDoneCallback(onDone);
               reject(new TimeoutError({ phase: 'result', timeout }));
             });
-      this.addDoneCallback(onDone);
+      future.addDoneCallback(onDone);
     });
   }
 
   /** A promise that settles with the future. */
-  #toPromise(): Promise<T> {
-    if (this.#state === 'fulfilled') return Promise.resolve(this.#held as T);
-    if (this.done()) return Promise.reject(this.#held);
+  static #toPromise<T>(future: Future<T>): Promise<T> {
+    if (future.#state === 'fulfilled') return Promise.resolve(future.#held as T);
+    if (future.done()) return Promise.reject(future.#held);
     return new Promise<T>((resolve, reject) => {
-      this.#resolvePromise = resolve as (value: unknown) => void;
-      this.#rejectPromise = reject;
+      future.#resolvePromise = resolve as (value: unknown) => void;
+      future.#rejectPromise = reject;
     });
   }
 
   /** Adds a callback to run when done (the future is not done yet). */
-  #listen(fn: DoneCallback<T>): void {
-    const callbacks = this.#callbacks;
-    if (callbacks === undefined) this.#callbacks = fn;
+  static #listen<T>(future: Future<T>, fn: DoneCallback<T>): void {
+    const callbacks = future.#callbacks;
+    if (callbacks === undefined) future.#callbacks = fn;
     else if (Array.isArray(callbacks)) callbacks.push(fn);
-    else this.#callbacks = [callbacks, fn];
+    else future.#callbacks = [callbacks, fn];
   }
 
   /** Settles like `fn()` does: with its value, its promise's outcome, or what it throws. */
-  #run(fn: () => unknown): void {
+  static #run<T>(future: Future<T>, fn: () => unknown): void {
     try {
-      this.#follow(fn());
+      Future.#follow(future, fn());
     } catch (error) {
-      this.#settle('rejected', error);
+      Future.#settle(future, 'rejected', error);
     }
   }
 
   /** Settles like `source` (a value or a thenable), unless done by then. */
-  #follow(source: unknown): void {
+  static #follow<T>(future: Future<T>, source: unknown): void {
     Promise.resolve(source).then(
-      (value) => this.#settle('fulfilled', value),
-      (error) => this.#settle('rejected', error),
+      (value) => Future.#settle(future, 'fulfilled', value),
+      (error) => Future.#settle(future, 'rejected', error),
     );
   }
 
-  #cancel(reason: CancelledError): boolean {
-    if (this.#state === 'cancelled') return true;
-    if (this.done()) return false;
-    (this.#held as Canceller | undefined)?.abort(reason);
-    this.#settle('cancelled', reason);
-    return this.cancelled();
+  static #cancel<T>(future: Future<T>, reason: CancelledError): boolean {
+    if (future.#state === 'cancelled') return true;
+    if (future.done()) return false;
+    (future.#held as Canceller | undefined)?.abort(reason);
+    Future.#settle(future, 'cancelled', reason);
+    return future.cancelled();
   }
 
   /** Moves to a done state and runs the callbacks; does nothing if already done. */
-  #settle(state: State, outcome: unknown): void {
-    if (this.done()) return;
-    this.#state = state;
-    this.#held = outcome;
-    if (state === 'rejected' && !this.#retrieved) watchUnretrieved(this, outcome);
-    if (this.#resolvePromise !== undefined) {
-      if (state === 'fulfilled') this.#resolvePromise(outcome);
-      else (this.#rejectPromise as (reason: unknown) => void)(outcome);
-      this.#resolvePromise = undefined;
-      this.#rejectPromise = undefined;
+  static #settle<T>(future: Future<T>, state: State, outcome: unknown): void {
+    if (future.done()) return;
+    future.#state = state;
+    future.#held = outcome;
+    if (state === 'rejected' && !future.#retrieved) watchUnretrieved(future, outcome);
+    if (future.#resolvePromise !== undefined) {
+      if (state === 'fulfilled') future.#resolvePromise(outcome);
+      else (future.#rejectPromise as (reason: unknown) => void)(outcome);
+      future.#resolvePromise = undefined;
+      future.#rejectPromise = undefined;
     }
-    const callbacks = this.#callbacks;
-    this.#callbacks = undefined;
-    if (typeof callbacks === 'function') invoke(callbacks as DoneCallback<T>, this);
+    const callbacks = future.#callbacks;
+    future.#callbacks = undefined;
+    if (typeof callbacks === 'function') invoke(callbacks as DoneCallback<T>, future);
     else if (callbacks !== undefined)
-      for (const fn of callbacks) invoke(fn as DoneCallback<T>, this);
+      for (const fn of callbacks) invoke(fn as DoneCallback<T>, future);
   }
 }
 
