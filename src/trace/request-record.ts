@@ -227,6 +227,13 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   }
 }
 
+// Time held back by rate limits (µs, every wait summed), and the start of the last wait, kept
+// until the attempt it held back is made.
+interface RateWait {
+  total: number;
+  from: number | undefined;
+}
+
 /**
  * One session call as the trace sees it: queued, started (worker slot acquired), its attempts,
  * resolved; and on the consumer side, when its result was first asked for and how long the asker
@@ -263,10 +270,8 @@ export class RequestRecord implements CallObserver {
   #attempts: AttemptRecord[] | undefined;
   // The policies' records, in order; no array until the first (most calls have none).
   #events: PolicyRecord[] | undefined;
-  // Time held back by rate limits (µs, every wait summed), and the start of the last wait, kept
-  // until the attempt it held back is made.
-  #limited = 0;
-  #limitedFrom: number | undefined;
+  // Rate limits' waits, once one held the call back (most calls never wait: one field, no object).
+  #rateWait: RateWait | undefined;
 
   constructor(id: number, request: PreparedRequest, context: RecordContext) {
     this.id = id;
@@ -328,7 +333,7 @@ export class RequestRecord implements CallObserver {
    * the call unsent included); 0 when none did.
    */
   get rateLimited(): number {
-    return millis(this.#limited);
+    return millis(this.#rateWait?.total ?? 0);
   }
 
   /** Marks the result as asked for now, unless it was asked for before. */
@@ -357,14 +362,19 @@ export class RequestRecord implements CallObserver {
 
   limited(from: number, to: number): void {
     const start = this.#context.microsAt(from);
-    this.#limited += Math.max(0, this.#context.microsAt(to) - start);
-    this.#limitedFrom = start;
+    const waited = Math.max(0, this.#context.microsAt(to) - start);
+    if (this.#rateWait === undefined) this.#rateWait = { total: waited, from: start };
+    else {
+      this.#rateWait.total += waited;
+      this.#rateWait.from = start;
+    }
   }
 
   attempt(request: PreparedRequest, role?: AttemptRole): AttemptObserver {
     // A wait holds back the next attempt of the session's own (a hedge rides on its attempt's turn).
-    const limited = role === undefined ? this.#limitedFrom : undefined;
-    if (role === undefined) this.#limitedFrom = undefined;
+    const wait = role === undefined ? this.#rateWait : undefined;
+    const limited = wait?.from;
+    if (wait !== undefined) wait.from = undefined;
     const attempt = new AttemptRecord(request, this.#context, role, limited);
     if (this.#attempts !== undefined) this.#attempts.push(attempt);
     else if (this.#firstAttempt === undefined) this.#firstAttempt = attempt;
