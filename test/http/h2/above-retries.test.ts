@@ -8,7 +8,7 @@ import { deferred } from '../../helpers/server.ts';
 import { openSession } from '../fixtures.ts';
 import { startH2Server } from './h2-server.ts';
 
-const { NGHTTP2_INTERNAL_ERROR, NGHTTP2_REFUSED_STREAM } = constants;
+const { NGHTTP2_ENHANCE_YOUR_CALM, NGHTTP2_INTERNAL_ERROR, NGHTTP2_REFUSED_STREAM } = constants;
 
 async function readAll(stream: ServerHttp2Stream): Promise<string> {
   const chunks: Buffer[] = [];
@@ -80,6 +80,28 @@ test('GOAWAY before any stream was processed: a POST is retried up to the limit,
   assert.ok(error instanceof ConnectionError, String(error));
   assert.match(error.message, /REFUSED_STREAM/);
   assert.equal(server.connections, 3);
+});
+
+test('GOAWAY with an error code: a POST above its last stream id is retried, one at it fails', async (t) => {
+  let arrivals = 0;
+  const server = await startH2Server(t, (stream) => {
+    // The first stream (at the last stream id: it may have been processed) is never answered.
+    if (++arrivals === 1) stream.session?.goaway(NGHTTP2_ENHANCE_YOUR_CALM, stream.id);
+    else answer(stream, 'again');
+  });
+  const session = openSession(t, {
+    baseURL: server.origin,
+    http2: 'prior-knowledge',
+    retry: { baseDelay: 1 },
+  });
+  const [first, second] = await Promise.allSettled([
+    session.post('/a', { body: '1' }),
+    session.post('/b', { body: '2' }),
+  ]);
+  assert.equal(first.status, 'rejected');
+  assert.ok(first.reason instanceof ConnectionError, String(first.reason));
+  assert.equal(second.status === 'fulfilled' && second.value.text, 'again');
+  assert.equal(server.stats.sessions, 2);
 });
 
 // A server that resets every stream after processing it (reading its body), except the ones
