@@ -50,6 +50,9 @@ export class H2Connection {
   #started = 0;
   // True once the session takes no new streams (GOAWAY received, closed or failed).
   #isDraining = false;
+  // The last stream id of the server's GOAWAY, once one came: the streams above it were not
+  // processed, whatever the GOAWAY's error code (RFC 9113 §6.8).
+  #goawayLastStreamId = Number.POSITIVE_INFINITY;
   readonly #session: OwnedSession;
   readonly #owner: ConnectionOwner;
   readonly #scheme: string;
@@ -74,7 +77,7 @@ export class H2Connection {
     session[OWNER] = this;
     session.on('connect', H2Connection.#onConnect);
     session.on('remoteSettings', H2Connection.#onRemoteSettings);
-    session.on('goaway', H2Connection.#onGone);
+    session.on('goaway', H2Connection.#onGoaway);
     session.on('close', H2Connection.#onGone);
     // A failing session fails its streams with the same error; they report it.
     session.on('error', H2Connection.#onGone);
@@ -90,6 +93,11 @@ export class H2Connection {
   /** Streams started on this session so far. */
   get started(): number {
     return this.#started;
+  }
+
+  /** Whether the server's GOAWAY said the stream `streamId` was not processed (it is above its last). */
+  isBeyondGoaway(streamId: number): boolean {
+    return streamId > this.#goawayLastStreamId;
   }
 
   /** Starts a stream for `options` (throws when node:http2 closed the session meanwhile). */
@@ -128,6 +136,11 @@ export class H2Connection {
     const connection = this[OWNER];
     connection.#capacity = settings.maxConcurrentStreams ?? connection.#capacity;
     connection.#owner.freed(connection);
+  }
+
+  static #onGoaway(this: OwnedSession, _code: number, lastStreamId: number) {
+    this[OWNER].#goawayLastStreamId = lastStreamId;
+    this[OWNER].#drain();
   }
 
   static #onGone(this: OwnedSession) {

@@ -180,10 +180,15 @@ export class H2Stream implements Dispatcher.DispatchController {
     this.#handler.onResponseError?.(this, this.#closeError(stream));
   }
 
-  // Why a stream closed before its response ended: refused (never processed), or the error
-  // node:http2 or the body reported, or a reset without one.
+  // Why a stream closed before its response ended: refused or above a GOAWAY's last stream id
+  // (never processed: node:http2 fails those with the session's error when the GOAWAY has an error
+  // code), or the error node:http2 or the body reported, or a reset without one.
   #closeError(stream: OwnedStream): Error {
-    if (stream.rstCode === NGHTTP2_REFUSED_STREAM) return new UnprocessedStream();
+    if (
+      stream.rstCode === NGHTTP2_REFUSED_STREAM ||
+      this.#connection?.isBeyondGoaway(stream.id ?? 0)
+    )
+      return new UnprocessedStream();
     if (this.#error !== undefined) return this.#error;
     return Object.assign(new Error(`HTTP/2 stream closed early (code ${stream.rstCode})`), {
       code: 'ERR_HTTP2_STREAM_CLOSED',

@@ -2,7 +2,7 @@ import { ConnectionError } from '../../errors/connection-error.ts';
 
 /**
  * The cause of a {@link ConnectionError} for an HTTP/2 stream the server did not process: refused
- * (`REFUSED_STREAM`, which is also what a stream above a GOAWAY's last stream id gets). RFC 9113
+ * (`REFUSED_STREAM`), or above the last stream id of a GOAWAY, whatever its error code. RFC 9113
  * §8.7 lets a client send such a request again whatever its method, so the retry decision does.
  *
  * @internal
