@@ -70,6 +70,7 @@ const W5 = {
 };
 const W6 = {
   total: 1_000,
+  warmup: 3_000,
   inFlight: [64, 100],
   fanOut: 100,
   delayMs: 50,
