@@ -70,6 +70,7 @@ const W5 = {
 };
 const W6 = {
   total: 1_000,
+  warmup: quick ? 2_000 : 3_000,
   inFlight: [64, 100],
   fanOut: 100,
   delayMs: 50,

@@ -18,6 +18,12 @@ import { throughput } from './throughput.ts';
 export interface W6Config {
   /** GETs of /fast per round, at each of `inFlight`. */
   readonly total: number;
+  /**
+   * GETs of /fast each client of a throughput group sends once it is open and warmed from cold,
+   * before its first round: enough for V8 to optimise the client's code (and, for the first
+   * client, the backend's), so that no client's first round measures its JIT warm-up.
+   */
+  readonly warmup: number;
   /** The requests in flight of the throughput part, one group of rounds each (64 and 100). */
   readonly inFlight: readonly number[];
   /** GETs of /delay?ms=`delayMs` fired at once in the fan-out part. */
@@ -45,7 +51,7 @@ interface Tally {
   /** Requests that failed, in the warm-ups and the rounds, and the first one's error. */
   failed: number;
   firstFailure?: string;
-  /** Of `failed`, those in the first warm-up, from cold. */
+  /** Of `failed`, those before the first round (the warm-up from cold and the JIT warm-up). */
   failedCold?: number;
 }
 
@@ -110,16 +116,18 @@ interface Measure {
 }
 
 /**
- * A W6 client as a contender: opened with the backend's CA and warmed, then before each round
- * warmed again (between two rounds the other clients run for seconds, longer than an idle
- * connection lives) and measured. The connections the backend accepted while the client opened
- * and first warmed up, and during each measured part, and its failed requests, are noted in
- * `tally`. Rounds run one contender at a time, so the backend's counts are that client's alone.
+ * A W6 client as a contender: opened with the backend's CA and warmed (from cold, then `warmup`
+ * GETs more for the JIT), then before each round warmed again (between two rounds the other
+ * clients run for seconds, longer than an idle connection lives) and measured. The connections
+ * the backend accepted while the client opened and first warmed up, and during each measured
+ * part, and its failed requests, are noted in `tally`. Rounds run one contender at a time, so the
+ * backend's counts are that client's alone.
  */
 function counted(
   factory: SecureClientFactory,
   backend: H2Backend,
   limit: number,
+  warmup: number,
   { run, corrected }: Measure,
   tally: Tally,
 ): Contender<number> {
@@ -133,6 +141,7 @@ function counted(
       const client = counting(await factory.open(origin, limit, ca), tally);
       await warm(client, limit);
       tally.cold = minus(await backend.stats(), before);
+      await throughput(client, '/fast', warmup, limit);
       tally.failedCold = tally.failed;
       return {
         async measure() {
@@ -149,11 +158,19 @@ function counted(
   };
 }
 
-/** Every W6 client through `rounds` interleaved rounds of `measure` at `limit` in flight. */
-async function group(backend: H2Backend, limit: number, rounds: number, measure: Measure) {
+/**
+ * Every W6 client through `rounds` interleaved rounds of `measure` at `limit` in flight, each
+ * warmed first with `warmup` GETs more than its warm-up from cold.
+ */
+async function group(
+  backend: H2Backend,
+  limit: number,
+  { rounds, warmup }: { rounds: number; warmup: number },
+  measure: Measure,
+) {
   const tallies = secureClients.map((): Tally => ({ rounds: [], failed: 0 }));
   const contenders = secureClients.map((factory, index) =>
-    counted(factory, backend, limit, measure, tallies[index] as Tally),
+    counted(factory, backend, limit, warmup, measure, tallies[index] as Tally),
   );
   const outcomes = await interleave(contenders, rounds);
   return outcomes.map((outcome, index) => ({ outcome, tally: tallies[index] as Tally }));
@@ -167,7 +184,7 @@ const connectionGoal = `${CONFIGURED_CONNECTIONS} connection`;
 
 async function throughputRows(backend: H2Backend, config: W6Config, limit: number): Promise<Row[]> {
   const { total } = config;
-  const results = await group(backend, limit, config.rounds, {
+  const results = await group(backend, limit, config, {
     run: (client) => throughput(client, '/fast', total, limit),
     // Requests per second done: the failed ones are not.
     corrected: (rate, failed) => (rate * (total - failed)) / total,
@@ -199,11 +216,18 @@ async function throughputRows(backend: H2Backend, config: W6Config, limit: numbe
 async function fanOutRows(backend: H2Backend, config: W6Config): Promise<Row[]> {
   const { fanOut: count, delayMs, rounds } = config;
   const path = `/delay?ms=${delayMs}`;
-  const results = await group(backend, count, rounds, {
-    run: (client) => fanOut(client, path, count),
-    // The wall time stands; the note says how many failed.
-    corrected: (wall) => wall,
-  });
+  // No JIT warm-up: the throughput groups before it ran the code, and with one the first client's
+  // fan-out read slower in three quick runs on a loaded machine (not understood yet).
+  const results = await group(
+    backend,
+    count,
+    { rounds, warmup: 0 },
+    {
+      run: (client) => fanOut(client, path, count),
+      // The wall time stands; the note says how many failed.
+      corrected: (wall) => wall,
+    },
+  );
   return results.map(({ outcome, tally }) => {
     const goal = fanoutH2.has(outcome.name)
       ? `goal ≤ ${GOAL_FAN_OUT} ×, ${connectionGoal}`
@@ -231,7 +255,9 @@ async function fanOutRows(backend: H2Backend, config: W6Config): Promise<Row[]> 
  *
  * Each row notes the connections the backend accepted from that client: from cold (opening it
  * and its warm-up, `limit` requests at once at a fresh pool) and per round (its measured part,
- * after a warm-up like the first). fanout's goal is its configured number, one.
+ * after a warm-up like the first). fanout's goal is its configured number, one. In the throughput
+ * groups every client then sends `warmup` GETs before its first round, so that no round measures
+ * V8 optimising the code of the client or, for the first one, of the backend.
  */
 export async function w6(config: W6Config): Promise<Row[]> {
   const backend = await startH2Backend();
