@@ -3,6 +3,27 @@ import type { Response } from './response.ts';
 import type { AttemptRole, PolicyEvent } from './session-policy.ts';
 
 /**
+ * The context an HTTP/2 stream hands its dispatch handler's `onRequestStart`: the session it is
+ * about to start on, read there and then (undici's HTTP/1.1 pool hands no context). Plain numbers
+ * on the session object, so telling a tracer costs no allocation.
+ *
+ * @internal
+ */
+export interface H2SessionContext {
+  /** The session's number: unique in the process, from 1, in the order sessions open. */
+  readonly id: number;
+  /** The id the stream about to start gets: 1 for the session's first, then 3, 5, … */
+  readonly nextStreamId: number;
+}
+
+/** The HTTP/2 session in a dispatch handler's `onRequestStart` context; undefined for any other. */
+export function h2SessionOf(context: unknown): H2SessionContext | undefined {
+  return typeof (context as Partial<H2SessionContext> | undefined)?.nextStreamId === 'number'
+    ? (context as H2SessionContext)
+    : undefined;
+}
+
+/**
  * What a tracer learns about one exchange on the wire (one attempt: a redirect hop or a retry).
  * Each method is called at most once, in this order; `ended` always comes last.
  *
@@ -14,8 +35,11 @@ export interface AttemptObserver {
    * for its own timing too: a traced call costs no extra clock read for it).
    */
   dispatched(at: number): void;
-  /** The request's headers went on the wire (undici handed it a socket). */
-  sent(): void;
+  /**
+   * The request's headers go on the wire: undici handed it a socket, or an HTTP/2 stream is
+   * starting on `session` (undefined for HTTP/1.1).
+   */
+  sent(session: H2SessionContext | undefined): void;
   /** The response headers arrived. */
   headers(status: number): void;
   /** The exchange ended at `at` (`performance.now()` time): with its response, or an error. */
@@ -174,8 +198,8 @@ class AttemptFanout implements AttemptObserver {
     for (const observer of this.#observers) observer.dispatched(at);
   }
 
-  sent(): void {
-    for (const observer of this.#observers) observer.sent();
+  sent(session: H2SessionContext | undefined): void {
+    for (const observer of this.#observers) observer.sent(session);
   }
 
   headers(status: number): void {

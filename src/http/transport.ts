@@ -13,7 +13,7 @@ import { codecsOf, decompressBody, decompressStream } from './decompress.ts';
 import { dispatchOptions } from './dispatch-options.ts';
 import type { WireDispatcher } from './dispatchers.ts';
 import { HeaderRecord } from './headers.ts';
-import type { AttemptObserver } from './observer.ts';
+import { type AttemptObserver, h2SessionOf } from './observer.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 import { isRedirect } from './redirect.ts';
 import { repeatedValue } from './repeated-header-values.ts';
@@ -222,13 +222,14 @@ export class Exchange implements Dispatcher.DispatchHandler {
 
   // ---- undici's dispatch handler interface ----
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  // `context` is the HTTP/2 session the request starts on (an H2Stream's), else undefined.
+  onRequestStart(controller: Dispatcher.DispatchController, context?: unknown): void {
     if (this.#pendingAbort) {
       controller.abort(this.#pendingAbort);
       return;
     }
     this.#controller = controller;
-    this.#observer?.sent();
+    this.#observer?.sent(h2SessionOf(context));
     this.#arm('headers');
   }
 

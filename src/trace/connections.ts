@@ -2,12 +2,23 @@ import diagnostics from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { tcpConnectedAt } from '../http/dispatchers.ts';
+import type { H2SessionContext } from '../http/observer.ts';
+
+/** The protocol an attempt went out on, as HAR spells it. */
+export type WireProtocol = 'HTTP/1.1' | 'HTTP/2.0';
 
 /** Connection facts for one attempt, in `performance.now()` time. */
 export interface ConnectionFacts {
-  /** Whether the socket had served a request before. */
+  /** The protocol spoken on the connection. */
+  readonly protocol: WireProtocol;
+  /** For HTTP/2: the session's number ({@link H2SessionContext.id}); undefined for HTTP/1.1. */
+  readonly session: number | undefined;
+  /** Whether the socket (an HTTP/2 session) had served a request before. */
   readonly reused: boolean;
-  /** When undici began and finished connecting it (TCP, and TLS for https). */
+  /**
+   * When undici began and finished connecting it (TCP, and TLS for https); undefined for an
+   * HTTP/2 session, whose socket fanout opens.
+   */
   readonly connectStart: number | undefined;
   readonly connectEnd: number | undefined;
   /** Whether the socket is a TLS socket. */
@@ -85,6 +96,8 @@ const REUSED_TLS: ConnectionFacts = reusedFacts(true);
 
 function reusedFacts(secure: boolean): ConnectionFacts {
   return Object.freeze({
+    protocol: 'HTTP/1.1',
+    session: undefined,
     reused: true,
     connectStart: undefined,
     connectEnd: undefined,
@@ -108,6 +121,8 @@ function onSendHeaders(message: unknown): void {
     return;
   }
   taker.connection({
+    protocol: 'HTTP/1.1',
+    session: undefined,
     reused: false,
     connectStart: state.connectStart,
     connectEnd: state.connectEnd,
@@ -129,4 +144,32 @@ export function watchConnections(): void {
 /** Hands the connection facts of the request undici writes next to `taker`. */
 export function takeConnection(taker: ConnectionTaker): void {
   writing = taker;
+}
+
+// The facts of each HTTP/2 session's later streams, made by the second traced stream on it and
+// shared by the rest (no object per request).
+const reusedSessions = new WeakMap<H2SessionContext, ConnectionFacts>();
+
+/**
+ * The connection facts of an attempt whose stream starts on `session` now. Its first stream opened
+ * the session; every later one reuses it. The session's socket was opened by fanout, not undici:
+ * no connect times are known.
+ */
+export function h2Connection(session: H2SessionContext, secure: boolean): ConnectionFacts {
+  const isFirst = session.nextStreamId === 1;
+  if (!isFirst) {
+    const known = reusedSessions.get(session);
+    if (known !== undefined) return known;
+  }
+  const facts: ConnectionFacts = Object.freeze({
+    protocol: 'HTTP/2.0',
+    session: session.id,
+    reused: !isFirst,
+    connectStart: undefined,
+    connectEnd: undefined,
+    secure,
+    tlsStart: undefined,
+  });
+  if (!isFirst) reusedSessions.set(session, facts);
+  return facts;
 }

@@ -52,7 +52,7 @@ export interface HarRequest {
   method: string;
   /** The URL as sent, redacted. */
   url: string;
-  /** Always `HTTP/1.1`. */
+  /** `HTTP/1.1` or `HTTP/2.0`, or empty when the request never went on the wire. */
   httpVersion: string;
   /** Always empty: cookie values are secrets. */
   cookies: HarCookie[];
@@ -80,7 +80,7 @@ export interface HarResponse {
   status: number;
   /** The reason phrase. */
   statusText: string;
-  /** `HTTP/1.1`, or empty when no response came. */
+  /** `HTTP/1.1` or `HTTP/2.0`, or empty when no response came. */
   httpVersion: string;
   /** Always empty: cookie values are secrets. */
   cookies: HarCookie[];
@@ -138,6 +138,15 @@ export interface HarEntry {
   cache: Record<string, never>;
   /** The phases of the attempt. */
   timings: HarTimings;
+  /** For HTTP/2: the session's number ({@link AttemptRecord.connectionId}), as a string. */
+  connection?: string;
+  /** For HTTP/2: the stream id on that session ({@link AttemptRecord.streamId}). */
+  _stream?: number;
+  /**
+   * Whether the attempt reused an open keep-alive socket or HTTP/2 session
+   * ({@link AttemptRecord.reused}); absent when it never went on the wire.
+   */
+  _reused?: boolean;
   /** The trace's id of the call this attempt belongs to ({@link RequestRecord.id}). */
   _requestId: number;
   /** 1 for the first attempt of the call, 2 for the next retry or hop, and so on. */
@@ -266,7 +275,7 @@ function harRequest(attempt: AttemptRecord): HarRequest {
   return {
     method: attempt.method,
     url,
-    httpVersion: 'HTTP/1.1',
+    httpVersion: attempt.protocol ?? '',
     cookies: [],
     headers: attempt.requestHeaders.map(([name, value]) => ({ name, value })),
     queryString: queryOf(url),
@@ -296,7 +305,7 @@ function harResponse(attempt: AttemptRecord): HarResponse {
   return {
     status: attempt.status ?? 0,
     statusText: attempt.statusText ?? '',
-    httpVersion: 'HTTP/1.1',
+    httpVersion: attempt.protocol ?? '',
     cookies: [],
     headers: headers.map(([name, value]) => ({ name, value })),
     content: { size: attempt.bytes, mimeType: header(headers, 'content-type') ?? 'x-unknown' },
@@ -329,6 +338,9 @@ function harEntry(
       attempt.limitedAt === undefined ? 0 : nonNegative(attempt.startedAt - attempt.limitedAt),
     _outcome: attempt.outcome,
   };
+  if (attempt.connectionId !== undefined) entry.connection = String(attempt.connectionId);
+  if (attempt.streamId !== undefined) entry._stream = attempt.streamId;
+  if (attempt.reused !== undefined) entry._reused = attempt.reused;
   if (attempt.errorCode !== undefined) entry._error = attempt.errorCode;
   if (attempt.role !== undefined) entry._role = attempt.role;
   return entry;

@@ -4,6 +4,7 @@ import {
   type AttemptObserver,
   addObserverSource,
   type CallObserver,
+  type H2SessionContext,
   type ObserverSource,
 } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
@@ -133,7 +134,7 @@ class SpanCall implements CallObserver {
   ended(): void {}
 }
 
-/** The span of one attempt: status code and outcome, ended once. */
+/** The span of one attempt: protocol version, status code and outcome, ended once. */
 class SpanAttempt implements AttemptObserver {
   readonly #span: OTel.Span;
   // The status of the response headers, if they arrived (the body may still fail).
@@ -146,7 +147,10 @@ class SpanAttempt implements AttemptObserver {
 
   dispatched(): void {}
 
-  sent(): void {}
+  // The version is known once the request goes out: HTTP/2 on an h2 session, else HTTP/1.1.
+  sent(session: H2SessionContext | undefined): void {
+    this.#span.setAttribute('network.protocol.version', session === undefined ? '1.1' : '2');
+  }
 
   headers(status: number): void {
     this.#status = status;

@@ -2,12 +2,17 @@ import { type InspectOptionsStylized, inspect } from 'node:util';
 import type { Inspect } from '../core/inspect.ts';
 import { isFanoutError } from '../errors/fanout-error.ts';
 import { Future, futureController } from '../futures/future.ts';
-import type { AttemptObserver, CallObserver } from '../http/observer.ts';
+import type { AttemptObserver, CallObserver, H2SessionContext } from '../http/observer.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import { redactHeaders } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptRole, PolicyEvent } from '../http/session-policy.ts';
-import { type ConnectionFacts, type ConnectionTaker, takeConnection } from './connections.ts';
+import {
+  type ConnectionFacts,
+  type ConnectionTaker,
+  h2Connection,
+  takeConnection,
+} from './connections.ts';
 import { inspectRequestRecord } from './inspect-trace.ts';
 import { NO_POLICY_RECORDS, type PolicyRecord } from './policy-record.ts';
 import { millis, type RecordContext } from './record-context.ts';
@@ -95,8 +100,11 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
   #sent: number | undefined;
   #firstByte: number | undefined;
   #ended: number | undefined;
-  // What undici's events told of the socket, as given (shared by every reuse of a socket).
+  // What undici's events told of the socket, or an HTTP/2 stream of its session, as given
+  // (shared by every reuse of a socket or session).
   #connection: ConnectionFacts | undefined;
+  // The HTTP/2 stream id; undefined for HTTP/1.1.
+  #stream: number | undefined;
   // When a rate limit started holding this attempt back (µs), if one did.
   readonly #limited: number | undefined;
 
@@ -149,9 +157,30 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     return connectionTime(this.#context, this.#connection?.tlsStart);
   }
 
-  /** Whether the attempt used a keep-alive socket that was already open. */
+  /**
+   * Whether the attempt used a keep-alive socket, or an HTTP/2 session, that was already open
+   * (had served a request before).
+   */
   get reused(): boolean | undefined {
     return this.#connection?.reused;
+  }
+
+  /** The protocol the attempt went out on; undefined when it never went on the wire. */
+  get protocol(): 'HTTP/1.1' | 'HTTP/2.0' | undefined {
+    return this.#connection?.protocol;
+  }
+
+  /**
+   * The HTTP/2 session the attempt went on: its number, unique in the process, from 1 in the
+   * order sessions open. Undefined for HTTP/1.1.
+   */
+  get connectionId(): number | undefined {
+    return this.#connection?.session;
+  }
+
+  /** The HTTP/2 stream id of the attempt on its session (1, 3, 5, …); undefined for HTTP/1.1. */
+  get streamId(): number | undefined {
+    return this.#stream;
   }
 
   /** The request went on the wire. */
@@ -196,9 +225,14 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     this.#started = this.#context.microsAt(at);
   }
 
-  sent(): void {
+  sent(session: H2SessionContext | undefined): void {
     this.#sent = this.#context.micros();
-    takeConnection(this);
+    if (session === undefined) {
+      takeConnection(this);
+      return;
+    }
+    this.#connection = h2Connection(session, this.#request.origin.startsWith('https:'));
+    this.#stream = session.nextStreamId;
   }
 
   /** @internal The connection this attempt went out on (the {@link ConnectionTaker} seam). */

@@ -143,8 +143,17 @@ function describeAttempt(attempt: AttemptRecord, number: number): string {
   if (attempt.endedAt !== undefined) parts.push(`ended ${ms(attempt.endedAt)} ms`);
   const result = attempt.status ?? attempt.errorCode;
   if (result !== undefined) parts.push(String(result));
-  if (attempt.reused !== undefined) parts.push(attempt.reused ? 'reused socket' : 'new socket');
+  const connection = connectionOf(attempt);
+  if (connection !== undefined) parts.push(connection);
   return parts.join(', ');
+}
+
+// What an attempt went out on: `HTTP/2 session 1 stream 3 (reused)`, or a socket's reuse.
+function connectionOf(attempt: AttemptRecord): string | undefined {
+  if (attempt.reused === undefined) return undefined;
+  const reuse = attempt.reused ? 'reused' : 'new';
+  if (attempt.connectionId === undefined) return `${reuse} socket`;
+  return `HTTP/2 session ${attempt.connectionId} stream ${attempt.streamId} (${reuse})`;
 }
 
 /** The hover text of a row: everything the trace knows about the call. */

@@ -15,7 +15,7 @@ const request = new PreparedRequest('GET', 'http://127.0.0.1:1', '/', {}, null, 
 function logger(name: string, log: string[], propagates = false): CallObserver {
   const attempt: AttemptObserver = {
     dispatched: (at) => log.push(`${name}:dispatched ${at}`),
-    sent: () => log.push(`${name}:sent`),
+    sent: (session) => log.push(`${name}:sent ${session?.id}/${session?.nextStreamId}`),
     headers: (status) => log.push(`${name}:headers ${status}`),
     ended: (_response, _error, at) => log.push(`${name}:attempt ended ${at}`),
   };
@@ -54,7 +54,7 @@ test('two sources: each event reaches both observers, in the order of their sour
     both?.started(1);
     const attempt = both?.attempt(request);
     attempt?.dispatched(2);
-    attempt?.sent();
+    attempt?.sent({ id: 4, nextStreamId: 7 });
     attempt?.headers(200);
     attempt?.ended(undefined, undefined, 3);
     both?.ended(undefined, undefined);
@@ -65,8 +65,8 @@ test('two sources: each event reaches both observers, in the order of their sour
       'b:attempt',
       'a:dispatched 2',
       'b:dispatched 2',
-      'a:sent',
-      'b:sent',
+      'a:sent 4/7',
+      'b:sent 4/7',
       'a:headers 200',
       'b:headers 200',
       'a:attempt ended 3',

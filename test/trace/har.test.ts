@@ -3,6 +3,7 @@ import { type TestContext, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { ConnectionError, FuturesSession, Trace } from '../../src/index.ts';
 import type { Har, HarEntry } from '../../src/trace/har.ts';
+import { startH2C } from '../helpers/h2.ts';
 import { startServer } from '../helpers/server.ts';
 import { type KeyPair, selfSigned, startHTTPS } from '../helpers/tls.ts';
 
@@ -300,6 +301,12 @@ test('a traced run gives a valid HAR 1.2: one entry per attempt, redirects and r
       assert.ok(entry && attempt.endedAt !== undefined);
       assert.ok(Math.abs(entry.time - (attempt.endedAt - attempt.startedAt)) < 0.01);
       assert.ok(Math.abs(entry._blocked - record.blocked) < 0.001);
+      // HTTP/1.1, or no version for a request that never went out; no HTTP/2 session or stream.
+      assert.equal(entry.request.httpVersion, attempt.sentAt === undefined ? '' : 'HTTP/1.1');
+      assert.equal(entry.response.httpVersion, attempt.outcome === 'ok' ? 'HTTP/1.1' : '');
+      assert.equal(entry.connection, undefined);
+      assert.equal(entry._stream, undefined);
+      assert.equal(entry._reused, attempt.reused);
       // A new connection has connect time; a reused one has -1.
       if (attempt.reused === true) assert.equal(entry.timings.connect, -1);
       if (attempt.reused === false) assert.ok(entry.timings.connect >= 0);
@@ -376,6 +383,48 @@ test('the validator rejects what HAR 1.2 forbids', async (t) => {
     breakIt(entry);
     assert.throws(() => validateHAR(har), assert.AssertionError, why);
   }
+});
+
+test('an HTTP/2 request is an HTTP/2.0 entry: its session as the connection, its stream, its reuse', async (t) => {
+  const server = await startH2C(t, (_request, response) => {
+    response.end('ok');
+  });
+  const session = openFutures(t, { baseURL: server.origin, http2: 'prior-knowledge' });
+  const trace = new Trace({ name: 'h2' });
+  await trace.run(async () => {
+    await session.get('/first');
+    await session.get('/second');
+  });
+  trace.end();
+  const har = trace.toHAR();
+  validateHAR(har);
+  const connection = String(trace.requests[0]?.attempts[0]?.connectionId);
+  assert.match(connection, /^\d+$/);
+  assert.deepEqual(
+    har.log.entries.map((entry) => ({
+      path: new URL(entry.request.url).pathname,
+      versions: [entry.request.httpVersion, entry.response.httpVersion],
+      connection: entry.connection,
+      stream: entry._stream,
+      reused: entry._reused,
+    })),
+    [
+      {
+        path: '/first',
+        versions: ['HTTP/2.0', 'HTTP/2.0'],
+        connection,
+        stream: 1,
+        reused: false,
+      },
+      {
+        path: '/second',
+        versions: ['HTTP/2.0', 'HTTP/2.0'],
+        connection,
+        stream: 3,
+        reused: true,
+      },
+    ],
+  );
 });
 
 test('an https request: the TLS handshake is its own phase, inside connect', async (t) => {

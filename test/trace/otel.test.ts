@@ -19,6 +19,7 @@ import {
   type SessionOptions,
   Trace,
 } from '../../src/index.ts';
+import { startH2C } from '../helpers/h2.ts';
 import { startServer, type TestServer } from '../helpers/server.ts';
 
 /** What the server saw of one request: its path and the `traceparent` it carried. */
@@ -134,6 +135,7 @@ suite('OpenTelemetry client spans', () => {
       'url.full': `${server.origin}/ok?page=2`,
       'server.address': '127.0.0.1',
       'server.port': server.port,
+      'network.protocol.version': '1.1',
       'http.response.status_code': 200,
     });
     assert.equal(span.status.code, SpanStatusCode.UNSET);
@@ -233,7 +235,23 @@ suite('OpenTelemetry client spans', () => {
     assert.equal(span.attributes['error.type'], 'FANOUT_CONNECTION');
     assert.equal(span.attributes['http.response.status_code'], undefined);
     assert.equal(span.attributes['server.port'], closed.port);
+    assert.equal(span.attributes['network.protocol.version'], undefined, 'nothing went out');
     assert.equal(span.status.code, SpanStatusCode.ERROR);
+  });
+
+  test('an HTTP/2 request: network.protocol.version is 2, the server gets traceparent', async (t) => {
+    const traceparents: (string | undefined)[] = [];
+    const server = await startH2C(t, (request, response) => {
+      traceparents.push(request.headers.traceparent as string | undefined);
+      response.end('ok');
+    });
+    const session = new Session({ baseURL: server.origin, http2: 'prior-knowledge' });
+    t.after(() => session.close());
+    await session.get('/ok');
+    const span = onlySpan();
+    assert.equal(span.attributes['network.protocol.version'], '2');
+    assert.equal(span.attributes['http.response.status_code'], 200);
+    assert.equal(parseTraceparent(traceparents[0]).parentId, span.spanContext().spanId);
   });
 
   test('a retry is a span of its own with http.request.resend_count, a sibling', async (t) => {

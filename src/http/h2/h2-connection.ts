@@ -7,6 +7,7 @@ import {
 } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Dispatcher } from 'undici';
+import type { H2SessionContext } from '../observer.ts';
 import { requestHeaders } from './request-headers.ts';
 
 // What a session may carry before the server's SETTINGS arrive: the value node:http2 (nghttp2)
@@ -27,6 +28,9 @@ export interface ConnectionOwner {
   gone(connection: H2Connection): void;
 }
 
+// The number of the last session opened in this process (see H2Connection.id).
+let lastId = 0;
+
 const OWNER = Symbol('fanout.h2Connection');
 interface OwnedSession extends ClientHttp2Session {
   [OWNER]: H2Connection;
@@ -35,13 +39,14 @@ interface OwnedSession extends ClientHttp2Session {
 /**
  * One HTTP/2 session (one connection) of an origin's pool, and how many streams it carries: at
  * most the server's `SETTINGS_MAX_CONCURRENT_STREAMS`. It keeps the process alive only while a
- * stream is open, and closes after `idleTimeout` ms without one.
+ * stream is open, and closes after `idleTimeout` ms without one. It is the context its streams
+ * hand their handler's `onRequestStart` (for traces: which session, which stream).
  *
  * @internal
  */
-export class H2Connection {
-  /** Its number in the origin's pool, from 1 (for traces). */
-  readonly id: number;
+export class H2Connection implements H2SessionContext {
+  /** Its number, unique in the process, from 1 in the order sessions open (for traces). */
+  readonly id = ++lastId;
   // Streams open on the session now; never above #capacity when the pool starts one.
   #active = 0;
   // The server's SETTINGS_MAX_CONCURRENT_STREAMS (INITIAL_MAX_STREAMS until its SETTINGS arrive).
@@ -58,14 +63,7 @@ export class H2Connection {
   readonly #scheme: string;
   readonly #authority: string;
 
-  constructor(
-    id: number,
-    origin: URL,
-    socket: Socket,
-    owner: ConnectionOwner,
-    idleTimeout: number,
-  ) {
-    this.id = id;
+  constructor(origin: URL, socket: Socket, owner: ConnectionOwner, idleTimeout: number) {
     this.#owner = owner;
     this.#scheme = origin.protocol.slice(0, -1);
     this.#authority = origin.host;
@@ -90,9 +88,12 @@ export class H2Connection {
     return !this.#isDraining && this.#active < this.#capacity;
   }
 
-  /** Streams started on this session so far. */
-  get started(): number {
-    return this.#started;
+  /**
+   * The id node:http2 gives the next stream started here: a client's streams are odd, from 1,
+   * in the order they start (RFC 9113 §5.1.1).
+   */
+  get nextStreamId(): number {
+    return 2 * this.#started + 1;
   }
 
   /** Whether the server's GOAWAY said the stream `streamId` was not processed (it is above its last). */

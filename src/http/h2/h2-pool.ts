@@ -45,8 +45,6 @@ export class H2Pool implements ConnectionOwner {
   #head = 0;
   // True while a TLS socket is handshaking for a new session: no second one opens meanwhile.
   #isOpening = false;
-  // The id the next session gets.
-  #nextId = 1;
   #closedWith: Error | undefined;
 
   constructor(origin: string, settings: H2PoolSettings) {
@@ -140,13 +138,7 @@ export class H2Pool implements ConnectionOwner {
       this.#useHTTP1(socket);
       return;
     }
-    const connection = new H2Connection(
-      this.#nextId++,
-      this.#origin,
-      socket,
-      this,
-      this.#settings.idleTimeout,
-    );
+    const connection = new H2Connection(this.#origin, socket, this, this.#settings.idleTimeout);
     this.#connections.push(connection);
     this.#drain();
   }
