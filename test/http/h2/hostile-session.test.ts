@@ -1,67 +1,16 @@
 import assert from 'node:assert/strict';
-import { describe, type TestContext, test } from 'node:test';
+import type { Settings } from 'node:http2';
+import { describe, test } from 'node:test';
 import { errors } from 'undici';
+import { H2_CLIENT_LIMITS } from '../../../src/http/h2/h2-limits.ts';
 import { ConnectionError, Session } from '../../../src/index.ts';
-import { type CountingServer, startH2C } from '../../helpers/h2.ts';
-import {
-  type HostileBehaviour,
-  type HostileServer,
-  startHostileH2,
-} from '../../helpers/h2-hostile.ts';
+import { startH2C } from '../../helpers/h2.ts';
+import { attack, BOUNDED, causeCode, cutOff, RETRIES } from '../../helpers/h2-hostile-session.ts';
 import { startServer } from '../../helpers/server.ts';
 
 // A Session with `http2: 'prior-knowledge'` against the hostile servers of h2-hostile.ts (what
-// node:http2 itself does with each is in hostile.test.ts): each attack fails its request with a
-// typed error, within the retry rules, while a healthy origin of the same Session goes on. A hang
-// would fail the test by its timeout (the Session's own `timeout.total` is longer, and would end
-// in a TimeoutError, not the ConnectionError asserted).
-const BOUNDED = { timeout: 20_000 };
-const RETRIES = 2;
-
-interface Attack {
-  readonly hostile: HostileServer;
-  readonly healthy: CountingServer<unknown>;
-  readonly session: Session;
-}
-
-async function attack(t: TestContext, behaviour: HostileBehaviour): Promise<Attack> {
-  const hostile = await startHostileH2(t, behaviour);
-  const healthy = await startH2C(t, (_request, response) => {
-    response.end('ok');
-  });
-  const session = new Session({
-    http2: 'prior-knowledge',
-    retry: { limit: RETRIES, baseDelay: 1, maxDelay: 1 },
-  });
-  t.after(() => session.close());
-  return { hostile, healthy, session };
-}
-
-/**
- * A request to the hostile origin and one to the healthy origin at once, then one more to the
- * healthy origin: the first fails with a ConnectionError (returned), the others succeed on one
- * healthy connection.
- */
-async function cutOff(
-  { hostile, healthy, session }: Attack,
-  method: 'GET' | 'POST' = 'GET',
-): Promise<ConnectionError> {
-  const [bad, good] = await Promise.allSettled([
-    session.request(method, `${hostile.origin}/attack`, method === 'POST' ? { body: 'x' } : {}),
-    session.get(`${healthy.origin}/meanwhile`),
-  ]);
-  assert.equal(good.status, 'fulfilled', String((good as PromiseRejectedResult).reason));
-  assert.equal((await session.get(`${healthy.origin}/after`)).text, 'ok');
-  assert.equal(healthy.connections, 1);
-  assert.equal(bad.status, 'rejected');
-  const error = (bad as PromiseRejectedResult).reason;
-  assert.ok(error instanceof ConnectionError, String(error));
-  return error;
-}
-
-function codeOf(error: Error): string | undefined {
-  return (error.cause as { code?: string } | undefined)?.code;
-}
+// node:http2 itself does with each is in hostile.test.ts); the CONTINUATION flood has a file of
+// its own, hostile-flood-session.test.ts.
 
 /** Each attempt of `error` failed as undici fails an HTTP/1.1 head over its limit. */
 function assertHeadersOverflow(error: ConnectionError): void {
@@ -72,6 +21,25 @@ function assertHeadersOverflow(error: ConnectionError): void {
 }
 
 describe('a Session against hostile HTTP/2 servers', () => {
+  test(
+    'its sessions advertise H2_CLIENT_LIMITS: no push, a 64 KB header list',
+    BOUNDED,
+    async (t) => {
+      const server = await startH2C(t, (_request, response) => {
+        response.end('ok');
+      });
+      const settings = new Promise<Settings>((resolve) =>
+        server.server.once('session', (session) => session.once('remoteSettings', resolve)),
+      );
+      const session = new Session({ http2: 'prior-knowledge' });
+      t.after(() => session.close());
+      await session.get(`${server.origin}/`);
+      const advertised = await settings;
+      assert.equal(advertised.enablePush, false);
+      assert.equal(advertised.maxHeaderListSize, H2_CLIENT_LIMITS.settings.maxHeaderListSize);
+    },
+  );
+
   test(
     'too many header fields: the stream is reset, the request fails, the session lives',
     BOUNDED,
@@ -138,22 +106,6 @@ describe('a Session against hostile HTTP/2 servers', () => {
   });
 
   test(
-    'an endless CONTINUATION flood: the session is cut, each attempt on a new one, no socket left',
-    BOUNDED,
-    async (t) => {
-      const target = await attack(t, { kind: 'continuation-flood', maxBytes: 64 * 1024 * 1024 });
-      const error = await cutOff(target);
-      assert.equal(codeOf(error), 'ERR_HTTP2_ERROR');
-      assert.equal(error.attempts, RETRIES + 1);
-      assert.equal(target.hostile.requests, RETRIES + 1);
-      assert.equal(target.hostile.connections, RETRIES + 1);
-      // The client closed each connection: nothing is left open, and the floods stopped early.
-      await target.hostile.allClosed();
-      assert.ok(target.hostile.bytesSent < 16 * 1024 * 1024, `${target.hostile.bytesSent} bytes`);
-    },
-  );
-
-  test(
     'a RST_STREAM flood on every request: retried only as the rules allow, the session lives',
     BOUNDED,
     async (t) => {
@@ -176,7 +128,7 @@ describe('a Session against hostile HTTP/2 servers', () => {
     async (t) => {
       const target = await attack(t, { kind: 'rst-flood', count: 2_000, idle: true });
       const error = await cutOff(target);
-      assert.equal(codeOf(error), 'ERR_HTTP2_ERROR');
+      assert.equal(causeCode(error), 'ERR_HTTP2_ERROR');
       assert.equal(error.attempts, RETRIES + 1);
       assert.equal(target.hostile.requests, RETRIES + 1);
       assert.equal(target.hostile.connections, RETRIES + 1);
@@ -190,7 +142,7 @@ describe('a Session against hostile HTTP/2 servers', () => {
     async (t) => {
       const target = await attack(t, { kind: 'refused-stream' });
       const error = await cutOff(target, 'POST');
-      assert.equal(codeOf(error), 'NGHTTP2_REFUSED_STREAM');
+      assert.equal(causeCode(error), 'NGHTTP2_REFUSED_STREAM');
       assert.equal(error.attempts, RETRIES + 1);
       assert.equal(target.hostile.requests, RETRIES + 1);
       assert.equal(target.hostile.connections, 1);
