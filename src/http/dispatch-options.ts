@@ -3,6 +3,17 @@ import { InvalidRequestError } from '../errors/invalid-request-error.ts';
 import type { PreparedRequest } from './prepared-request.ts';
 
 /**
+ * The options of one undici `dispatch()` and the request they send: undici reads the options,
+ * the HTTP/2 transport builds its header block from the request (`h2/h2-headers.ts`) and names it
+ * in its errors.
+ *
+ * @internal
+ */
+export interface RequestDispatchOptions extends Dispatcher.DispatchOptions {
+  readonly request: PreparedRequest;
+}
+
+/**
  * The options of one undici `dispatch()`, on an object with no `Object.prototype` behind it:
  * undici reads keys fanout never sets (`query`, `upgrade`, `idempotent`, `reset`,
  * `expectContinue`, `throwOnError`…), and on a plain object a polluted `Object.prototype` would
@@ -11,7 +22,7 @@ import type { PreparedRequest } from './prepared-request.ts';
  *
  * @internal
  */
-class DispatchOptions {
+class DispatchOptions implements RequestDispatchOptions {
   readonly origin: string;
   readonly path: string;
   readonly method: string;
@@ -22,8 +33,10 @@ class DispatchOptions {
   // undici holds back the next request until this one's headers arrive ("blocking", its default
   // for all but HEAD), which would make `pipelining` a no-op.
   readonly blocking = false;
+  readonly request: PreparedRequest;
 
   constructor(request: PreparedRequest) {
+    this.request = request;
     this.origin = request.origin;
     this.path = request.path;
     this.method = request.method;
@@ -38,7 +51,7 @@ Object.setPrototypeOf(DispatchOptions.prototype, null);
  * own (see `Exchange`). A `CONNECT` request throws {@link InvalidRequestError}: undici answers it
  * by handing over the raw socket (a tunnel), which an exchange has no use for.
  */
-export function dispatchOptions(request: PreparedRequest): Dispatcher.DispatchOptions {
+export function dispatchOptions(request: PreparedRequest): RequestDispatchOptions {
   if (request.method === 'CONNECT') {
     throw new InvalidRequestError(
       'Invalid method "CONNECT": it opens a tunnel, not a request (use a proxy option instead)',

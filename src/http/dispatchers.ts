@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Agent, buildConnector, type Dispatcher, errors, ProxyAgent } from 'undici';
 import { startTimer } from '../core/timers.ts';
 import type { TransportSettings } from './config.ts';
+import type { RequestDispatchOptions } from './dispatch-options.ts';
 import { H2Agent, type H2Settings } from './h2/h2-agent.ts';
 
 /** Pool settings shared by every dispatcher of a session. */
@@ -19,7 +20,7 @@ export interface PoolSettings {
  * running undici's dispatch handlers.
  */
 export interface WireDispatcher {
-  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
+  dispatch(options: RequestDispatchOptions, handler: Dispatcher.DispatchHandler): boolean;
   destroy(reason: Error): Promise<void>;
 }
 

@@ -37,6 +37,8 @@ export interface HostileServer {
   readonly port: number;
   /** TCP connections accepted so far. */
   readonly connections: number;
+  /** Requests (HEADERS frames from a client) received so far: how many attempts reached it. */
+  readonly requests: number;
   /** Bytes written to clients so far (how far a flood got before it was cut off). */
   readonly bytesSent: number;
   /** Resolves when every connection so far has closed. */
@@ -226,6 +228,7 @@ export async function startHostileH2(
   const sockets = new Set<Socket>();
   const closings: Promise<void>[] = [];
   let connections = 0;
+  let requests = 0;
   let bytesSent = 0;
   const count = (n: number) => {
     bytesSent += n;
@@ -248,7 +251,10 @@ export async function startHostileH2(
           count(ack.length);
           socket.write(ack);
         },
-        (streamId) => respond(socket, behaviour, streamId, count),
+        (streamId) => {
+          requests++;
+          respond(socket, behaviour, streamId, count);
+        },
       ),
     );
   });
@@ -263,6 +269,9 @@ export async function startHostileH2(
     port,
     get connections() {
       return connections;
+    },
+    get requests() {
+      return requests;
     },
     get bytesSent() {
       return bytesSent;

@@ -1,5 +1,6 @@
 import type { Dispatcher } from 'undici';
 import type { TransportSettings } from '../config.ts';
+import type { RequestDispatchOptions } from '../dispatch-options.ts';
 import { H2Pool, type H2PoolSettings } from './h2-pool.ts';
 import { H2Stream } from './h2-stream.ts';
 import type { HTTP2Mode } from './http2-mode.ts';
@@ -37,7 +38,7 @@ export class H2Agent {
     };
   }
 
-  dispatch(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
+  dispatch(options: RequestDispatchOptions, handler: Dispatcher.DispatchHandler): boolean {
     const origin = options.origin as string;
     const pool = this.#pools.get(origin) ?? this.#add(origin);
     if (pool.isHTTP1) return this.#http1.dispatch(options, handler);

@@ -2,13 +2,14 @@
 import {
   type ClientHttp2Session,
   type ClientHttp2Stream,
+  type ClientSessionOptions,
   connect,
+  type OutgoingHttpHeaders,
   type Settings,
 } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { Dispatcher } from 'undici';
 import type { H2SessionContext } from '../observer.ts';
-import { requestHeaders } from './request-headers.ts';
+import { H2_CLIENT_LIMITS } from './h2-limits.ts';
 
 // What a session may carry before the server's SETTINGS arrive: the value node:http2 (nghttp2)
 // assumes, and the least RFC 9113 §6.5.2 recommends servers allow.
@@ -18,7 +19,12 @@ const INITIAL_MAX_STREAMS = 100;
 // window.
 const STREAM_WINDOW = 1024 * 1024;
 const CONNECTION_WINDOW = 16 * 1024 * 1024;
-const LOCAL_SETTINGS: Settings = { enablePush: false, initialWindowSize: STREAM_WINDOW };
+// What every session asks of node:http2: the limits that cut off a hostile server
+// (H2_CLIENT_LIMITS) and the stream window above.
+const SESSION_OPTIONS: ClientSessionOptions = {
+  ...H2_CLIENT_LIMITS,
+  settings: { ...H2_CLIENT_LIMITS.settings, initialWindowSize: STREAM_WINDOW },
+};
 
 /** What a connection tells its pool. */
 export interface ConnectionOwner {
@@ -60,16 +66,12 @@ export class H2Connection implements H2SessionContext {
   #goawayLastStreamId = Number.POSITIVE_INFINITY;
   readonly #session: OwnedSession;
   readonly #owner: ConnectionOwner;
-  readonly #scheme: string;
-  readonly #authority: string;
 
   constructor(origin: URL, socket: Socket, owner: ConnectionOwner, idleTimeout: number) {
     this.#owner = owner;
-    this.#scheme = origin.protocol.slice(0, -1);
-    this.#authority = origin.host;
     const session = connect(origin, {
+      ...SESSION_OPTIONS,
       createConnection: () => socket,
-      settings: LOCAL_SETTINGS,
     }) as OwnedSession;
     this.#session = session;
     session[OWNER] = this;
@@ -101,11 +103,12 @@ export class H2Connection implements H2SessionContext {
     return streamId > this.#goawayLastStreamId;
   }
 
-  /** Starts a stream for `options` (throws when node:http2 closed the session meanwhile). */
-  request(options: Dispatcher.DispatchOptions, endStream: boolean): ClientHttp2Stream {
-    const stream = this.#session.request(requestHeaders(options, this.#scheme, this.#authority), {
-      endStream,
-    });
+  /**
+   * Starts a stream with the header block `headers` (see `h2Headers`); throws when node:http2
+   * closed the session meanwhile.
+   */
+  request(headers: OutgoingHttpHeaders, endStream: boolean): ClientHttp2Stream {
+    const stream = this.#session.request(headers, { endStream });
     if (this.#active++ === 0) this.#session.ref();
     this.#started++;
     return stream;

@@ -37,7 +37,9 @@ const SMUGGLING = /[\r\n\0]/;
 /**
  * Turns a request into its HTTP/2 header block (RFC 9113 §8.2–8.3): the pseudo-headers `:method`,
  * `:scheme`, `:authority` and `:path` first, then the request's own fields. The result is a new
- * record (the request is not changed), ready for `ClientHttp2Session#request`.
+ * record (the request is not changed), ready for `ClientHttp2Session#request`. The HTTP/2
+ * transport calls it as a stream is about to start, so a refused request is never sent and opens
+ * no stream.
  *
  * - `:authority` is the `host` header when one is set (it is not sent as a field), otherwise the
  *   URL's `host[:port]`; `:scheme` and `:path` come from the URL.
@@ -49,6 +51,8 @@ const SMUGGLING = /[\r\n\0]/;
  *   `upgrade`, and consumes `connection` itself.)
  * - `te` is sent only as `te: trailers` (when its list holds `trailers`), and otherwise dropped.
  * - A value a hook left `undefined` is skipped, a number or boolean sent as text.
+ * - `content-length` is added for a body of known length (a string, bytes or a `Blob`) when the
+ *   request has none, as undici does on HTTP/1.1 (node:http2 does not).
  * - A value's leading and trailing spaces and tabs are trimmed, as HTTP/1.1 servers read them
  *   (§8.2.1 forbids them in HTTP/2, where a server drops the field).
  * - **Refused** with {@link InvalidRequestError}, nothing sent: a field name that starts with `:`
@@ -89,7 +93,19 @@ export function h2Headers(request: PreparedRequest): Record<string, string> {
       block[name] = value;
     }
   }
+  if (block['content-length'] === undefined) {
+    const length = knownLength(request.body);
+    if (length !== undefined) block['content-length'] = String(length);
+  }
   return block;
+}
+
+// The byte length of a body whose size is known before it is sent.
+function knownLength(body: PreparedRequest['body']): number | undefined {
+  if (typeof body === 'string') return Buffer.byteLength(body);
+  if (body instanceof Uint8Array) return body.byteLength;
+  if (body instanceof Blob) return body.size;
+  return undefined;
 }
 
 function checkMethod(request: PreparedRequest, method: string): void {

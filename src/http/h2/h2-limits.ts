@@ -14,14 +14,19 @@ import type { ClientSessionOptions } from 'node:http2';
  *   closed streams are ignored, so a server that resets every request costs only what the
  *   client's retry rules allow;
  * - GOAWAY: streams past `lastStreamId` fail with rstCode 7 (REFUSED_STREAM), and so does a
- *   REFUSED_STREAM reset: both are safe to retry.
+ *   REFUSED_STREAM reset: both are safe to retry;
+ * - a response header list over `settings.maxHeaderListSize`: Node resets the stream with
+ *   `ENHANCE_YOUR_CALM` (the session lives), but only on streams opened after the server
+ *   acknowledged the SETTINGS. On one opened before (the first burst of a fresh session) a list
+ *   under the CONTINUATION cap (up to ~144 KB) reaches `'response'`, where the transport sums its
+ *   bytes itself (`header-list-size.ts`) and resets the stream the same way.
+ *
+ * The transport reports these resets (its own, and Node's for `maxHeaderListSize` or
+ * `maxHeaderListPairs`) as undici's `HeadersOverflowError`: what an HTTP/1.1 head over undici's
+ * limit fails with.
  *
  * `maxSessionInvalidFrames` and `maxSessionRejectedStreams` are options of Node's servers only
  * (`http2.connect` has no such limit), so they are not here.
- *
- * Not enforced by Node on receive: `settings.maxHeaderListSize` is only advertised to the server;
- * a response header list under the CONTINUATION cap (up to ~144 KB) reaches `'response'`, where
- * the transport must sum its bytes itself to refuse it with a typed error.
  *
  * @internal
  */
@@ -44,7 +49,8 @@ export const H2_CLIENT_LIMITS = Object.freeze({
     enablePush: false,
     /**
      * 64 KB of response header list, the size HTTP/1.1 servers commonly cap a head at
-     * (advertised only; see above for what enforces it).
+     * (counted as RFC 9113 counts it: name + value + 32 per field; see above for what enforces
+     * it).
      */
     maxHeaderListSize: 65_536,
   }),

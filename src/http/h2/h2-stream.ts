@@ -7,10 +7,16 @@ import {
 } from 'node:http2';
 import { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { RequestDispatchOptions } from '../dispatch-options.ts';
 import type { H2Connection } from './h2-connection.ts';
+import { h2Headers } from './h2-headers.ts';
+import { H2_CLIENT_LIMITS } from './h2-limits.ts';
+import { headersOverflow, isHeaderListTooLarge } from './header-list-size.ts';
 import { UnprocessedStream } from './unprocessed-stream.ts';
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR, NGHTTP2_REFUSED_STREAM } = constants;
+// Node does not enforce the header list size it advertises: the response handler does.
+const MAX_HEADER_LIST_SIZE = H2_CLIENT_LIMITS.settings.maxHeaderListSize;
 const NO_TRAILERS = Object.freeze({});
 
 // The H2Stream a node:http2 stream belongs to (see H2Stream's listeners).
@@ -29,7 +35,7 @@ interface OwnedStream extends ClientHttp2Stream {
  * @internal
  */
 export class H2Stream implements Dispatcher.DispatchController {
-  readonly options: Dispatcher.DispatchOptions;
+  readonly options: RequestDispatchOptions;
   readonly #handler: Dispatcher.DispatchHandler;
   // The node:http2 stream, once started on a session.
   #stream: OwnedStream | undefined;
@@ -44,7 +50,7 @@ export class H2Stream implements Dispatcher.DispatchController {
   // The last error node:http2 reported on the stream, or the request body's.
   #error: Error | undefined;
 
-  constructor(options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) {
+  constructor(options: RequestDispatchOptions, handler: Dispatcher.DispatchHandler) {
     this.options = options;
     this.#handler = handler;
   }
@@ -91,16 +97,24 @@ export class H2Stream implements Dispatcher.DispatchController {
 
   /**
    * Sends the request on `connection`, which has room for it — unless it was aborted before or
-   * when the handler hears it starts (then the slot is not taken).
+   * when the handler hears it starts, or HTTP/2 cannot carry its headers (then it fails with
+   * `InvalidRequestError`, unsent): the slot is not taken then.
    */
   start(connection: H2Connection): void {
     if (this.#isDone) return;
+    let headers: Record<string, string>;
+    try {
+      headers = h2Headers(this.options.request);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
     this.#handler.onRequestStart?.(this, connection);
     if (this.#isDone) return;
     const body = this.options.body;
     let stream: OwnedStream;
     try {
-      stream = connection.request(this.options, body === null || body === undefined) as OwnedStream;
+      stream = connection.request(headers, body === null || body === undefined) as OwnedStream;
     } catch (error) {
       // The session closed between the pool's choice and now (node:http2 throws then).
       this.fail(error as Error);
@@ -155,6 +169,13 @@ export class H2Stream implements Dispatcher.DispatchController {
 
   #response(headers: IncomingHttpHeaders & IncomingHttpStatusHeader): void {
     if (this.#isDone) return;
+    if (isHeaderListTooLarge(headers, MAX_HEADER_LIST_SIZE)) {
+      // Node bounds only the streams opened after the server acknowledged the limit (see
+      // #closeError): this bounds the others. The reset frees the slot; the session goes on.
+      this.fail(headersOverflow(`response header list over ${MAX_HEADER_LIST_SIZE} bytes`));
+      this.#stream?.close(constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      return;
+    }
     const status = headers[':status'] as number;
     // An HTTP/2 response has no pseudo-header but `:status` (RFC 9113 §8.3.2).
     delete headers[':status'];
@@ -182,13 +203,19 @@ export class H2Stream implements Dispatcher.DispatchController {
 
   // Why a stream closed before its response ended: refused or above a GOAWAY's last stream id
   // (never processed: node:http2 fails those with the session's error when the GOAWAY has an error
-  // code), or the error node:http2 or the body reported, or a reset without one.
+  // code), a response head over H2_CLIENT_LIMITS (node:http2 resets the stream with
+  // ENHANCE_YOUR_CALM), or the error node:http2 or the body reported, or a reset without one.
   #closeError(stream: OwnedStream): Error {
     if (
       stream.rstCode === NGHTTP2_REFUSED_STREAM ||
       this.#connection?.isBeyondGoaway(stream.id ?? 0)
     )
       return new UnprocessedStream();
+    if (stream.rstCode === constants.NGHTTP2_ENHANCE_YOUR_CALM && !this.#hasResponse) {
+      return headersOverflow(
+        'response headers over the limits, or reset by the server (ENHANCE_YOUR_CALM)',
+      );
+    }
     if (this.#error !== undefined) return this.#error;
     return Object.assign(new Error(`HTTP/2 stream closed early (code ${stream.rstCode})`), {
       code: 'ERR_HTTP2_STREAM_CLOSED',

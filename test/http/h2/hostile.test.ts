@@ -76,14 +76,15 @@ describe('hostile HTTP/2 servers against node:http2 with H2_CLIENT_LIMITS', () =
     assert.equal(outcome.isSessionDestroyed, true);
   });
 
-  test('large headers within 9 frames are accepted: settings.maxHeaderListSize is not enforced on receive', async (t) => {
+  test('large headers within 9 frames reach a stream opened before the server acknowledged maxHeaderListSize', async (t) => {
     const { client } = await attack(t, {
       kind: 'oversized-headers',
       bytes: 100_000,
       fieldBytes: 8_000,
     });
-    // Observed: ~100 KB of response headers (far over H2_CLIENT_LIMITS.settings.maxHeaderListSize,
-    // which Node only advertises to the server) reach 'response'. The transport must sum the
+    // Observed: ~100 KB of response headers (far over H2_CLIENT_LIMITS.settings.maxHeaderListSize)
+    // reach 'response' on the first stream, opened before the SETTINGS ACK: Node bounds a stream
+    // by the local settings in force when it opened (next test). The transport must sum the
     // header bytes there itself to refuse them with a typed error.
     const stream = client.request({ ':path': '/' });
     stream.on('error', () => {});
@@ -96,6 +97,21 @@ describe('hostile HTTP/2 servers against node:http2 with H2_CLIENT_LIMITS', () =
       0,
     );
     assert.ok(bytes > (H2_CLIENT_LIMITS.settings.maxHeaderListSize as number), `${bytes} bytes`);
+  });
+
+  test('the same headers on a stream opened after the ACK: reset with ENHANCE_YOUR_CALM, the session lives', async (t) => {
+    const { client } = await attack(t, {
+      kind: 'oversized-headers',
+      bytes: 100_000,
+      fieldBytes: 8_000,
+    });
+    await new Promise((resolve) => client.once('localSettings', resolve));
+    const outcome = await request(client);
+    assert.equal(outcome.streamError?.code, 'ERR_HTTP2_STREAM_ERROR');
+    assert.match(outcome.streamError?.message ?? '', /NGHTTP2_ENHANCE_YOUR_CALM/);
+    assert.equal(outcome.rstCode, 11);
+    assert.equal(outcome.sessionError, undefined);
+    assert.equal(outcome.isSessionDestroyed, false);
   });
 
   test('CONTINUATION flood: cut after 8 frames with ERR_HTTP2_ERROR, never a hang', async (t) => {
