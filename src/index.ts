@@ -35,6 +35,7 @@ export {
   isFanoutError,
   PageDefinitionError,
   QueueFullError,
+  RedisStoreError,
   RequestError,
   type RequestErrorOptions,
   ResponseParseError,
