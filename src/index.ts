@@ -36,6 +36,7 @@ export {
   PageDefinitionError,
   QueueFullError,
   RateLimitStoreError,
+  RedisStoreError,
   RequestError,
   type RequestErrorOptions,
   ResponseParseError,

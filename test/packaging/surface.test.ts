@@ -53,6 +53,7 @@ const RUNTIME: Record<string, readonly string[]> = {
     'QueueFullError',
     'RateLimit',
     'RedisStore',
+    'RedisStoreError',
     'RequestError',
     'Response',
     'ResponseParseError',
