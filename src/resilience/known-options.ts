@@ -53,6 +53,7 @@ export const RATE_LIMIT_OPTIONS: KnownOptions = knownOptions('RateLimit options'
 /** @internal */
 export const REDIS_RATE_STORE_OPTIONS: KnownOptions = knownOptions('RedisRateStore options', {
   client: true,
+  commandTimeout: true,
   prefix: true,
   expectedInstances: true,
   fallback: true,

@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createClient } from 'redis';
 import {
   type AimdOptions,
   adaptiveLimit,
@@ -48,20 +49,12 @@ import {
   REDIS_STORE_OPTIONS,
   RETRY_BUDGET_OPTIONS,
 } from '../../src/resilience/known-options.ts';
-import type { RedisCommands } from '../../src/resilience/redis/redis-commands.ts';
 import { assertSameKeys, type EveryKey, unknownOption } from '../helpers/options.ts';
 
 const ORIGINS = ['http://127.0.0.1:8080'];
 
-// A Redis connection that is never used: the stores only connect when a request asks them.
-const UNCONNECTED: RedisCommands = {
-  label: 'redis (unused)',
-  send: () => Promise.reject(new Error('unused')),
-  evaluate: () => Promise.reject(new Error('unused')),
-  publish: () => Promise.reject(new Error('unused')),
-  subscribe: () => Promise.reject(new Error('unused')),
-  close: () => Promise.resolve(),
-};
+// A node-redis client that never connects: the stores send nothing until a request asks them.
+const UNCONNECTED = createClient({ socket: { port: 1 } });
 
 test('RetryBudget: a typo throws; every key is taken', () => {
   assert.throws(
@@ -110,6 +103,7 @@ test('RedisRateStore: a typo throws; every key is taken', () => {
   );
   const every: EveryKey<RedisRateStoreOptions> = {
     client: UNCONNECTED,
+    commandTimeout: 100,
     prefix: 'test:',
     expectedInstances: 4,
     fallback: 'local',

@@ -7,15 +7,20 @@ import type { Lane } from '../rate-lane.ts';
 import type { RateStore } from '../rate-store.ts';
 import { type Grants, type GrantsMode, SharedRateLane } from '../shared-rate-lane.ts';
 import { GCRA_SCRIPT } from './gcra-script.ts';
+import { type RedisCommandsOptions, redisCommands } from './redis-adapter.ts';
 import type { RedisCommands } from './redis-commands.ts';
 
 /** What a {@link RateLimit} with a {@link RedisRateStore} does while Redis fails. */
 export type RateStoreFallback = 'local' | 'fail';
 
 /** Options of {@link RedisRateStore}. */
-export interface RedisRateStoreOptions {
-  /** The Redis connection the limits are kept on. */
-  client: RedisCommands;
+export interface RedisRateStoreOptions extends RedisCommandsOptions {
+  /**
+   * The Redis client the limits are kept on, connected by you: a node-redis client
+   * (`createClient()`, `createCluster()`, `createSentinel()`). fanout only sends commands on it
+   * and never closes it.
+   */
+  client: object;
   /** Prepended to every key, so several limits can share one Redis. @default 'fanout:rate:' */
   prefix?: string;
   /**
@@ -52,15 +57,16 @@ type Health =
  * told to wait, it sleeps that long on a timer and asks again, so Redis sees about one request
  * per process per grant, never a polling storm.
  *
- * When a command fails (Redis down, stopped, or slower than the client's command timeout),
+ * When a command fails (Redis down, stopped, or slower than `commandTimeout`, 250 ms by default),
  * `onError` is told and the limits fall back (see `fallback`); Redis is probed at most once a
  * second, on a request's arrival, and the limits are shared again once it answers.
  *
  * @example
  * ```ts
  * import { RateLimit, RedisRateStore, Session } from 'fanout';
- * declare const client: import('fanout').RedisRateStoreOptions['client'];
+ * import { createClient } from 'redis';
  *
+ * const client = await createClient({ url: 'redis://127.0.0.1:6379' }).connect();
  * const store = new RedisRateStore({ client, expectedInstances: 4 });
  * const session = new Session({
  *   policies: [new RateLimit({ rate: 50, per: 1_000, store })],
@@ -82,7 +88,7 @@ export class RedisRateStore implements RateStore {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
     const options = ownOptions(given);
     checkKnownOptions(options, REDIS_RATE_STORE_OPTIONS);
-    this.#redis = checkCommands(options.client);
+    this.#redis = redisCommands(options.client, ownCommandOptions(options));
     const prefix = options.prefix ?? 'fanout:rate:';
     if (typeof prefix !== 'string') fail('prefix', 'a string', prefix);
     this.#prefix = prefix;
@@ -158,10 +164,7 @@ export class RedisRateStore implements RateStore {
   // Records the failure (the store is down from now on), tells onError, and returns the error.
   #failed(cause: unknown): RateLimitStoreError {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const error = new RateLimitStoreError(
-      `Rate limit store on ${this.#redis.label} failed: ${reason}`,
-      { cause },
-    );
+    const error = new RateLimitStoreError(`Rate limit store failed: ${reason}`, { cause });
     if (this.#health.state === 'down') this.#health.error = error;
     else {
       this.#health = {
@@ -183,15 +186,7 @@ export class RedisRateStore implements RateStore {
   }
 }
 
-function checkCommands(value: unknown): RedisCommands {
-  const commands = value as RedisCommands | undefined;
-  if (
-    typeof commands !== 'object' ||
-    commands === null ||
-    typeof commands.evaluate !== 'function' ||
-    typeof commands.send !== 'function'
-  ) {
-    fail('client', 'a Redis connection', value);
-  }
-  return commands;
+// The adapter's options among the store's (an absent one stays absent, for its default).
+function ownCommandOptions(options: RedisRateStoreOptions): RedisCommandsOptions {
+  return options.commandTimeout === undefined ? {} : { commandTimeout: options.commandTimeout };
 }
