@@ -33,4 +33,6 @@ export type {
   GradientOptions,
 } from './limits/limit-options.ts';
 export { RateLimit, type RateLimitOptions } from './rate-limit.ts';
+export type { RateStore } from './rate-store.ts';
+export { RedisRateStore, type RedisRateStoreOptions } from './redis/redis-rate-store.ts';
 export { RetryBudget, type RetryBudgetOptions, type RetryBudgetStats } from './retry-budget.ts';

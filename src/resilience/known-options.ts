@@ -14,6 +14,8 @@ import type { CircuitBreakerOptions, ConsecutiveTrip, RatioTrip } from './circui
 import type { HedgingOptions } from './hedging.ts';
 import type { AimdOptions, CommonLimitOptions, GradientOptions } from './limits/limit-options.ts';
 import type { RateLimitOptions } from './rate-limit.ts';
+import type { RedisCommandsOptions } from './redis/redis-adapter.ts';
+import type { RedisRateStoreOptions } from './redis/redis-rate-store.ts';
 import type { RetryBudgetOptions } from './retry-budget.ts';
 
 /** @internal */
@@ -43,9 +45,20 @@ export const RATE_LIMIT_OPTIONS: KnownOptions = knownOptions('RateLimit options'
   burst: true,
   key: true,
   maxQueued: true,
+  store: true,
   origins: true,
   enabled: true,
 } satisfies Exhaustive<RateLimitOptions, true>);
+
+/** @internal */
+export const REDIS_RATE_STORE_OPTIONS: KnownOptions = knownOptions('RedisRateStore options', {
+  client: true,
+  commandTimeout: true,
+  prefix: true,
+  expectedInstances: true,
+  fallback: true,
+  onError: true,
+} satisfies Exhaustive<RedisRateStoreOptions, true>);
 
 /** @internal */
 export const CIRCUIT_BREAKER_OPTIONS: KnownOptions = knownOptions('CircuitBreaker options', {
@@ -165,3 +178,8 @@ export const REDIS_STORE_OPTIONS: KnownOptions = knownOptions('RedisStore option
   ...REDIS_CLIENT_NAMES,
   prefix: true,
 } satisfies Exhaustive<RedisStoreOptions, true>);
+
+/** @internal */
+export const REDIS_COMMANDS_OPTIONS: KnownOptions = knownOptions('Redis options', {
+  commandTimeout: true,
+} satisfies Exhaustive<RedisCommandsOptions, true>);

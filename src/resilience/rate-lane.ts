@@ -1,5 +1,29 @@
 import { performance } from 'node:perf_hooks';
 import { startTimer } from '../core/timers.ts';
+import { type Queued, WaiterQueue } from './waiter-queue.ts';
+
+/**
+ * The schedule of one key of a rate limit, as {@link RateLimit} uses it: a {@link RateLane} in
+ * one process, or a {@link SharedRateLane} whose grants come from a shared store.
+ *
+ * @internal
+ */
+export interface Lane {
+  /** Requests waiting for their turn. */
+  readonly size: number;
+  /** Whether the lane is as a new one would be, so it may be dropped. */
+  isIdle(now: number): boolean;
+  /** The earliest time (`performance.now()` ms) a request may be granted, as far as it knows. */
+  nextGrantAt(): number;
+  /** Grants a request now if nobody waits and it conforms; whether it did. */
+  tryGrant(now: number): boolean;
+  /** Queues `waiter`; it is granted (or refused) in turn. */
+  enqueue(waiter: Waiter): void;
+  /** Takes a waiting `waiter` out of the queue (it was cancelled or timed out). */
+  remove(waiter: Waiter): void;
+  /** No grant before `until` (`performance.now()` ms): the server asked for a pause. */
+  pause(until: number): void;
+}
 
 /**
  * The schedule of one key of a rate limit: a GCRA (the generic cell rate algorithm of ATM
@@ -16,13 +40,8 @@ import { startTimer } from '../core/timers.ts';
  *
  * @internal
  */
-export class RateLane {
-  /** The queue, first in first out from `#head`; a removed waiter stays until the head passes it. */
-  readonly #queue: Waiter[] = [];
-  // The index of the first waiter in #queue that may still be live.
-  #head = 0;
-  // Live waiters in #queue.
-  #size = 0;
+export class RateLane implements Lane {
+  readonly #queue = new WaiterQueue<Waiter>();
   // Theoretical arrival time (`performance.now()` ms); -Infinity: never granted.
   #tat = Number.NEGATIVE_INFINITY;
   // No grant before this time (`performance.now()` ms): the server asked for a pause.
@@ -41,12 +60,12 @@ export class RateLane {
 
   /** Requests waiting for their turn. */
   get size(): number {
-    return this.#size;
+    return this.#queue.size;
   }
 
   /** Whether the lane is as a new one would be: nothing queued, no credit used, no pause. */
   isIdle(now: number): boolean {
-    return this.#size === 0 && this.#tat <= now && this.#pausedUntil <= now;
+    return this.#queue.size === 0 && this.#tat <= now && this.#pausedUntil <= now;
   }
 
   /** The earliest time (`performance.now()` ms) a request may be granted. */
@@ -56,7 +75,7 @@ export class RateLane {
 
   /** Grants a request now if nobody waits and it conforms; whether it did. */
   tryGrant(now: number): boolean {
-    if (this.#size > 0 || !isDue(this.nextGrantAt(), now)) return false;
+    if (this.#queue.size > 0 || !isDue(this.nextGrantAt(), now)) return false;
     this.#tat = Math.max(this.#tat, now) + this.#interval;
     return true;
   }
@@ -64,58 +83,33 @@ export class RateLane {
   /** Queues `waiter`; it is granted, in turn, by the lane's timer. */
   enqueue(waiter: Waiter): void {
     this.#queue.push(waiter);
-    this.#size++;
     this.#arm(waiter.since);
   }
 
   /** Takes a waiting `waiter` out of the queue (it was cancelled or timed out). */
   remove(waiter: Waiter): void {
-    if (waiter.isDone) return;
-    waiter.isDone = true;
-    this.#size--;
-    if (this.#size === 0) this.#disarm();
+    if (this.#queue.remove(waiter) && this.#queue.size === 0) this.#disarm();
   }
 
   /** No grant before `until` (`performance.now()` ms): the server asked for a pause. */
   pause(until: number): void {
     if (until <= this.#pausedUntil) return;
     this.#pausedUntil = until;
-    if (this.#size > 0) this.#arm(performance.now());
+    if (this.#queue.size > 0) this.#arm(performance.now());
   }
 
   // Grants every waiter whose turn has come, then arms the timer for the next one.
   #drain(now: number): void {
-    while (this.#size > 0) {
+    while (this.#queue.size > 0) {
       const due = this.nextGrantAt();
       if (!isDue(due, now)) break;
-      const waiter = this.#shift();
-      waiter.isDone = true;
-      this.#size--;
+      const waiter = this.#queue.shift();
       // Counted when it was due (or came), not when the timer fired: lateness is not carried on.
       this.#tat = Math.max(this.#tat, due, waiter.since) + this.#interval;
       waiter.grant(now);
     }
-    this.#compact();
-    if (this.#size > 0) this.#arm(now);
-  }
-
-  // The first live waiter, taken off the head.
-  #shift(): Waiter {
-    for (;;) {
-      const waiter = this.#queue[this.#head++] as Waiter;
-      if (!waiter.isDone) return waiter;
-    }
-  }
-
-  // Drops the waiters the head has passed once they are most of the array.
-  #compact(): void {
-    if (this.#size === 0) {
-      this.#queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 64 && this.#head * 2 > this.#queue.length) {
-      this.#queue.splice(0, this.#head);
-      this.#head = 0;
-    }
+    this.#queue.compact();
+    if (this.#queue.size > 0) this.#arm(now);
   }
 
   // Arms the timer for the head's turn, unless it is armed for it already.
@@ -142,19 +136,19 @@ export class RateLane {
 }
 
 /**
- * Whether a grant due at `due` may happen at `now`: a nanosecond's float error (times are sums of
+ * @internal Whether a grant due at `due` may happen at `now`: a nanosecond's float error (times are sums of
  * `per / rate` intervals) does not hold it back.
  */
-function isDue(due: number, now: number): boolean {
+export function isDue(due: number, now: number): boolean {
   return now >= due - 1e-6;
 }
 
-/** A request waiting in a {@link RateLane}. */
-export interface Waiter {
+/** A request waiting in a {@link Lane}. */
+export interface Waiter extends Queued {
   /** When it started waiting (`performance.now()` ms). */
   readonly since: number;
-  /** Set once it is granted or removed. */
-  isDone: boolean;
   /** Its turn came at `now`. */
   grant(now: number): void;
+  /** It may not be sent: the shared store failed and the lane fails fast (`fallback: 'fail'`). */
+  refuse(error: Error): void;
 }

@@ -8,14 +8,16 @@ import {
 } from '../core/checks.ts';
 import { checkKnownOptions, fail, ownOptions } from '../core/validate.ts';
 import { QueueFullError } from '../errors/queue-full-error.ts';
+import { RateLimitStoreError } from '../errors/rate-limit-store-error.ts';
 import { TimeoutError } from '../errors/timeout-error.ts';
 import type { PreparedRequest } from '../http/prepared-request.ts';
 import type { Response } from '../http/response.ts';
 import type { AttemptState, Next, SessionPolicy } from '../http/session-policy.ts';
 import { RATE_LIMIT_OPTIONS } from './known-options.ts';
 import { originSet } from './origin-set.ts';
-import { RateLane, type Waiter } from './rate-lane.ts';
+import { type Lane, RateLane, type Waiter } from './rate-lane.ts';
 import { serverPause } from './rate-limit-signals.ts';
+import type { RateStore } from './rate-store.ts';
 
 /** Options of {@link RateLimit}. */
 export interface RateLimitOptions {
@@ -40,9 +42,16 @@ export interface RateLimitOptions {
   /**
    * Requests that may wait for their turn under one key; one more fails at once with a
    * {@link QueueFullError}, unsent.
+   * With a `store`, the request whose grant is being asked for counts too, so it must be >= 1.
    * @default Infinity (the wait is bounded by each request's `total` timeout or deadline)
    */
   maxQueued?: number;
+  /**
+   * Where the schedules are kept, to share the limit across processes: a {@link RedisRateStore}
+   * (each grant is then one round trip to Redis; see its fallback while Redis fails).
+   * @default each process keeps its own
+   */
+  store?: RateStore;
   /**
    * The origins the policy applies to (URLs; only their origin counts); others are left alone.
    * @default every origin
@@ -95,9 +104,10 @@ export class RateLimit implements SessionPolicy {
   readonly #burst: number;
   readonly #maxQueued: number;
   readonly #key: ((request: PreparedRequest) => string) | undefined;
+  readonly #store: RateStore | undefined;
   // Every key's lane; an idle lane (as a new one) is dropped by #sweep, so keys seen once do not
   // stay.
-  readonly #lanes = new Map<string, RateLane>();
+  readonly #lanes = new Map<string, Lane>();
   // The size of #lanes at which a new key sweeps the idle lanes first.
   #sweepAt = MIN_SWEEP;
 
@@ -119,6 +129,16 @@ export class RateLimit implements SessionPolicy {
       DEFAULTS.maxQueued,
     );
     if (options.key !== undefined) this.#key = checkFunction('key', options.key);
+    if (options.store !== undefined) {
+      this.#store = checkStore(options.store);
+      if (this.#maxQueued < 1) {
+        fail(
+          'maxQueued',
+          'an integer >= 1 with a `store` (the request being asked for counts)',
+          this.#maxQueued,
+        );
+      }
+    }
     this.enabled = checkBoolean('enabled', options.enabled, DEFAULTS.enabled);
     this.#only = originSet(options.origins);
   }
@@ -162,11 +182,14 @@ export class RateLimit implements SessionPolicy {
     return key;
   }
 
-  #lane(key: string): RateLane {
+  #lane(key: string): Lane {
     let lane = this.#lanes.get(key);
     if (lane === undefined) {
       if (this.#lanes.size >= this.#sweepAt) this.#sweep();
-      lane = new RateLane(this.#interval, this.#burst);
+      lane =
+        this.#store === undefined
+          ? new RateLane(this.#interval, this.#burst)
+          : this.#store.lane(key, this.#interval, this.#burst);
       this.#lanes.set(key, lane);
     }
     return lane;
@@ -180,7 +203,7 @@ export class RateLimit implements SessionPolicy {
   }
 
   // Queues the attempt until its turn, or fails it unsent: the queue is full, or the call stopped.
-  #wait(lane: RateLane, key: string, state: AttemptState, since: number): Promise<void> {
+  #wait(lane: Lane, key: string, state: AttemptState, since: number): Promise<void> {
     if (lane.size >= this.#maxQueued) {
       return Promise.reject(
         new QueueFullError(
@@ -199,9 +222,19 @@ export class RateLimit implements SessionPolicy {
           state.limited(since, now);
           resolve();
         },
+        refuse(cause) {
+          off?.();
+          state.limited(since, performance.now());
+          reject(
+            new RateLimitStoreError(
+              `Rate limit store is down (fallback 'fail'); not sent: ${cause.message}`,
+              { request: state.request, cause },
+            ),
+          );
+        },
       };
       lane.enqueue(waiter);
-      if (waiter.isDone) return; // granted as it came (a pause that had just ended)
+      if (waiter.isDone) return; // granted as it came (a pause that had just ended, a local fallback)
       off = state.onStop((reason) => {
         off?.();
         lane.remove(waiter);
@@ -210,6 +243,14 @@ export class RateLimit implements SessionPolicy {
       });
     });
   }
+}
+
+function checkStore(value: unknown): RateStore {
+  const store = value as RateStore | null;
+  if (typeof store !== 'object' || store === null || typeof store.lane !== 'function') {
+    fail('store', 'a rate limit store (a RedisRateStore)', value);
+  }
+  return store;
 }
 
 /**

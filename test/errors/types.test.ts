@@ -56,6 +56,8 @@ function label(code: FanoutErrorCode): string {
     case 'FANOUT_UNSAFE_TEMPLATE':
     case 'FANOUT_CIRCUIT_OPEN':
     case 'FANOUT_CACHE_STORE':
+    case 'FANOUT_RATE_LIMIT_STORE':
+    case 'FANOUT_REDIS_STORE':
       return code;
     default: {
       const unreachable: never = code;

@@ -1,12 +1,13 @@
 /**
  * Typos are errors in every resilience policy's options: RetryBudget, Hedging, RateLimit, CircuitBreaker
  * and both rules of its `trip`, adaptiveLimit (AIMD and gradient), HttpCache and its
- * `heuristic`, MemoryStore, RedisStore and RedisClient (constructed only: nothing connects until
+ * `heuristic`, MemoryStore, RedisStore, RedisRateStore and RedisClient (constructed only: nothing connects until
  * a command). An unknown key throws an InvalidOptionError naming it, where it was read and the
  * nearest option; an options object with every key is accepted, held to the registry.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { createClient } from 'redis';
 import {
   type AimdOptions,
   adaptiveLimit,
@@ -24,6 +25,8 @@ import {
   type RateLimitOptions,
   type RatioTrip,
   type RedisClientOptions,
+  RedisRateStore,
+  type RedisRateStoreOptions,
   RedisStore,
   type RedisStoreOptions,
   RetryBudget,
@@ -42,12 +45,16 @@ import {
   RATE_LIMIT_OPTIONS,
   RATIO_TRIP_OPTIONS,
   REDIS_CLIENT_OPTIONS,
+  REDIS_RATE_STORE_OPTIONS,
   REDIS_STORE_OPTIONS,
   RETRY_BUDGET_OPTIONS,
 } from '../../src/resilience/known-options.ts';
 import { assertSameKeys, type EveryKey, unknownOption } from '../helpers/options.ts';
 
 const ORIGINS = ['http://127.0.0.1:8080'];
+
+// A node-redis client that never connects: the stores send nothing until a request asks them.
+const UNCONNECTED = createClient({ socket: { port: 1 } });
 
 test('RetryBudget: a typo throws; every key is taken', () => {
   assert.throws(
@@ -76,11 +83,34 @@ test('RateLimit: a typo throws; every key is taken', () => {
     burst: 2,
     key: (request) => request.origin,
     maxQueued: 100,
+    store: new RedisRateStore({ client: UNCONNECTED, fallback: 'fail' }),
     origins: ORIGINS,
     enabled: true,
   };
   assertSameKeys(RATE_LIMIT_OPTIONS, every);
   assert.equal(new RateLimit(every).queued('x'), 0);
+});
+
+test('RedisRateStore: a typo throws; every key is taken', () => {
+  assert.throws(
+    () =>
+      new RedisRateStore({
+        client: UNCONNECTED,
+        expectedInstances: 2,
+        fallbak: 'fail',
+      } as RedisRateStoreOptions),
+    unknownOption('Unknown option "fallbak" in RedisRateStore options — did you mean "fallback"?'),
+  );
+  const every: EveryKey<RedisRateStoreOptions> = {
+    client: UNCONNECTED,
+    commandTimeout: 100,
+    prefix: 'test:',
+    expectedInstances: 4,
+    fallback: 'local',
+    onError: () => {},
+  };
+  assertSameKeys(REDIS_RATE_STORE_OPTIONS, every);
+  assert.equal(new RedisRateStore(every).isUp, true);
 });
 
 test('Hedging: a typo throws; every key is taken', () => {
