@@ -10,6 +10,7 @@ import { installTelemetry } from './trace/otel.ts';
 export {
   BatchResultError,
   BodyTooLargeError,
+  CacheRefreshError,
   CacheStoreError,
   CancelledError,
   CircuitOpenError,
@@ -176,6 +177,7 @@ export {
   type AimdOptions,
   adaptiveLimit,
   CACHE_OUTCOME_HEADER,
+  type CacheError,
   type CacheOptions,
   type CacheOutcome,
   type CacheStore,

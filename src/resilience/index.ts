@@ -6,7 +6,7 @@
  * in, which are not API.
  */
 
-export type { CacheOptions } from './cache/cache-options.ts';
+export type { CacheError, CacheOptions } from './cache/cache-options.ts';
 export { CACHE_OUTCOME_HEADER, type CacheOutcome, cacheOutcome } from './cache/cache-outcome.ts';
 export type { CacheStore } from './cache/cache-store.ts';
 export { HttpCache } from './cache/http-cache.ts';

@@ -56,6 +56,7 @@ function label(code: FanoutErrorCode): string {
     case 'FANOUT_UNSAFE_TEMPLATE':
     case 'FANOUT_CIRCUIT_OPEN':
     case 'FANOUT_CACHE_STORE':
+    case 'FANOUT_CACHE_REFRESH':
       return code;
     default: {
       const unreachable: never = code;

@@ -1,5 +1,6 @@
 import { checkBoolean, checkFunction, checkPositiveNumber } from '../../core/checks.ts';
 import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
+import type { CacheRefreshError } from '../../errors/cache-refresh-error.ts';
 import type { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { CACHE_OPTIONS, HEURISTIC_OPTIONS } from '../known-options.ts';
 import type { CacheStore } from './cache-store.ts';
@@ -55,11 +56,19 @@ export interface CacheOptions {
    * @default 86_400_000 (one day)
    */
   maxTTL?: number;
-  /** Told about each store failure (the request goes on as a miss). @default none */
-  onError?: (error: CacheStoreError) => void;
+  /**
+   * Told about each failure no caller sees: a store that failed (the request went on as a miss),
+   * or a background revalidation that failed (`stale-while-revalidate`: the caller was served the
+   * stale response).
+   * @default none
+   */
+  onError?: (error: CacheError) => void;
   /** The clock, in epoch ms (inject one in tests). @default Date.now */
   now?: () => number;
 }
+
+/** What the cache's `onError` is told: a store that failed, or a background revalidation. */
+export type CacheError = CacheStoreError | CacheRefreshError;
 
 /** {@link CacheOptions} checked, with defaults filled in. */
 export interface NormalizedCacheOptions {
@@ -68,7 +77,7 @@ export interface NormalizedCacheOptions {
   readonly staleIfError: number;
   readonly heuristic: Heuristic;
   readonly maxTTL: number;
-  readonly onError: ((error: CacheStoreError) => void) | undefined;
+  readonly onError: ((error: CacheError) => void) | undefined;
   readonly now: () => number;
 }
 
@@ -97,7 +106,7 @@ export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptio
     onError:
       options.onError === undefined
         ? undefined
-        : checkFunction<(error: CacheStoreError) => void>('onError', options.onError),
+        : checkFunction<(error: CacheError) => void>('onError', options.onError),
     now: checkFunction<() => number>('now', options.now ?? Date.now),
   };
 }

@@ -1,3 +1,4 @@
+import { CacheRefreshError } from '../../errors/cache-refresh-error.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { isFanoutError } from '../../errors/fanout-error.ts';
 import type { Response } from '../../http/response.ts';
@@ -43,8 +44,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * An HTTP cache (RFC 9111) as a session policy: fresh responses to GET and HEAD are served from
  * its store without a request; stale ones with an `ETag` or `Last-Modified` are revalidated
  * (`304 Not Modified` serves the stored body); `Vary`, `no-store`, `no-cache`, `private`,
- * `max-age`, `s-maxage`, `Expires` and `Age` are honoured; and a stored response may stand in for
- * a failing origin (`stale-if-error`, RFC 5861). Each response that went through it says how in
+ * `max-age`, `s-maxage`, `Expires` and `Age` are honoured; a stored response may stand in for
+ * a failing origin (`stale-if-error`, RFC 5861), and one within its `stale-while-revalidate`
+ * window is served at once while one background request per entry refreshes it. Each response that went through it says how in
  * its `x-fanout-cache` header ({@link cacheOutcome}), and the call's trace records it.
  *
  * The store is a {@link MemoryStore} unless given one; a {@link RedisStore} shares the cache
@@ -65,6 +67,10 @@ export class HttpCache implements SessionPolicy {
   /** The policy's name in trace events. */
   readonly name = 'cache';
   readonly #options: NormalizedCacheOptions;
+  // Background revalidations in flight, by store key: one per key at a time. An invalidation
+  // removes a key's flight, so that flight's answer (possibly older than the invalidation) is
+  // dropped rather than stored.
+  readonly #refreshing = new Map<string, symbol>();
 
   constructor(options: CacheOptions = {}) {
     this.#options = normalizeCacheOptions(options);
@@ -95,6 +101,11 @@ export class HttpCache implements SessionPolicy {
     const found = await this.#lookup(state, requestControl, start);
     if (found !== undefined) {
       const verdict = reuseVerdict(found.facts);
+      if (verdict === 'refresh') {
+        this.#refresh(state, next, found, requestControl);
+        const cause = 'stale-while-revalidate';
+        return this.#serve(state, found.stored, 'stale', found.facts.age, start, cause);
+      }
       if (verdict !== 'revalidate') {
         const outcome = verdict === 'fresh' ? 'hit' : 'stale';
         return this.#serve(state, found.stored, outcome, found.facts.age, start);
@@ -144,6 +155,46 @@ export class HttpCache implements SessionPolicy {
     return { stored: entry, key, facts: this.#facts(entry, requestControl, now) };
   }
 
+  // RFC 5861 §3: revalidates `found` in the background, once per key at a time in this process;
+  // callers meanwhile are served the stale entry. The answer is stored as a foreground one would
+  // be (a 304 freshens the entry), unless the key was invalidated while it was on its way. A
+  // failure reaches only `onError`: the stale entry stays until its window ends.
+  #refresh(state: AttemptState, next: Next, found: Found, requestControl: CacheControl): void {
+    const { key } = found;
+    if (this.#refreshing.has(key)) return;
+    const flight = Symbol(key);
+    this.#refreshing.set(key, flight);
+    const { request } = state;
+    const { now } = this.#options;
+    const conditional = conditionalRequest(request, found.stored);
+    const requestTime = now();
+    const land = (response: Response) => {
+      const responseTime = now();
+      // A streamed answer (the caller asked for `stream`) is drained: only a 304 counts then.
+      response.body?.resume();
+      if (this.#refreshing.get(key) !== flight) return;
+      if (conditional !== undefined && response.status === 304) {
+        this.#freshen(state, found, response, requestControl, requestTime, responseTime);
+      } else if (ERROR_STATUSES.has(response.status)) {
+        this.#refreshFailed(request, `HTTP ${response.status}`, undefined);
+      } else {
+        this.#store(state, response, requestControl, requestTime, responseTime);
+      }
+    };
+    next(conditional ?? request)
+      .then(land, (error: unknown) => {
+        if (isOriginFailure(error)) this.#refreshFailed(request, codeOf(error), error);
+      })
+      .finally(() => {
+        if (this.#refreshing.get(key) === flight) this.#refreshing.delete(key);
+      });
+  }
+
+  #refreshFailed(request: AttemptState['request'], reason: string, cause: unknown): void {
+    const message = `Background revalidation failed (${reason})`;
+    this.#options.onError?.(new CacheRefreshError(message, { request, cause }));
+  }
+
   #maySubstitute(found: Found): boolean {
     return maySubstituteOnError(found.facts, this.#options.staleIfError);
   }
@@ -178,11 +229,31 @@ export class HttpCache implements SessionPolicy {
     requestTime: number,
     responseTime: number,
   ): Response {
+    const stored = this.#freshen(
+      state,
+      found,
+      notModified,
+      requestControl,
+      requestTime,
+      responseTime,
+    );
+    const age = currentAge(stored, responseTime);
+    return this.#serve(state, stored, 'revalidated', age, requestTime);
+  }
+
+  // The stored response freshened by a 304, stored again when it may be.
+  #freshen(
+    state: AttemptState,
+    found: Found,
+    notModified: Response,
+    requestControl: CacheControl,
+    requestTime: number,
+    responseTime: number,
+  ): StoredResponse {
     const stored = freshen(found.stored, notModified, requestTime, responseTime);
     const control = parseCacheControl(stored.headers['cache-control']);
     if (!requestControl.noStore && !control.noStore) this.#put(state, found.key, stored, control);
-    const age = currentAge(stored, responseTime);
-    return this.#serve(state, stored, 'revalidated', age, requestTime);
+    return stored;
   }
 
   #serve(
@@ -242,15 +313,19 @@ export class HttpCache implements SessionPolicy {
     this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control));
   }
 
-  // How long to keep an entry: while fresh plus the stale-if-error window, or `maxTTL` when it
-  // can be revalidated later.
+  // How long to keep an entry: while fresh plus the longer of its stale-if-error and
+  // stale-while-revalidate windows, or `maxTTL` when it can be revalidated later.
   #ttl(stored: StoredResponse, control: CacheControl): number {
     const { isShared, heuristic, staleIfError, maxTTL } = this.#options;
     if (stored.headers.etag !== undefined || stored.headers['last-modified'] !== undefined) {
       return maxTTL;
     }
     const lifetime = freshnessLifetime(stored, control, isShared, heuristic);
-    const window = Math.max(staleIfError, (control.staleIfError ?? 0) * 1000);
+    const window = Math.max(
+      staleIfError,
+      (control.staleIfError ?? 0) * 1000,
+      (control.staleWhileRevalidate ?? 0) * 1000,
+    );
     return Math.min(maxTTL, lifetime - currentAge(stored, stored.responseTime) + window);
   }
 
