@@ -178,9 +178,11 @@ export {
   adaptiveLimit,
   CACHE_OUTCOME_HEADER,
   type CacheError,
+  type CacheInvalidation,
   type CacheOptions,
   type CacheOutcome,
   type CacheStore,
+  type CacheTagSource,
   CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitOutcome,
@@ -207,6 +209,7 @@ export {
   type RetryBudgetOptions,
   type RetryBudgetStats,
   remainingTime,
+  type TaggedResponse,
   withDeadline,
 } from './resilience/index.ts';
 export {

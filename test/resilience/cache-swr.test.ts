@@ -77,12 +77,14 @@ async function setup(t: Context, respond: (n: number, ifNoneMatch?: string) => A
     },
   });
   // Counts the attempts the cache passes on, as it passes them: a refresh is counted when sent.
-  const sent = { count: 0 };
+  const sent = { count: 0, answered: deferred() };
   const counter: SessionPolicy = {
     name: 'counter',
-    attempt(state, next) {
+    async attempt(state, next) {
       sent.count++;
-      return next(state.request);
+      const response = await next(state.request);
+      sent.answered.resolve();
+      return response;
     },
   };
   const session = new Session({
@@ -95,7 +97,26 @@ async function setup(t: Context, respond: (n: number, ifNoneMatch?: string) => A
     clock.now += ms;
   };
   const nextError = () => failed.promise;
-  return { arrivals, sent, session, store, errors, nextError, advance };
+  // Settles once the next attempt's answer has reached the cache and the cache has acted on it:
+  // what the cache does with an answer runs in microtasks (a MemoryStore does no I/O), all of
+  // which drain before the setImmediate callback.
+  const nextAnswerHandled = async () => {
+    sent.answered = deferred();
+    await sent.answered.promise;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  };
+  return {
+    arrivals,
+    sent,
+    session,
+    store,
+    cache,
+    errors,
+    nextError,
+    nextAnswerHandled,
+    advance,
+    origin: server.origin,
+  };
 }
 
 const SWR = 'max-age=10, stale-while-revalidate=30';
@@ -244,4 +265,28 @@ test('the trace records a stale-while-revalidate answer as stale, with its cause
     trace.summary().perRequest.map((request) => request.cache),
     ['stale'],
   );
+});
+
+test('an invalidation while a background refresh is in flight drops its answer: older than the invalidation, it is not stored', async (t) => {
+  let hold = deferred();
+  const arrived = deferred();
+  const { session, cache, store, advance, origin, nextAnswerHandled } = await setup(t, (n) => {
+    if (n === 2) arrived.resolve();
+    return { headers: { 'cache-control': SWR }, body: `v${n}`, hold: hold.promise };
+  });
+  hold.resolve();
+  const first = store.nextWrite();
+  await session.get('/');
+  await first;
+  hold = deferred();
+  advance(12_000);
+  const stale = await session.get('/');
+  assert.deepEqual([cacheOutcome(stale), stale.text], ['stale', 'v1']);
+  await arrived.promise;
+  await cache.invalidate({ urls: [`${origin}/`] });
+  const landed = nextAnswerHandled();
+  hold.resolve();
+  await landed;
+  const fetched = await session.get('/');
+  assert.deepEqual([cacheOutcome(fetched), fetched.text], ['miss', 'v3']);
 });

@@ -4,6 +4,7 @@ import type { CacheRefreshError } from '../../errors/cache-refresh-error.ts';
 import type { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { CACHE_OPTIONS, HEURISTIC_OPTIONS } from '../known-options.ts';
 import type { CacheStore } from './cache-store.ts';
+import { type CacheTagSource, type TagReader, tagReader } from './cache-tags.ts';
 import type { Heuristic } from './freshness.ts';
 import { MemoryStore } from './memory-store.ts';
 
@@ -63,6 +64,15 @@ export interface CacheOptions {
    * @default none
    */
   onError?: (error: CacheError) => void;
+  /**
+   * Where the tags of each stored response are read, for
+   * {@link HttpCache.invalidate | `invalidate({ tags })`}: a header listing them (commas or
+   * spaces: `{ header: 'cache-tag' }`, `{ header: 'surrogate-key' }`) or a function of the
+   * response. The store must support tags (`tag` and `deleteTagged`: {@link MemoryStore} and
+   * {@link RedisStore} do).
+   * @default none: responses are not tagged
+   */
+  tags?: CacheTagSource;
   /** The clock, in epoch ms (inject one in tests). @default Date.now */
   now?: () => number;
 }
@@ -78,6 +88,7 @@ export interface NormalizedCacheOptions {
   readonly heuristic: Heuristic;
   readonly maxTTL: number;
   readonly onError: ((error: CacheError) => void) | undefined;
+  readonly tags: TagReader | undefined;
   readonly now: () => number;
 }
 
@@ -107,8 +118,24 @@ export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptio
       options.onError === undefined
         ? undefined
         : checkFunction<(error: CacheError) => void>('onError', options.onError),
+    tags: options.tags === undefined ? undefined : tagsOf(options.tags, store),
     now: checkFunction<() => number>('now', options.now ?? Date.now),
   };
+}
+
+function tagsOf(option: CacheTagSource, store: CacheStore): TagReader {
+  const reader = tagReader(option);
+  if (!supportsTags(store)) {
+    fail('tags', 'a store with tag() and deleteTagged() (MemoryStore, RedisStore)', option);
+  }
+  return reader;
+}
+
+/** Whether `store` has the optional methods that tag invalidation needs. */
+export function supportsTags(
+  store: CacheStore,
+): store is CacheStore & Required<Pick<CacheStore, 'tag' | 'deleteTagged'>> {
+  return typeof store.tag === 'function' && typeof store.deleteTagged === 'function';
 }
 
 function heuristicOf(option: CacheOptions['heuristic']): Heuristic {

@@ -1,3 +1,4 @@
+import { fail } from '../../core/validate.ts';
 import { CacheRefreshError } from '../../errors/cache-refresh-error.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { isFanoutError } from '../../errors/fanout-error.ts';
@@ -5,11 +6,13 @@ import type { Response } from '../../http/response.ts';
 import type { AttemptState, Next, PolicyEvent, SessionPolicy } from '../../http/session-policy.ts';
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
 import { decodeEntry, encodeEntry, type StoredResponse } from './cache-entry.ts';
+import { type CacheInvalidation, checkInvalidation } from './cache-invalidation.ts';
 import { primaryKey, variantKey, varyNames } from './cache-key.ts';
 import {
   type CacheOptions,
   type NormalizedCacheOptions,
   normalizeCacheOptions,
+  supportsTags,
 } from './cache-options.ts';
 import type { CacheOutcome } from './cache-outcome.ts';
 import { currentAge, freshnessLifetime } from './freshness.ts';
@@ -20,6 +23,12 @@ import { fromStoredResponse, toStoredResponse, withOutcome } from './stored-resp
 
 /** The `type`s of the cache's trace events: an outcome, or a store that failed. */
 type CacheEventType = CacheOutcome | 'store-error';
+
+/** A background revalidation in flight: the primary key and the tags of the entry it refreshes. */
+interface Flight {
+  readonly primary: string;
+  readonly tags: readonly string[];
+}
 
 /** A stored response found for a request, where it lives, and how stale it is now. */
 interface Found {
@@ -70,7 +79,7 @@ export class HttpCache implements SessionPolicy {
   // Background revalidations in flight, by store key: one per key at a time. An invalidation
   // removes a key's flight, so that flight's answer (possibly older than the invalidation) is
   // dropped rather than stored.
-  readonly #refreshing = new Map<string, symbol>();
+  readonly #refreshing = new Map<string, Flight>();
 
   constructor(options: CacheOptions = {}) {
     this.#options = normalizeCacheOptions(options);
@@ -88,6 +97,51 @@ export class HttpCache implements SessionPolicy {
     }
     if (isCallerConditional(request)) return next(request);
     return this.#exchange(state, next, parseCacheControl(request.headers['cache-control']));
+  }
+
+  /**
+   * Forgets, in the store, the responses stored for `urls` (GET and HEAD, every variant) and
+   * those tagged with any of `tags` (read by the `tags` option when they were stored); a
+   * background revalidation of one of them still in flight is not stored when it lands. Resolves
+   * once the store has done it.
+   *
+   * @example
+   * ```ts
+   * import { HttpCache, Session } from 'fanout';
+   * const cache = new HttpCache({ tags: { header: 'cache-tag' } });
+   * const session = new Session({ policies: [cache] });
+   * // After product 42 changed:
+   * await cache.invalidate({ tags: ['product-42'], urls: ['https://shop.example/products/42'] });
+   * ```
+   * @throws {InvalidOptionError} for a malformed invalidation, or tags with a store that has none.
+   * @throws {CacheStoreError} when the store failed (some entries may be gone, others not).
+   */
+  async invalidate(target: CacheInvalidation): Promise<void> {
+    const { urls, tags } = checkInvalidation(target);
+    const { store } = this.#options;
+    if (tags.length > 0 && !supportsTags(store)) {
+      fail('tags', 'a store with tag() and deleteTagged() to invalidate by tag', tags);
+    }
+    const primaries = urls.flatMap((url) => [...CACHED_METHODS].map((m) => primaryKey(m, url)));
+    this.#dropFlights(primaries, tags);
+    try {
+      await Promise.all([
+        ...primaries.map((key) => store.delete(key)),
+        tags.length > 0 ? store.deleteTagged?.(tags) : undefined,
+      ]);
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  // Forgets the background revalidations of `primaries` and of entries with any of `tags`: what
+  // they bring back may predate the invalidation, so it is not stored.
+  #dropFlights(primaries: readonly string[], tags: readonly string[]): void {
+    for (const [key, flight] of this.#refreshing) {
+      if (primaries.includes(flight.primary) || flight.tags.some((tag) => tags.includes(tag))) {
+        this.#refreshing.delete(key);
+      }
+    }
   }
 
   async #exchange(
@@ -162,9 +216,12 @@ export class HttpCache implements SessionPolicy {
   #refresh(state: AttemptState, next: Next, found: Found, requestControl: CacheControl): void {
     const { key } = found;
     if (this.#refreshing.has(key)) return;
-    const flight = Symbol(key);
-    this.#refreshing.set(key, flight);
     const { request } = state;
+    const flight: Flight = {
+      primary: primaryKey(request.method, request.url),
+      tags: this.#tagsOf(found.stored, request.url),
+    };
+    this.#refreshing.set(key, flight);
     const { now } = this.#options;
     const conditional = conditionalRequest(request, found.stored);
     const requestTime = now();
@@ -310,7 +367,16 @@ export class HttpCache implements SessionPolicy {
   }
 
   #put(state: AttemptState, key: string, stored: StoredResponse, control: CacheControl): void {
-    this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control));
+    const tags = this.#tagsOf(stored, state.request.url);
+    this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control), tags);
+  }
+
+  // The tags of a stored response, by the `tags` option (none without it).
+  #tagsOf(stored: StoredResponse, url: string): readonly string[] {
+    const reader = this.#options.tags;
+    return reader === undefined
+      ? []
+      : reader({ status: stored.status, headers: stored.headers, url });
   }
 
   // How long to keep an entry: while fresh plus the longer of its stale-if-error and
@@ -329,9 +395,20 @@ export class HttpCache implements SessionPolicy {
     return Math.min(maxTTL, lifetime - currentAge(stored, stored.responseTime) + window);
   }
 
-  #write(state: AttemptState, key: string, bytes: Uint8Array, ttl: number): void {
+  // Writes an entry, then its tags (a store forgets a key's tags when the key is set again).
+  #write(
+    state: AttemptState,
+    key: string,
+    bytes: Uint8Array,
+    ttl: number,
+    tags: readonly string[] = [],
+  ): void {
     if (!(ttl > 0)) return;
-    this.#options.store.set(key, bytes, ttl).catch((error) => this.#storeFailed(state, error));
+    const { store } = this.#options;
+    store
+      .set(key, bytes, ttl)
+      .then(() => (tags.length > 0 ? store.tag?.(key, tags, ttl) : undefined))
+      .catch((error) => this.#storeFailed(state, error));
   }
 
   // RFC 9111 §4.4: a successful unsafe request invalidates the stored responses for its URL
@@ -345,22 +422,16 @@ export class HttpCache implements SessionPolicy {
       const url = URL.parse(value, request.url);
       if (url !== null && url.origin === request.origin) urls.push(url.href);
     }
-    for (const url of urls) {
-      for (const method of CACHED_METHODS) {
-        this.#options.store
-          .delete(primaryKey(method, url))
-          .catch((error) => this.#storeFailed(state, error));
-      }
+    const primaries = urls.flatMap((url) => [...CACHED_METHODS].map((m) => primaryKey(m, url)));
+    this.#dropFlights(primaries, []);
+    for (const key of primaries) {
+      this.#options.store.delete(key).catch((error) => this.#storeFailed(state, error));
     }
   }
 
   #storeFailed(state: AttemptState, error: unknown): void {
     this.#note(state, 'store-error', { code: codeOf(error) });
-    this.#options.onError?.(
-      error instanceof CacheStoreError
-        ? error
-        : new CacheStoreError(`The cache store failed: ${codeOf(error)}`, { cause: error }),
-    );
+    this.#options.onError?.(storeError(error));
   }
 
   #note(state: AttemptState, type: CacheEventType, detail: PolicyEvent['detail']): void {
@@ -370,6 +441,12 @@ export class HttpCache implements SessionPolicy {
 
 function isOriginFailure(error: unknown): boolean {
   return !isFanoutError(error) || !NOT_ORIGIN_FAILURES.has(error.code);
+}
+
+function storeError(error: unknown): CacheStoreError {
+  return error instanceof CacheStoreError
+    ? error
+    : new CacheStoreError(`The cache store failed: ${codeOf(error)}`, { cause: error });
 }
 
 function codeOf(error: unknown): string {
