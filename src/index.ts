@@ -36,6 +36,7 @@ export {
   isFanoutError,
   PageDefinitionError,
   QueueFullError,
+  RedisStoreError,
   RequestError,
   type RequestErrorOptions,
   ResponseParseError,

@@ -26,6 +26,7 @@ export { InvalidRequestError } from './invalid-request-error.ts';
 export { InvalidURLError } from './invalid-url-error.ts';
 export { PageDefinitionError } from './page-definition-error.ts';
 export { QueueFullError } from './queue-full-error.ts';
+export { RedisStoreError } from './redis-store-error.ts';
 export {
   type ErrorRequest,
   type FailedRequest,

@@ -15,6 +15,7 @@ import type { CircuitBreakerOptions, ConsecutiveTrip, RatioTrip } from './circui
 import type { HedgingOptions } from './hedging.ts';
 import type { AimdOptions, CommonLimitOptions, GradientOptions } from './limits/limit-options.ts';
 import type { RateLimitOptions } from './rate-limit.ts';
+import type { RedisCommandsOptions } from './redis/redis-adapter.ts';
 import type { RetryBudgetOptions } from './retry-budget.ts';
 
 /** @internal */
@@ -181,3 +182,8 @@ export const REDIS_STORE_OPTIONS: KnownOptions = knownOptions('RedisStore option
   ...REDIS_CLIENT_NAMES,
   prefix: true,
 } satisfies Exhaustive<RedisStoreOptions, true>);
+
+/** @internal */
+export const REDIS_COMMANDS_OPTIONS: KnownOptions = knownOptions('Redis options', {
+  commandTimeout: true,
+} satisfies Exhaustive<RedisCommandsOptions, true>);

@@ -54,6 +54,7 @@ const RUNTIME: Record<string, readonly string[]> = {
     'QueueFullError',
     'RateLimit',
     'RedisStore',
+    'RedisStoreError',
     'RequestError',
     'Response',
     'ResponseParseError',
