@@ -10,6 +10,7 @@ import { installTelemetry } from './trace/otel.ts';
 export {
   BatchResultError,
   BodyTooLargeError,
+  CacheRefreshError,
   CacheStoreError,
   CancelledError,
   CircuitOpenError,
@@ -178,9 +179,12 @@ export {
   type AimdOptions,
   adaptiveLimit,
   CACHE_OUTCOME_HEADER,
+  type CacheError,
+  type CacheInvalidation,
   type CacheOptions,
   type CacheOutcome,
   type CacheStore,
+  type CacheTagSource,
   CircuitBreaker,
   type CircuitBreakerOptions,
   type CircuitOutcome,
@@ -210,6 +214,7 @@ export {
   type RetryBudgetOptions,
   type RetryBudgetStats,
   remainingTime,
+  type TaggedResponse,
   withDeadline,
 } from './resilience/index.ts';
 export {

@@ -9,6 +9,7 @@
 
 export { BatchResultError } from './batch-result-error.ts';
 export { BodyTooLargeError } from './body-too-large-error.ts';
+export { CacheRefreshError } from './cache-refresh-error.ts';
 export { CacheStoreError } from './cache-store-error.ts';
 export { CancelledError } from './cancelled-error.ts';
 export { CircuitOpenError, type CircuitOpenErrorOptions } from './circuit-open-error.ts';

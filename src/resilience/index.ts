@@ -6,9 +6,11 @@
  * in, which are not API.
  */
 
-export type { CacheOptions } from './cache/cache-options.ts';
+export type { CacheInvalidation } from './cache/cache-invalidation.ts';
+export type { CacheError, CacheOptions } from './cache/cache-options.ts';
 export { CACHE_OUTCOME_HEADER, type CacheOutcome, cacheOutcome } from './cache/cache-outcome.ts';
 export type { CacheStore } from './cache/cache-store.ts';
+export type { CacheTagSource, TaggedResponse } from './cache/cache-tags.ts';
 export { HttpCache } from './cache/http-cache.ts';
 export { MemoryStore, type MemoryStoreOptions } from './cache/memory-store.ts';
 export type { RedisClientOptions } from './cache/redis-client.ts';

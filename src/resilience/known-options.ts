@@ -6,6 +6,7 @@
  */
 import type { Exhaustive } from '../core/exhaustive.ts';
 import { type KnownOptions, knownOptions } from '../core/validate.ts';
+import type { CacheInvalidation } from './cache/cache-invalidation.ts';
 import type { CacheOptions } from './cache/cache-options.ts';
 import type { MemoryStoreOptions } from './cache/memory-store.ts';
 import type { RedisClientOptions } from './cache/redis-client.ts';
@@ -140,8 +141,23 @@ export const CACHE_OPTIONS: KnownOptions = knownOptions('HttpCache options', {
   heuristic: true,
   maxTTL: true,
   onError: true,
+  tags: true,
   now: true,
 } satisfies Exhaustive<CacheOptions, true>);
+
+/** The keys of `HttpCache#invalidate`'s argument. @internal */
+export const CACHE_INVALIDATION_OPTIONS: KnownOptions = knownOptions('HttpCache invalidation', {
+  urls: true,
+  tags: true,
+} satisfies Exhaustive<CacheInvalidation, true>);
+
+/** The keys of the cache's `tags` object. @internal */
+export const CACHE_TAG_OPTIONS: KnownOptions = knownOptions('HttpCache tags options', {
+  header: true,
+} satisfies Exhaustive<
+  Exclude<CacheOptions['tags'], ((...args: never) => unknown) | undefined>,
+  true
+>);
 
 /** The keys of the cache's `heuristic` object. @internal */
 export const HEURISTIC_OPTIONS: KnownOptions = knownOptions('HttpCache heuristic options', {

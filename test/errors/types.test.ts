@@ -57,6 +57,7 @@ function label(code: FanoutErrorCode): string {
     case 'FANOUT_CIRCUIT_OPEN':
     case 'FANOUT_CACHE_STORE':
     case 'FANOUT_RATE_LIMIT_STORE':
+    case 'FANOUT_CACHE_REFRESH':
     case 'FANOUT_REDIS_STORE':
       return code;
     default: {

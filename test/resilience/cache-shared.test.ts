@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  type CacheStoreError,
+  type CacheError,
   cacheOutcome,
   FuturesSession,
   HttpCache,
@@ -26,7 +26,7 @@ async function countingOrigin(t: Context) {
 }
 
 /** One app instance: a session whose cache lives in the Redis on `port`. */
-function instance(t: Context, origin: string, port: number, errors: CacheStoreError[] = []) {
+function instance(t: Context, origin: string, port: number, errors: CacheError[] = []) {
   const store = new RedisStore({ port, reconnectDelay: 0, commandTimeout: 1_000 });
   const session = new Session({
     baseURL: origin,
@@ -69,7 +69,7 @@ test('a FuturesSession takes the cache as a policy too', async (t) => {
 test('Redis down mid-test: requests keep working as misses; when it is back, caching resumes', async (t) => {
   const redis = await startRedis(t);
   const { origin, state } = await countingOrigin(t);
-  const errors: CacheStoreError[] = [];
+  const errors: CacheError[] = [];
   const session = instance(t, origin, redis.port, errors);
   await session.get('/');
   assert.equal(cacheOutcome(await session.get('/')), 'hit');

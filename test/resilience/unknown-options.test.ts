@@ -241,6 +241,7 @@ test('HttpCache and its heuristic: a typo throws; every key is taken', () => {
     heuristic,
     maxTTL: 60_000,
     onError: () => {},
+    tags: { header: 'cache-tag' },
     now: () => 0,
   };
   assertSameKeys(HEURISTIC_OPTIONS, heuristic);

@@ -18,6 +18,11 @@ export interface CacheControl {
   readonly proxyRevalidate: boolean;
   /** RFC 5861: how long past freshness a stale response may stand in for an error. */
   readonly staleIfError: number | undefined;
+  /**
+   * Response only (RFC 5861 §3): how long past freshness the response may be served at once while
+   * the cache revalidates it in the background.
+   */
+  readonly staleWhileRevalidate: number | undefined;
   /** Request only: accept a response stale by up to this long (`true`: by any amount). */
   readonly maxStale: number | true | undefined;
   /** Request only: the response must stay fresh for at least this long. */
@@ -58,6 +63,7 @@ export function parseCacheControl(value: string | readonly string[] | undefined)
     mustRevalidate: flag('must-revalidate'),
     proxyRevalidate: flag('proxy-revalidate'),
     staleIfError: duration(directives, 'stale-if-error'),
+    staleWhileRevalidate: duration(directives, 'stale-while-revalidate'),
     maxStale: maxStale === true ? true : duration(directives, 'max-stale'),
     minFresh: duration(directives, 'min-fresh'),
     onlyIfCached: flag('only-if-cached'),

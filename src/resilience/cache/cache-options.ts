@@ -1,8 +1,10 @@
 import { checkBoolean, checkFunction, checkPositiveNumber } from '../../core/checks.ts';
 import { checkKnownOptions, fail, ownOptions } from '../../core/validate.ts';
+import type { CacheRefreshError } from '../../errors/cache-refresh-error.ts';
 import type { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { CACHE_OPTIONS, HEURISTIC_OPTIONS } from '../known-options.ts';
 import type { CacheStore } from './cache-store.ts';
+import { type CacheTagSource, type TagReader, tagReader } from './cache-tags.ts';
 import type { Heuristic } from './freshness.ts';
 import { MemoryStore } from './memory-store.ts';
 
@@ -55,11 +57,28 @@ export interface CacheOptions {
    * @default 86_400_000 (one day)
    */
   maxTTL?: number;
-  /** Told about each store failure (the request goes on as a miss). @default none */
-  onError?: (error: CacheStoreError) => void;
+  /**
+   * Told about each failure no caller sees: a store that failed (the request went on as a miss),
+   * or a background revalidation that failed (`stale-while-revalidate`: the caller was served the
+   * stale response).
+   * @default none
+   */
+  onError?: (error: CacheError) => void;
+  /**
+   * Where the tags of each stored response are read, for
+   * {@link HttpCache.invalidate | `invalidate({ tags })`}: a header listing them (commas or
+   * spaces: `{ header: 'cache-tag' }`, `{ header: 'surrogate-key' }`) or a function of the
+   * response. The store must support tags (`tag` and `deleteTagged`: {@link MemoryStore} and
+   * {@link RedisStore} do).
+   * @default none: responses are not tagged
+   */
+  tags?: CacheTagSource;
   /** The clock, in epoch ms (inject one in tests). @default Date.now */
   now?: () => number;
 }
+
+/** What the cache's `onError` is told: a store that failed, or a background revalidation. */
+export type CacheError = CacheStoreError | CacheRefreshError;
 
 /** {@link CacheOptions} checked, with defaults filled in. */
 export interface NormalizedCacheOptions {
@@ -68,7 +87,8 @@ export interface NormalizedCacheOptions {
   readonly staleIfError: number;
   readonly heuristic: Heuristic;
   readonly maxTTL: number;
-  readonly onError: ((error: CacheStoreError) => void) | undefined;
+  readonly onError: ((error: CacheError) => void) | undefined;
+  readonly tags: TagReader | undefined;
   readonly now: () => number;
 }
 
@@ -97,9 +117,25 @@ export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptio
     onError:
       options.onError === undefined
         ? undefined
-        : checkFunction<(error: CacheStoreError) => void>('onError', options.onError),
+        : checkFunction<(error: CacheError) => void>('onError', options.onError),
+    tags: options.tags === undefined ? undefined : tagsOf(options.tags, store),
     now: checkFunction<() => number>('now', options.now ?? Date.now),
   };
+}
+
+function tagsOf(option: CacheTagSource, store: CacheStore): TagReader {
+  const reader = tagReader(option);
+  if (!supportsTags(store)) {
+    fail('tags', 'a store with tag() and deleteTagged() (MemoryStore, RedisStore)', option);
+  }
+  return reader;
+}
+
+/** Whether `store` has the optional methods that tag invalidation needs. */
+export function supportsTags(
+  store: CacheStore,
+): store is CacheStore & Required<Pick<CacheStore, 'tag' | 'deleteTagged'>> {
+  return typeof store.tag === 'function' && typeof store.deleteTagged === 'function';
 }
 
 function heuristicOf(option: CacheOptions['heuristic']): Heuristic {

@@ -6,6 +6,11 @@
  * A method may reject (a remote store that is down); the cache counts that as a miss, reports it
  * to its `onError` option and goes on, so a store must bound how long a method can take.
  *
+ * `tag` and `deleteTagged` are optional: a store needs them only for a cache with the `tags`
+ * option (tag invalidation); such a cache refuses a store without them at construction. A store
+ * that has them forgets a key's tags when the key is set again or deleted (or it may keep them
+ * until they expire: a stale tag only invalidates a key once more than it must).
+ *
  * @example
  * ```ts
  * import { type CacheStore, MemoryStore } from 'fanout';
@@ -24,4 +29,11 @@ export interface CacheStore {
   set(key: string, value: Uint8Array, ttl: number): Promise<void>;
   /** Forgets `key` (nothing happens if it is absent). */
   delete(key: string): Promise<void>;
+  /**
+   * Optional: records that `key`, just set, carries `tags`, for at least `ttl` milliseconds (its
+   * own time to live). Called after the `set` of that key.
+   */
+  tag?(key: string, tags: readonly string[], ttl: number): Promise<void>;
+  /** Optional: forgets every key that carries any of `tags`, and those tags. */
+  deleteTagged?(tags: readonly string[]): Promise<void>;
 }

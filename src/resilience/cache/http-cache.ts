@@ -1,14 +1,18 @@
+import { fail } from '../../core/validate.ts';
+import { CacheRefreshError } from '../../errors/cache-refresh-error.ts';
 import { CacheStoreError } from '../../errors/cache-store-error.ts';
 import { isFanoutError } from '../../errors/fanout-error.ts';
 import type { Response } from '../../http/response.ts';
 import type { AttemptState, Next, PolicyEvent, SessionPolicy } from '../../http/session-policy.ts';
 import { type CacheControl, parseCacheControl } from './cache-control.ts';
 import { decodeEntry, encodeEntry, type StoredResponse } from './cache-entry.ts';
+import { type CacheInvalidation, checkInvalidation } from './cache-invalidation.ts';
 import { primaryKey, variantKey, varyNames } from './cache-key.ts';
 import {
   type CacheOptions,
   type NormalizedCacheOptions,
   normalizeCacheOptions,
+  supportsTags,
 } from './cache-options.ts';
 import type { CacheOutcome } from './cache-outcome.ts';
 import { currentAge, freshnessLifetime } from './freshness.ts';
@@ -19,6 +23,12 @@ import { fromStoredResponse, toStoredResponse, withOutcome } from './stored-resp
 
 /** The `type`s of the cache's trace events: an outcome, or a store that failed. */
 type CacheEventType = CacheOutcome | 'store-error';
+
+/** A background revalidation in flight: the primary key and the tags of the entry it refreshes. */
+interface Flight {
+  readonly primary: string;
+  readonly tags: readonly string[];
+}
 
 /** A stored response found for a request, where it lives, and how stale it is now. */
 interface Found {
@@ -43,8 +53,9 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
  * An HTTP cache (RFC 9111) as a session policy: fresh responses to GET and HEAD are served from
  * its store without a request; stale ones with an `ETag` or `Last-Modified` are revalidated
  * (`304 Not Modified` serves the stored body); `Vary`, `no-store`, `no-cache`, `private`,
- * `max-age`, `s-maxage`, `Expires` and `Age` are honoured; and a stored response may stand in for
- * a failing origin (`stale-if-error`, RFC 5861). Each response that went through it says how in
+ * `max-age`, `s-maxage`, `Expires` and `Age` are honoured; a stored response may stand in for
+ * a failing origin (`stale-if-error`, RFC 5861), and one within its `stale-while-revalidate`
+ * window is served at once while one background request per entry refreshes it. Each response that went through it says how in
  * its `x-fanout-cache` header ({@link cacheOutcome}), and the call's trace records it.
  *
  * The store is a {@link MemoryStore} unless given one; a {@link RedisStore} shares the cache
@@ -65,6 +76,10 @@ export class HttpCache implements SessionPolicy {
   /** The policy's name in trace events. */
   readonly name = 'cache';
   readonly #options: NormalizedCacheOptions;
+  // Background revalidations in flight, by store key: one per key at a time. An invalidation
+  // removes a key's flight, so that flight's answer (possibly older than the invalidation) is
+  // dropped rather than stored.
+  readonly #refreshing = new Map<string, Flight>();
 
   constructor(options: CacheOptions = {}) {
     this.#options = normalizeCacheOptions(options);
@@ -84,6 +99,51 @@ export class HttpCache implements SessionPolicy {
     return this.#exchange(state, next, parseCacheControl(request.headers['cache-control']));
   }
 
+  /**
+   * Forgets, in the store, the responses stored for `urls` (GET and HEAD, every variant) and
+   * those tagged with any of `tags` (read by the `tags` option when they were stored); a
+   * background revalidation of one of them still in flight is not stored when it lands. Resolves
+   * once the store has done it.
+   *
+   * @example
+   * ```ts
+   * import { HttpCache, Session } from 'fanout';
+   * const cache = new HttpCache({ tags: { header: 'cache-tag' } });
+   * const session = new Session({ policies: [cache] });
+   * // After product 42 changed:
+   * await cache.invalidate({ tags: ['product-42'], urls: ['https://shop.example/products/42'] });
+   * ```
+   * @throws {InvalidOptionError} for a malformed invalidation, or tags with a store that has none.
+   * @throws {CacheStoreError} when the store failed (some entries may be gone, others not).
+   */
+  async invalidate(target: CacheInvalidation): Promise<void> {
+    const { urls, tags } = checkInvalidation(target);
+    const { store } = this.#options;
+    if (tags.length > 0 && !supportsTags(store)) {
+      fail('tags', 'a store with tag() and deleteTagged() to invalidate by tag', tags);
+    }
+    const primaries = urls.flatMap((url) => [...CACHED_METHODS].map((m) => primaryKey(m, url)));
+    this.#dropFlights(primaries, tags);
+    try {
+      await Promise.all([
+        ...primaries.map((key) => store.delete(key)),
+        tags.length > 0 ? store.deleteTagged?.(tags) : undefined,
+      ]);
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
+  // Forgets the background revalidations of `primaries` and of entries with any of `tags`: what
+  // they bring back may predate the invalidation, so it is not stored.
+  #dropFlights(primaries: readonly string[], tags: readonly string[]): void {
+    for (const [key, flight] of this.#refreshing) {
+      if (primaries.includes(flight.primary) || flight.tags.some((tag) => tags.includes(tag))) {
+        this.#refreshing.delete(key);
+      }
+    }
+  }
+
   async #exchange(
     state: AttemptState,
     next: Next,
@@ -95,6 +155,11 @@ export class HttpCache implements SessionPolicy {
     const found = await this.#lookup(state, requestControl, start);
     if (found !== undefined) {
       const verdict = reuseVerdict(found.facts);
+      if (verdict === 'refresh') {
+        this.#refresh(state, next, found, requestControl);
+        const cause = 'stale-while-revalidate';
+        return this.#serve(state, found.stored, 'stale', found.facts.age, start, cause);
+      }
       if (verdict !== 'revalidate') {
         const outcome = verdict === 'fresh' ? 'hit' : 'stale';
         return this.#serve(state, found.stored, outcome, found.facts.age, start);
@@ -144,6 +209,49 @@ export class HttpCache implements SessionPolicy {
     return { stored: entry, key, facts: this.#facts(entry, requestControl, now) };
   }
 
+  // RFC 5861 §3: revalidates `found` in the background, once per key at a time in this process;
+  // callers meanwhile are served the stale entry. The answer is stored as a foreground one would
+  // be (a 304 freshens the entry), unless the key was invalidated while it was on its way. A
+  // failure reaches only `onError`: the stale entry stays until its window ends.
+  #refresh(state: AttemptState, next: Next, found: Found, requestControl: CacheControl): void {
+    const { key } = found;
+    if (this.#refreshing.has(key)) return;
+    const { request } = state;
+    const flight: Flight = {
+      primary: primaryKey(request.method, request.url),
+      tags: this.#tagsOf(found.stored, request.url),
+    };
+    this.#refreshing.set(key, flight);
+    const { now } = this.#options;
+    const conditional = conditionalRequest(request, found.stored);
+    const requestTime = now();
+    const land = (response: Response) => {
+      const responseTime = now();
+      // A streamed answer (the caller asked for `stream`) is drained: only a 304 counts then.
+      response.body?.resume();
+      if (this.#refreshing.get(key) !== flight) return;
+      if (conditional !== undefined && response.status === 304) {
+        this.#freshen(state, found, response, requestControl, requestTime, responseTime);
+      } else if (ERROR_STATUSES.has(response.status)) {
+        this.#refreshFailed(request, `HTTP ${response.status}`, undefined);
+      } else {
+        this.#store(state, response, requestControl, requestTime, responseTime);
+      }
+    };
+    next(conditional ?? request)
+      .then(land, (error: unknown) => {
+        if (isOriginFailure(error)) this.#refreshFailed(request, codeOf(error), error);
+      })
+      .finally(() => {
+        if (this.#refreshing.get(key) === flight) this.#refreshing.delete(key);
+      });
+  }
+
+  #refreshFailed(request: AttemptState['request'], reason: string, cause: unknown): void {
+    const message = `Background revalidation failed (${reason})`;
+    this.#options.onError?.(new CacheRefreshError(message, { request, cause }));
+  }
+
   #maySubstitute(found: Found): boolean {
     return maySubstituteOnError(found.facts, this.#options.staleIfError);
   }
@@ -178,11 +286,31 @@ export class HttpCache implements SessionPolicy {
     requestTime: number,
     responseTime: number,
   ): Response {
+    const stored = this.#freshen(
+      state,
+      found,
+      notModified,
+      requestControl,
+      requestTime,
+      responseTime,
+    );
+    const age = currentAge(stored, responseTime);
+    return this.#serve(state, stored, 'revalidated', age, requestTime);
+  }
+
+  // The stored response freshened by a 304, stored again when it may be.
+  #freshen(
+    state: AttemptState,
+    found: Found,
+    notModified: Response,
+    requestControl: CacheControl,
+    requestTime: number,
+    responseTime: number,
+  ): StoredResponse {
     const stored = freshen(found.stored, notModified, requestTime, responseTime);
     const control = parseCacheControl(stored.headers['cache-control']);
     if (!requestControl.noStore && !control.noStore) this.#put(state, found.key, stored, control);
-    const age = currentAge(stored, responseTime);
-    return this.#serve(state, stored, 'revalidated', age, requestTime);
+    return stored;
   }
 
   #serve(
@@ -239,24 +367,48 @@ export class HttpCache implements SessionPolicy {
   }
 
   #put(state: AttemptState, key: string, stored: StoredResponse, control: CacheControl): void {
-    this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control));
+    const tags = this.#tagsOf(stored, state.request.url);
+    this.#write(state, key, encodeEntry(stored), this.#ttl(stored, control), tags);
   }
 
-  // How long to keep an entry: while fresh plus the stale-if-error window, or `maxTTL` when it
-  // can be revalidated later.
+  // The tags of a stored response, by the `tags` option (none without it).
+  #tagsOf(stored: StoredResponse, url: string): readonly string[] {
+    const reader = this.#options.tags;
+    return reader === undefined
+      ? []
+      : reader({ status: stored.status, headers: stored.headers, url });
+  }
+
+  // How long to keep an entry: while fresh plus the longer of its stale-if-error and
+  // stale-while-revalidate windows, or `maxTTL` when it can be revalidated later.
   #ttl(stored: StoredResponse, control: CacheControl): number {
     const { isShared, heuristic, staleIfError, maxTTL } = this.#options;
     if (stored.headers.etag !== undefined || stored.headers['last-modified'] !== undefined) {
       return maxTTL;
     }
     const lifetime = freshnessLifetime(stored, control, isShared, heuristic);
-    const window = Math.max(staleIfError, (control.staleIfError ?? 0) * 1000);
+    const window = Math.max(
+      staleIfError,
+      (control.staleIfError ?? 0) * 1000,
+      (control.staleWhileRevalidate ?? 0) * 1000,
+    );
     return Math.min(maxTTL, lifetime - currentAge(stored, stored.responseTime) + window);
   }
 
-  #write(state: AttemptState, key: string, bytes: Uint8Array, ttl: number): void {
+  // Writes an entry, then its tags (a store forgets a key's tags when the key is set again).
+  #write(
+    state: AttemptState,
+    key: string,
+    bytes: Uint8Array,
+    ttl: number,
+    tags: readonly string[] = [],
+  ): void {
     if (!(ttl > 0)) return;
-    this.#options.store.set(key, bytes, ttl).catch((error) => this.#storeFailed(state, error));
+    const { store } = this.#options;
+    store
+      .set(key, bytes, ttl)
+      .then(() => (tags.length > 0 ? store.tag?.(key, tags, ttl) : undefined))
+      .catch((error) => this.#storeFailed(state, error));
   }
 
   // RFC 9111 §4.4: a successful unsafe request invalidates the stored responses for its URL
@@ -270,22 +422,16 @@ export class HttpCache implements SessionPolicy {
       const url = URL.parse(value, request.url);
       if (url !== null && url.origin === request.origin) urls.push(url.href);
     }
-    for (const url of urls) {
-      for (const method of CACHED_METHODS) {
-        this.#options.store
-          .delete(primaryKey(method, url))
-          .catch((error) => this.#storeFailed(state, error));
-      }
+    const primaries = urls.flatMap((url) => [...CACHED_METHODS].map((m) => primaryKey(m, url)));
+    this.#dropFlights(primaries, []);
+    for (const key of primaries) {
+      this.#options.store.delete(key).catch((error) => this.#storeFailed(state, error));
     }
   }
 
   #storeFailed(state: AttemptState, error: unknown): void {
     this.#note(state, 'store-error', { code: codeOf(error) });
-    this.#options.onError?.(
-      error instanceof CacheStoreError
-        ? error
-        : new CacheStoreError(`The cache store failed: ${codeOf(error)}`, { cause: error }),
-    );
+    this.#options.onError?.(storeError(error));
   }
 
   #note(state: AttemptState, type: CacheEventType, detail: PolicyEvent['detail']): void {
@@ -295,6 +441,12 @@ export class HttpCache implements SessionPolicy {
 
 function isOriginFailure(error: unknown): boolean {
   return !isFanoutError(error) || !NOT_ORIGIN_FAILURES.has(error.code);
+}
+
+function storeError(error: unknown): CacheStoreError {
+  return error instanceof CacheStoreError
+    ? error
+    : new CacheStoreError(`The cache store failed: ${codeOf(error)}`, { cause: error });
 }
 
 function codeOf(error: unknown): string {

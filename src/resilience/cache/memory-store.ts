@@ -16,7 +16,10 @@ export interface MemoryStoreOptions {
 interface Slot {
   readonly value: Uint8Array;
   readonly expiresAt: number;
-  readonly size: number;
+  /** Bytes of the key, the value and the tags. */
+  size: number;
+  /** The tags `tag` gave the key since it was set. */
+  tags: readonly string[];
 }
 
 /**
@@ -40,6 +43,8 @@ export class MemoryStore implements CacheStore {
   // re-inserts). Every slot counts its key and value in #bytes, which never exceeds #maxBytes.
   readonly #slots = new Map<string, Slot>();
   #bytes = 0;
+  // The keys of #slots that carry each tag: a key is in the set of exactly the tags of its slot.
+  readonly #tagged = new Map<string, Set<string>>();
 
   constructor(given: MemoryStoreOptions = {}) {
     if (typeof given !== 'object' || given === null) fail('options', 'an object', given);
@@ -63,10 +68,13 @@ export class MemoryStore implements CacheStore {
   async get(key: string): Promise<Uint8Array | undefined> {
     const slot = this.#slots.get(key);
     if (slot === undefined) return undefined;
-    this.#remove(key, slot);
-    if (slot.expiresAt <= this.#now()) return undefined;
+    if (slot.expiresAt <= this.#now()) {
+      this.#remove(key, slot);
+      return undefined;
+    }
+    // Re-inserted: now the most recently used.
+    this.#slots.delete(key);
     this.#slots.set(key, slot);
-    this.#bytes += slot.size;
     return slot.value;
   }
 
@@ -75,7 +83,7 @@ export class MemoryStore implements CacheStore {
     if (old !== undefined) this.#remove(key, old);
     const size = value.byteLength + key.length;
     if (!(ttl > 0) || size > this.#maxBytes) return;
-    this.#slots.set(key, { value, expiresAt: this.#now() + ttl, size });
+    this.#slots.set(key, { value, expiresAt: this.#now() + ttl, size, tags: [] });
     this.#bytes += size;
     this.#evict();
   }
@@ -85,15 +93,46 @@ export class MemoryStore implements CacheStore {
     if (slot !== undefined) this.#remove(key, slot);
   }
 
+  /** Gives the entry under `key` (if it is held) `tags`, besides those it has. */
+  async tag(key: string, tags: readonly string[]): Promise<void> {
+    const slot = this.#slots.get(key);
+    if (slot === undefined) return;
+    const added = tags.filter((tag) => !slot.tags.includes(tag));
+    for (const tag of added) {
+      const keys = this.#tagged.get(tag) ?? new Set();
+      this.#tagged.set(tag, keys.add(key));
+      slot.size += tag.length;
+      this.#bytes += tag.length;
+    }
+    slot.tags = [...slot.tags, ...added];
+    this.#evict();
+  }
+
+  /** Forgets every entry that carries any of `tags`. */
+  async deleteTagged(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) {
+      for (const key of [...(this.#tagged.get(tag) ?? [])]) {
+        const slot = this.#slots.get(key);
+        if (slot !== undefined) this.#remove(key, slot);
+      }
+    }
+  }
+
   /** Forgets every entry. */
   clear(): void {
     this.#slots.clear();
+    this.#tagged.clear();
     this.#bytes = 0;
   }
 
   #remove(key: string, slot: Slot): void {
     this.#slots.delete(key);
     this.#bytes -= slot.size;
+    for (const tag of slot.tags) {
+      const keys = this.#tagged.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#tagged.delete(tag);
+    }
   }
 
   // Drops least recently used entries until both bounds hold.

@@ -20,10 +20,15 @@ export interface Staleness {
 }
 
 /**
- * `fresh` when it may be served without asking the origin; `stale` when it is past its lifetime
- * but the request accepts that (`max-stale`); otherwise `revalidate`.
+ * What the cache may do with a stored response: serve it as is (`fresh`), serve it stale
+ * (`stale`: the request accepts that with `max-stale`), serve it stale and revalidate it in the
+ * background (`refresh`: within its `stale-while-revalidate` window, RFC 5861 §3), or ask the
+ * origin first (`revalidate`).
  */
-export function reuseVerdict(facts: Staleness): 'fresh' | 'stale' | 'revalidate' {
+export type ReuseVerdict = 'fresh' | 'stale' | 'refresh' | 'revalidate';
+
+/** The {@link ReuseVerdict} for one stored response at one moment. */
+export function reuseVerdict(facts: Staleness): ReuseVerdict {
   const { age, lifetime, control, requestControl } = facts;
   if (control.noCache || requestControl.noCache) return 'revalidate';
   if (requestControl.maxAge !== undefined && age > requestControl.maxAge * 1000) {
@@ -31,9 +36,12 @@ export function reuseVerdict(facts: Staleness): 'fresh' | 'stale' | 'revalidate'
   }
   const minFresh = (requestControl.minFresh ?? 0) * 1000;
   if (lifetime - age > minFresh) return 'fresh';
+  if (forbidsStale(facts)) return 'revalidate';
+  const staleFor = age - lifetime;
   const maxStale = requestControl.maxStale;
-  if (maxStale === undefined || forbidsStale(facts)) return 'revalidate';
-  return maxStale === true || age - lifetime <= maxStale * 1000 ? 'stale' : 'revalidate';
+  if (maxStale === true || (maxStale !== undefined && staleFor <= maxStale * 1000)) return 'stale';
+  const window = control.staleWhileRevalidate;
+  return window !== undefined && staleFor <= window * 1000 ? 'refresh' : 'revalidate';
 }
 
 /**
