@@ -147,7 +147,9 @@ test(
     const client = await connectedClient(t, redis.port);
     const before = await scriptCalls(client);
     await session.get('/shared-again');
-    assert.equal(await scriptCalls(client), before + 1, 'the grant came from Redis again');
+    // At least one script call: the local fallback makes none. (More than one when this request
+    // comes within an interval of the probe's grant and Redis first says how long to wait.)
+    assert.ok((await scriptCalls(client)) > before, 'the grant came from Redis again');
   },
 );
 
