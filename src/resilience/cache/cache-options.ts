@@ -68,8 +68,8 @@ export interface CacheOptions {
    * Where the tags of each stored response are read, for
    * {@link HttpCache.invalidate | `invalidate({ tags })`}: a header listing them (commas or
    * spaces: `{ header: 'cache-tag' }`, `{ header: 'surrogate-key' }`) or a function of the
-   * response. The store must support tags (`tag` and `deleteTagged`: {@link MemoryStore} and
-   * {@link RedisStore} do).
+   * response. The store must support tags (`tag` and `deleteTagged`: {@link MemoryStore} does;
+   * {@link RedisStore} does not yet).
    * @default none: responses are not tagged
    */
   tags?: CacheTagSource;
@@ -126,7 +126,7 @@ export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptio
 function tagsOf(option: CacheTagSource, store: CacheStore): TagReader {
   const reader = tagReader(option);
   if (!supportsTags(store)) {
-    fail('tags', 'a store with tag() and deleteTagged() (MemoryStore, RedisStore)', option);
+    fail('tags', 'a store with tag() and deleteTagged() (MemoryStore; RedisStore has none yet)', option);
   }
   return reader;
 }
