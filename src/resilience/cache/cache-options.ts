@@ -126,7 +126,11 @@ export function normalizeCacheOptions(given: CacheOptions): NormalizedCacheOptio
 function tagsOf(option: CacheTagSource, store: CacheStore): TagReader {
   const reader = tagReader(option);
   if (!supportsTags(store)) {
-    fail('tags', 'a store with tag() and deleteTagged() (MemoryStore; RedisStore has none yet)', option);
+    fail(
+      'tags',
+      'a store with tag() and deleteTagged() (MemoryStore; RedisStore has none yet)',
+      option,
+    );
   }
   return reader;
 }

@@ -11,18 +11,17 @@ const NODE_GC_ABORT = process.versions.node.startsWith('20.')
   ? 'Node 20.20 aborts on GC of a session cut mid-header-block (see above)'
   : false;
 
-test(
-  'an endless CONTINUATION flood: the session is cut, each attempt on a new one, no socket left',
-  { ...BOUNDED, skip: NODE_GC_ABORT },
-  async (t) => {
-    const target = await attack(t, { kind: 'continuation-flood', maxBytes: 64 * 1024 * 1024 });
-    const error = await cutOff(target);
-    assert.equal(causeCode(error), 'ERR_HTTP2_ERROR');
-    assert.equal(error.attempts, RETRIES + 1);
-    assert.equal(target.hostile.requests, RETRIES + 1);
-    assert.equal(target.hostile.connections, RETRIES + 1);
-    // The client closed each connection: nothing is left open, and the floods stopped early.
-    await target.hostile.allClosed();
-    assert.ok(target.hostile.bytesSent < 16 * 1024 * 1024, `${target.hostile.bytesSent} bytes`);
-  },
-);
+test('an endless CONTINUATION flood: the session is cut, each attempt on a new one, no socket left', {
+  ...BOUNDED,
+  skip: NODE_GC_ABORT,
+}, async (t) => {
+  const target = await attack(t, { kind: 'continuation-flood', maxBytes: 64 * 1024 * 1024 });
+  const error = await cutOff(target);
+  assert.equal(causeCode(error), 'ERR_HTTP2_ERROR');
+  assert.equal(error.attempts, RETRIES + 1);
+  assert.equal(target.hostile.requests, RETRIES + 1);
+  assert.equal(target.hostile.connections, RETRIES + 1);
+  // The client closed each connection: nothing is left open, and the floods stopped early.
+  await target.hostile.allClosed();
+  assert.ok(target.hostile.bytesSent < 16 * 1024 * 1024, `${target.hostile.bytesSent} bytes`);
+});
