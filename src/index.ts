@@ -204,6 +204,7 @@ export {
   RateLimit,
   type RateLimitOptions,
   type RateStore,
+  type RateStoreFallback,
   type RatioTrip,
   type RedisClientOptions,
   RedisRateStore,

@@ -36,5 +36,9 @@ export type {
 } from './limits/limit-options.ts';
 export { RateLimit, type RateLimitOptions } from './rate-limit.ts';
 export type { RateStore } from './rate-store.ts';
-export { RedisRateStore, type RedisRateStoreOptions } from './redis/redis-rate-store.ts';
+export {
+  type RateStoreFallback,
+  RedisRateStore,
+  type RedisRateStoreOptions,
+} from './redis/redis-rate-store.ts';
 export { RetryBudget, type RetryBudgetOptions, type RetryBudgetStats } from './retry-budget.ts';

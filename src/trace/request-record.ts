@@ -225,6 +225,7 @@ export class AttemptRecord implements AttemptObserver, ConnectionTaker {
     this.#started = this.#context.microsAt(at);
   }
 
+  /** @internal */
   sent(session: H2SessionContext | undefined): void {
     this.#sent = this.#context.micros();
     if (session === undefined) {

@@ -195,6 +195,7 @@ const TYPES_ONLY: Record<string, readonly string[]> = {
     'ProxyOptions',
     'RateLimitOptions',
     'RateStore',
+    'RateStoreFallback',
     'RatioTrip',
     'RedirectOptions',
     'RedisClientOptions',

@@ -19,7 +19,10 @@ export interface TaggedResponse {
  * function of the response.
  */
 export type CacheTagSource =
-  | { readonly header: string }
+  | {
+      /** The response header listing the tags (commas or spaces), e.g. `cache-tag`. */
+      readonly header: string;
+    }
   | ((response: TaggedResponse) => readonly string[]);
 
 /** The tags of one response: sorted, deduplicated, never empty strings. @internal */
