@@ -64,3 +64,18 @@ export async function cutOff(
 export function causeCode(error: Error): string | undefined {
   return (error.cause as { code?: string } | undefined)?.code;
 }
+
+/**
+ * That the call behind `error` used all its attempts (`RETRIES + 1`), each reaching the hostile
+ * server, over `connections` connections (1: the attacks left the session up; `RETRIES + 1`:
+ * each attempt's session was cut).
+ */
+export function assertEveryAttemptReached(
+  error: ConnectionError,
+  { hostile }: Attack,
+  connections: number,
+): void {
+  assert.equal(error.attempts, RETRIES + 1);
+  assert.equal(hostile.requests, RETRIES + 1);
+  assert.equal(hostile.connections, connections);
+}

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import type { TestContext } from 'node:test';
 import { setTimeout as delay } from 'node:timers/promises';
+import { createClient } from 'redis';
 import { freePort } from './server.ts';
 
 /** A real redis-server on a free loopback port, killed when the test ends. */
@@ -89,4 +90,17 @@ export async function startRedis(t: Pick<TestContext, 'after'>): Promise<TestRed
   t.after(stop);
   await start();
   return { port, stop, start, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT') };
+}
+
+/**
+ * A node-redis client connected to the redis-server on `port` of 127.0.0.1, destroyed when `t`
+ * ends. Its connection errors (a test stopping the server) are ignored: what fanout makes of them
+ * is what the tests assert.
+ */
+export async function connectedClient(t: Pick<TestContext, 'after'>, port: number) {
+  const client = createClient({ url: `redis://127.0.0.1:${port}` });
+  client.on('error', () => {});
+  await client.connect();
+  t.after(() => client.destroy());
+  return client;
 }

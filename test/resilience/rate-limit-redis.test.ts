@@ -8,7 +8,6 @@
  */
 import assert from 'node:assert/strict';
 import { type TestContext, test } from 'node:test';
-import { createClient } from 'redis';
 import {
   RateLimit,
   type RateLimitStoreError,
@@ -18,7 +17,7 @@ import {
 } from '../../src/index.ts';
 import { GCRA_SCRIPT } from '../../src/resilience/redis/gcra-script.ts';
 import { redisCommands } from '../../src/resilience/redis/redis-adapter.ts';
-import { startRedis } from '../helpers/redis.ts';
+import { connectedClient, startRedis } from '../helpers/redis.ts';
 import { startServer } from '../helpers/server.ts';
 import { openSession } from '../http/fixtures.ts';
 
@@ -26,14 +25,6 @@ const HANGS = { timeout: 20_000 };
 // How much earlier than the rate allows an arrival may be seen: the delay of the first request
 // of a run on loopback (the limiter's grants are exact on Redis' clock).
 const JITTER = 40;
-
-async function connectedClient(t: TestContext, port: number) {
-  const client = createClient({ url: `redis://127.0.0.1:${port}` });
-  client.on('error', () => {});
-  await client.connect();
-  t.after(() => client.destroy());
-  return client;
-}
 
 /** A loopback server that records when each request arrived (`performance.now()`). */
 async function recordingServer(t: TestContext) {

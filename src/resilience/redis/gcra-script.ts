@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import type { RedisScript } from './redis-commands.ts';
+import { type RedisScript, redisScript } from './redis-commands.ts';
 
 // The script's source; see GCRA_SCRIPT.
 const SOURCE = `local time = redis.call('TIME')
@@ -27,7 +26,4 @@ return 0
  * @internal
  */
 
-export const GCRA_SCRIPT: RedisScript = {
-  source: SOURCE,
-  sha1: createHash('sha1').update(SOURCE).digest('hex'),
-};
+export const GCRA_SCRIPT: RedisScript = redisScript(SOURCE);

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * A reply from Redis as fanout's stores read it: bulk strings as `Buffer` (so binary cache
  * entries survive), integers as `number`, nil as `null`, arrays as arrays.
@@ -8,6 +10,11 @@ export type RedisReply = Buffer | string | number | null | readonly RedisReply[]
 export interface RedisScript {
   readonly source: string;
   readonly sha1: string;
+}
+
+/** The {@link RedisScript} of `source`, its SHA-1 computed once. */
+export function redisScript(source: string): RedisScript {
+  return Object.freeze({ source, sha1: createHash('sha1').update(source).digest('hex') });
 }
 
 /**

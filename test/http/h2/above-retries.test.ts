@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { constants, type ServerHttp2Stream } from 'node:http2';
-import { test } from 'node:test';
+import { type TestContext, test } from 'node:test';
 import { ConnectionError, TimeoutError } from '../../../src/index.ts';
 import { fakeTimers } from '../../helpers/fake-timers.ts';
 import { startHostileH2 } from '../../helpers/h2-hostile.ts';
@@ -21,6 +21,12 @@ function answer(stream: ServerHttp2Stream, body: string): void {
   stream.end(body);
 }
 
+// A Session speaking h2c to `origin`, retrying after 1 ms, up to `limit` times (else the default).
+function h2cSession(t: TestContext, origin: string, limit?: number) {
+  const retry = limit === undefined ? { baseDelay: 1 } : { limit, baseDelay: 1 };
+  return openSession(t, { baseURL: origin, http2: 'prior-knowledge', retry });
+}
+
 test('refused streams are retried whatever the method: every POST of a burst is processed once', async (t) => {
   const processed: string[] = [];
   let arrivals = 0;
@@ -34,11 +40,7 @@ test('refused streams are retried whatever the method: every POST of a burst is 
     processed.push(body);
     answer(stream, `done ${body}`);
   });
-  const session = openSession(t, {
-    baseURL: server.origin,
-    http2: 'prior-knowledge',
-    retry: { limit: 10, baseDelay: 1 },
-  });
+  const session = h2cSession(t, server.origin, 10);
   const bodies = Array.from({ length: 6 }, (_, i) => `p${i}`);
   const responses = await Promise.all(bodies.map((body) => session.post('/', { body })));
   assert.deepEqual(
@@ -55,11 +57,7 @@ test('refused streams are retried whatever the method: every POST of a burst is 
 // last one it saw instead): a hand-written server does, answering stream 1 of each connection only.
 test('GOAWAY: streams above its last stream id are retried, even POSTs; each is answered once', async (t) => {
   const server = await startHostileH2(t, { kind: 'goaway', lastStreamId: 1 });
-  const session = openSession(t, {
-    baseURL: server.origin,
-    http2: 'prior-knowledge',
-    retry: { limit: 5, baseDelay: 1 },
-  });
+  const session = h2cSession(t, server.origin, 5);
   const responses = await Promise.all(['a', 'b', 'c'].map((body) => session.post('/', { body })));
   assert.deepEqual(
     responses.map((response) => response.text),
@@ -71,11 +69,7 @@ test('GOAWAY: streams above its last stream id are retried, even POSTs; each is 
 
 test('GOAWAY before any stream was processed: a POST is retried up to the limit, then fails', async (t) => {
   const server = await startHostileH2(t, { kind: 'goaway', lastStreamId: 0 });
-  const session = openSession(t, {
-    baseURL: server.origin,
-    http2: 'prior-knowledge',
-    retry: { limit: 2, baseDelay: 1 },
-  });
+  const session = h2cSession(t, server.origin, 2);
   const error = await session.post('/', { body: 'x' }).catch((e: unknown) => e);
   assert.ok(error instanceof ConnectionError, String(error));
   assert.match(error.message, /REFUSED_STREAM/);
@@ -89,11 +83,7 @@ test('GOAWAY with an error code: a POST above its last stream id is retried, one
     if (++arrivals === 1) stream.session?.goaway(NGHTTP2_ENHANCE_YOUR_CALM, stream.id);
     else answer(stream, 'again');
   });
-  const session = openSession(t, {
-    baseURL: server.origin,
-    http2: 'prior-knowledge',
-    retry: { baseDelay: 1 },
-  });
+  const session = h2cSession(t, server.origin);
   const [first, second] = await Promise.allSettled([
     session.post('/a', { body: '1' }),
     session.post('/b', { body: '2' }),
@@ -119,11 +109,7 @@ async function resetAfterProcessing(t: Parameters<typeof startH2Server>[0], answ
 
 test('a stream reset after processing is retried for an idempotent method', async (t) => {
   const { server, processed } = await resetAfterProcessing(t, [2, 4]);
-  const session = openSession(t, {
-    baseURL: server.origin,
-    http2: 'prior-knowledge',
-    retry: { baseDelay: 1 },
-  });
+  const session = h2cSession(t, server.origin);
   assert.equal((await session.get('/')).text, 'ok');
   assert.equal((await session.put('/', { body: 'v' })).text, 'ok');
   assert.deepEqual(processed, ['GET ', 'GET ', 'PUT v', 'PUT v']);
@@ -132,11 +118,7 @@ test('a stream reset after processing is retried for an idempotent method', asyn
 
 test('a stream reset after processing fails a POST with ConnectionError, not retried', async (t) => {
   const { server, processed } = await resetAfterProcessing(t, []);
-  const session = openSession(t, {
-    baseURL: server.origin,
-    http2: 'prior-knowledge',
-    retry: { limit: 3, baseDelay: 1 },
-  });
+  const session = h2cSession(t, server.origin, 3);
   const error = await session.post('/', { body: 'pay' }).catch((e: unknown) => e);
   assert.ok(error instanceof ConnectionError, String(error));
   assert.deepEqual(processed, ['POST pay']);

@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { attack, BOUNDED, causeCode, cutOff, RETRIES } from '../../helpers/h2-hostile-session.ts';
+import {
+  assertEveryAttemptReached,
+  attack,
+  BOUNDED,
+  causeCode,
+  cutOff,
+  RETRIES,
+} from '../../helpers/h2-hostile-session.ts';
 
 // The CONTINUATION flood against a Session, skipped on Node 20 only: on Node 20.20 a session
 // nghttp2 cut in the middle of a header block aborts the process when the garbage collector frees
@@ -18,9 +25,7 @@ test('an endless CONTINUATION flood: the session is cut, each attempt on a new o
   const target = await attack(t, { kind: 'continuation-flood', maxBytes: 64 * 1024 * 1024 });
   const error = await cutOff(target);
   assert.equal(causeCode(error), 'ERR_HTTP2_ERROR');
-  assert.equal(error.attempts, RETRIES + 1);
-  assert.equal(target.hostile.requests, RETRIES + 1);
-  assert.equal(target.hostile.connections, RETRIES + 1);
+  assertEveryAttemptReached(error, target, RETRIES + 1);
   // The client closed each connection: nothing is left open, and the floods stopped early.
   await target.hostile.allClosed();
   assert.ok(target.hostile.bytesSent < 16 * 1024 * 1024, `${target.hostile.bytesSent} bytes`);

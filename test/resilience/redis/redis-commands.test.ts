@@ -5,32 +5,14 @@
  * rejects with a RedisStoreError within `commandTimeout`, then works again.
  */
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { type TestContext, test } from 'node:test';
+import { test } from 'node:test';
 import { createClient } from 'redis';
 import { InvalidOptionError, RedisStoreError } from '../../../src/index.ts';
 import { redisCommands } from '../../../src/resilience/redis/redis-adapter.ts';
-import type { RedisScript } from '../../../src/resilience/redis/redis-commands.ts';
-import { startRedis } from '../../helpers/redis.ts';
-
-async function connectedClient(t: TestContext, port: number) {
-  const client = createClient({ url: `redis://127.0.0.1:${port}` });
-  client.on('error', () => {});
-  await client.connect();
-  t.after(() => client.destroy());
-  return client;
-}
-
-function script(source: string): RedisScript {
-  return { source, sha1: createHash('sha1').update(source).digest('hex') };
-}
-
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
-}
+import { redisScript } from '../../../src/resilience/redis/redis-commands.ts';
+import { connectedClient, startRedis } from '../../helpers/redis.ts';
+import { deferred } from '../../helpers/server.ts';
 
 // How long a rejection may take at most: far above the timeout, far below a hang.
 const BOUND = 2_000;
@@ -79,7 +61,7 @@ test('evaluate: a script Redis does not know is run by EVAL, then by EVALSHA', a
   const redis = await startRedis(t);
   const client = await connectedClient(t, redis.port);
   const commands = redisCommands(client);
-  const incrBy = script("return redis.call('INCRBY', KEYS[1], ARGV[1])");
+  const incrBy = redisScript("return redis.call('INCRBY', KEYS[1], ARGV[1])");
   assert.deepEqual(await client.sendCommand(['SCRIPT', 'EXISTS', incrBy.sha1]), [0]);
   assert.equal(await commands.evaluate(incrBy, ['{a}n'], ['5']), 5);
   assert.deepEqual(await client.sendCommand(['SCRIPT', 'EXISTS', incrBy.sha1]), [1]);
@@ -91,7 +73,7 @@ test('evaluate: a script Redis does not know is run by EVAL, then by EVALSHA', a
     /cmdstat_eval:calls=(\d+)/.exec(await client.sendCommand(['INFO', 'commandstats']))?.[1],
   );
   assert.equal(after, before, 'the second run was an EVALSHA');
-  const broken = script('return redis.call("NOPE")');
+  const broken = redisScript('return redis.call("NOPE")');
   await assert.rejects(commands.evaluate(broken, ['k'], []), RedisStoreError);
 });
 
@@ -129,7 +111,7 @@ test('Redis stopped: commands reject within commandTimeout, and work again once 
     commands.send('k', ['GET', 'k']),
     /^redis \S+: GET (timed out after 100 ms|failed)/,
   );
-  await rejectsInTime(commands.evaluate(script('return 1'), ['k'], []), /EVALSHA/);
+  await rejectsInTime(commands.evaluate(redisScript('return 1'), ['k'], []), /EVALSHA/);
   await rejectsInTime(
     commands.subscribe('news', () => {}),
     /SUBSCRIBE/,
