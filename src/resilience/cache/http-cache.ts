@@ -180,7 +180,21 @@ export class HttpCache implements SessionPolicy {
     const responseTime = now();
     if (found !== undefined && conditional !== undefined && response.status === 304) {
       response.body?.resume();
-      return this.#revalidated(state, found, response, requestControl, requestTime, responseTime);
+      const stored = this.#freshen(
+        state,
+        found,
+        response,
+        requestControl,
+        requestTime,
+        responseTime,
+      );
+      return this.#serve(
+        state,
+        stored,
+        'revalidated',
+        currentAge(stored, responseTime),
+        requestTime,
+      );
     }
     if (found !== undefined && ERROR_STATUSES.has(response.status) && this.#maySubstitute(found)) {
       response.body?.resume();
@@ -276,26 +290,6 @@ export class HttpCache implements SessionPolicy {
       requestControl,
       isShared,
     };
-  }
-
-  #revalidated(
-    state: AttemptState,
-    found: Found,
-    notModified: Response,
-    requestControl: CacheControl,
-    requestTime: number,
-    responseTime: number,
-  ): Response {
-    const stored = this.#freshen(
-      state,
-      found,
-      notModified,
-      requestControl,
-      requestTime,
-      responseTime,
-    );
-    const age = currentAge(stored, responseTime);
-    return this.#serve(state, stored, 'revalidated', age, requestTime);
   }
 
   // The stored response freshened by a 304, stored again when it may be.
